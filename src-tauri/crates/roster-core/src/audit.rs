@@ -1,0 +1,37 @@
+//! The audit log: one entry per change, written in the change's own transaction.
+
+use sqlx::SqliteConnection;
+
+use crate::error::Result;
+
+/// One audit entry: who (`actor_id`, none for first run), did what (`action`, e.g.
+/// `"user.create"`), to which row, and the names of the fields that changed (never values of
+/// passwords or hashes).
+pub(crate) struct Entry<'a> {
+    pub workspace_id: &'a str,
+    pub actor_id: Option<&'a str>,
+    pub action: &'static str,
+    pub target_type: &'static str,
+    pub target_id: &'a str,
+    pub fields: &'a [&'static str],
+    pub at: &'a str,
+}
+
+pub(crate) async fn record(conn: &mut SqliteConnection, entry: Entry<'_>) -> Result<()> {
+    let fields = serde_json::to_string(entry.fields).unwrap_or_else(|_| "[]".to_owned());
+    sqlx::query(
+        "INSERT INTO audit_log (id, workspace_id, actor_id, action, target_type, target_id, fields, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(crate::new_id())
+    .bind(entry.workspace_id)
+    .bind(entry.actor_id)
+    .bind(entry.action)
+    .bind(entry.target_type)
+    .bind(entry.target_id)
+    .bind(fields)
+    .bind(entry.at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

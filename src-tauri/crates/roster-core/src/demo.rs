@@ -1,0 +1,91 @@
+//! The demo Workspace: about 200 invented users with mixed-script names, for `--demo`.
+
+use fake::Fake;
+use fake::faker::name::raw::{FirstName, LastName};
+use fake::locales::{AR_SA, DE_DE, EN, FR_FR, JA_JP, PT_BR, ZH_CN};
+
+use crate::error::Result;
+use crate::model::CreateWorkspaceInput;
+use crate::passwords::Secret;
+use crate::{Roster, new_id, store};
+
+/// The demo super-user's email.
+pub const DEMO_ADMIN_EMAIL: &str = "admin@demo.example";
+/// The demo super-user's password (printed in the README and on the sign-in screen).
+pub const DEMO_ADMIN_PASSWORD: &str = "Demo-Roster-2031!";
+/// How many users besides the admin.
+pub const DEMO_USERS: usize = 200;
+
+/// Fills an empty database with the demo Workspace; does nothing when a Workspace exists.
+/// Every sample user gets the same password hash as the admin, hashed once.
+pub async fn seed(roster: &Roster) -> Result<()> {
+    if !roster.workspaces().await?.is_empty() {
+        return Ok(());
+    }
+    let password = Secret::new(DEMO_ADMIN_PASSWORD);
+    let (session, _) = roster
+        .create_workspace(CreateWorkspaceInput {
+            workspace_name: "Northwind Demo".into(),
+            email: DEMO_ADMIN_EMAIL.into(),
+            first_name: "Ada".into(),
+            last_name: "Admin".into(),
+            password: password.clone(),
+            confirm_password: password.clone(),
+        })
+        .await?;
+    let hash = roster.hash(&password).await?;
+    let people: Vec<(String, String)> = (0..DEMO_USERS).map(sample_name).collect();
+    let mut tx = store::begin_write(roster.pool()).await?;
+    let role_id = crate::workspaces::member_role_id(&mut tx, &session.workspace_id).await?;
+    for (i, (first, last)) in people.iter().enumerate() {
+        let email = format!("user{:03}@demo.example", i + 1);
+        let status = match i % 17 {
+            0 => "removed",
+            _ => "active",
+        };
+        let name_key = crate::text::fold(&crate::text::display_name(first, last));
+        let id = new_id();
+        let at = roster.now();
+        sqlx::query(
+            "INSERT INTO users (id, workspace_id, email, email_key, first_name, last_name, name_key,
+                 search_text, status, is_super_user, password_hash, removed_at, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&id)
+        .bind(&session.workspace_id)
+        .bind(&email)
+        .bind(&email)
+        .bind(first)
+        .bind(last)
+        .bind(&name_key)
+        .bind(format!("{name_key} {email}"))
+        .bind(status)
+        .bind(i % 40 == 0)
+        .bind(&hash)
+        .bind((status == "removed").then_some(&at))
+        .bind(&at)
+        .bind(&at)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("INSERT INTO user_roles (user_id, role_id) VALUES (?, ?)")
+            .bind(&id)
+            .bind(&role_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A name from one of seven locales in turn, so the list mixes Latin, Arabic, CJK and kana.
+pub fn sample_name(i: usize) -> (String, String) {
+    match i % 7 {
+        0 => (FirstName(EN).fake(), LastName(EN).fake()),
+        1 => (FirstName(FR_FR).fake(), LastName(FR_FR).fake()),
+        2 => (FirstName(DE_DE).fake(), LastName(DE_DE).fake()),
+        3 => (FirstName(PT_BR).fake(), LastName(PT_BR).fake()),
+        4 => (FirstName(ZH_CN).fake(), LastName(ZH_CN).fake()),
+        5 => (FirstName(JA_JP).fake(), LastName(JA_JP).fake()),
+        _ => (FirstName(AR_SA).fake(), LastName(AR_SA).fake()),
+    }
+}

@@ -1,0 +1,223 @@
+//! The core's one error type and its shape at the UI boundary.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+/// Result alias used by every fallible core function.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// An input field that an error points at; serialised in camelCase, e.g. `"firstName"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum Field {
+    /// Workspace name on the first-run form.
+    WorkspaceName,
+    /// The Workspace picker on the sign-in form.
+    Workspace,
+    /// Email address.
+    Email,
+    /// First name.
+    FirstName,
+    /// Last name.
+    LastName,
+    /// Phone number.
+    Phone,
+    /// A new password (create user, first run).
+    Password,
+    /// The repeated password.
+    ConfirmPassword,
+    /// The signed-in user's current password.
+    CurrentPassword,
+    /// The new password in a reset or own change.
+    NewPassword,
+}
+
+/// Everything that can go wrong in the core. Each variant maps to one [`ErrorCode`].
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// An input value is malformed; `message` says what is wrong with `field`.
+    #[error("{message}")]
+    Validation {
+        /// The offending input.
+        field: Field,
+        /// What is wrong, in words for the user.
+        message: String,
+    },
+    /// Another user of the Workspace has this email (compared after trimming, NFC, lower-case).
+    #[error("This email is already in use in this Workspace")]
+    EmailTaken,
+    /// The email belongs to a removed user, who can be restored instead.
+    #[error(
+        "This email belongs to a user who was removed from the Workspace. Restore them instead?"
+    )]
+    EmailOfRemovedUser {
+        /// The removed user's id.
+        user_id: String,
+    },
+    /// The password fails the policy (length or strength); `message` says why.
+    #[error("{message}")]
+    WeakPassword {
+        /// Which password field.
+        field: Field,
+        /// Why, in words for the user.
+        message: String,
+    },
+    /// Unknown email or wrong password: one message for both, so neither is revealed.
+    #[error("Email or password is incorrect")]
+    InvalidCredentials,
+    /// Too many failed sign-ins; retry after `retry_after_seconds`.
+    #[error("Too many failed sign-in attempts. Try again in {}.", describe_wait(*retry_after_seconds))]
+    LockedOut {
+        /// Seconds until the next attempt is accepted.
+        retry_after_seconds: i64,
+    },
+    /// The signed-in user must choose a new password before doing anything else.
+    #[error("Choose a new password to continue")]
+    PasswordChangeRequired,
+    /// No session, or the session's user was removed or no longer exists.
+    #[error("Your session has ended. Sign in again.")]
+    Unauthenticated,
+    /// The actor lacks the permission or the rule forbids the action; the text says which.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The row does not exist in the actor's Workspace.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// The row changed since the caller read it (optimistic concurrency on `version`).
+    #[error("This user was changed by someone else. Reload and try again.")]
+    Conflict,
+    /// The change would leave the Workspace without an active super-user.
+    #[error("The Workspace must keep at least one active super-user")]
+    LastSuperUser,
+    /// File system failure (data directory, files).
+    #[error("File error: {0}")]
+    Io(#[from] std::io::Error),
+    /// Database failure that is not a rule violation.
+    #[error("Database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// Schema migration failure at start-up.
+    #[error("Database upgrade failed: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    /// Password hashing failed for a reason other than a wrong password (e.g. out of memory).
+    #[error("Password hashing failed: {0}")]
+    Hashing(String),
+}
+
+fn describe_wait(seconds: i64) -> String {
+    match seconds {
+        s if s < 60 => format!("{s} seconds"),
+        s => format!("{} minutes", (s + 59) / 60),
+    }
+}
+
+impl Error {
+    /// A validation error for `field`.
+    pub fn invalid(field: Field, message: impl Into<String>) -> Self {
+        Self::Validation {
+            field,
+            message: message.into(),
+        }
+    }
+
+    /// The stable code the UI acts on.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::Validation { .. } => ErrorCode::Validation,
+            Self::EmailTaken => ErrorCode::EmailTaken,
+            Self::EmailOfRemovedUser { .. } => ErrorCode::EmailOfRemovedUser,
+            Self::WeakPassword { .. } => ErrorCode::WeakPassword,
+            Self::InvalidCredentials => ErrorCode::InvalidCredentials,
+            Self::LockedOut { .. } => ErrorCode::LockedOut,
+            Self::PasswordChangeRequired => ErrorCode::PasswordChangeRequired,
+            Self::Unauthenticated => ErrorCode::Unauthenticated,
+            Self::Forbidden(_) => ErrorCode::Forbidden,
+            Self::NotFound(_) => ErrorCode::NotFound,
+            Self::Conflict => ErrorCode::Conflict,
+            Self::LastSuperUser => ErrorCode::LastSuperUser,
+            Self::Io(_) => ErrorCode::Io,
+            Self::Database(_) | Self::Migration(_) | Self::Hashing(_) => ErrorCode::Internal,
+        }
+    }
+
+    /// The input field this error belongs to, if any.
+    pub fn field(&self) -> Option<Field> {
+        match self {
+            Self::Validation { field, .. } | Self::WeakPassword { field, .. } => Some(*field),
+            Self::EmailTaken | Self::EmailOfRemovedUser { .. } => Some(Field::Email),
+            _ => None,
+        }
+    }
+}
+
+/// Stable error codes; the UI branches on these, never on message text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[ts(export)]
+pub enum ErrorCode {
+    /// An input value is malformed.
+    Validation,
+    /// The email is in use in this Workspace.
+    EmailTaken,
+    /// The email belongs to a removed user; `targetId` names them.
+    EmailOfRemovedUser,
+    /// The password fails the policy.
+    WeakPassword,
+    /// Sign-in failed.
+    InvalidCredentials,
+    /// Sign-in is temporarily blocked.
+    LockedOut,
+    /// The session must change its password first.
+    PasswordChangeRequired,
+    /// No valid session.
+    Unauthenticated,
+    /// Not allowed.
+    Forbidden,
+    /// No such row in this Workspace.
+    NotFound,
+    /// Concurrent change.
+    Conflict,
+    /// Would leave no active super-user.
+    LastSuperUser,
+    /// File system failure.
+    Io,
+    /// Anything else.
+    Internal,
+}
+
+/// An error as the UI receives it: `{ code, message, field, targetId }`.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AppError {
+    /// What happened, for the UI to act on.
+    pub code: ErrorCode,
+    /// What happened, in words for the user.
+    pub message: String,
+    /// The input the error belongs to.
+    pub field: Option<Field>,
+    /// A row the UI can offer to act on (the removed user for `EMAIL_OF_REMOVED_USER`).
+    pub target_id: Option<String>,
+}
+
+impl From<Error> for AppError {
+    fn from(error: Error) -> Self {
+        let target_id = match &error {
+            Error::EmailOfRemovedUser { user_id } => Some(user_id.clone()),
+            _ => None,
+        };
+        let message = match error.code() {
+            ErrorCode::Internal => {
+                tracing::error!(%error, "internal error");
+                "Something went wrong. Try again; if it keeps happening, restart Roster.".to_owned()
+            }
+            _ => error.to_string(),
+        };
+        Self {
+            code: error.code(),
+            message,
+            field: error.field(),
+            target_id,
+        }
+    }
+}

@@ -1,0 +1,373 @@
+//! Values that cross to the UI. Ids are UUIDv7 text; times are RFC 3339 UTC text with
+//! milliseconds; counts and versions are typed `number` (they stay far below 2^53).
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::passwords::Secret;
+use crate::permissions::Permission;
+
+/// A user's standing in the Workspace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum Status {
+    /// Invitation sent, not accepted.
+    Invited,
+    /// A member: can sign in, counts as a seat.
+    Active,
+    /// Removed from the Workspace: no access, not billed, kept for audit, can be restored.
+    Removed,
+}
+
+impl Status {
+    /// The stored text.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Invited => "invited",
+            Self::Active => "active",
+            Self::Removed => "removed",
+        }
+    }
+
+    /// The status stored as `text`; unknown text reads as removed, the state with no power.
+    pub fn parse(text: &str) -> Self {
+        match text {
+            "invited" => Self::Invited,
+            "active" => Self::Active,
+            _ => Self::Removed,
+        }
+    }
+}
+
+/// A Workspace as the sign-in picker shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct WorkspaceSummary {
+    /// Workspace id.
+    pub id: String,
+    /// Workspace name.
+    pub name: String,
+}
+
+/// The signed-in user as the UI needs it.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SessionInfo {
+    /// The user id.
+    pub user_id: String,
+    /// The Workspace id.
+    pub workspace_id: String,
+    /// The Workspace name.
+    pub workspace_name: String,
+    /// The user's email.
+    pub email: String,
+    /// First name.
+    pub first_name: String,
+    /// Last name (may be empty).
+    pub last_name: String,
+    /// "First Last" without a trailing space.
+    pub display_name: String,
+    /// Holds every permission.
+    pub is_super_user: bool,
+    /// Must choose a new password before anything else.
+    pub must_change_password: bool,
+    /// Permissions held, in catalogue order.
+    pub permissions: Vec<Permission>,
+}
+
+/// First-run form: a new Workspace and its first super-user.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CreateWorkspaceInput {
+    /// 1..=100 characters.
+    pub workspace_name: String,
+    /// The first super-user's email.
+    pub email: String,
+    /// First name.
+    pub first_name: String,
+    /// Last name (optional).
+    pub last_name: String,
+    /// Password (policy in `passwords`).
+    #[ts(type = "string")]
+    pub password: Secret,
+    /// The same password again.
+    #[ts(type = "string")]
+    pub confirm_password: Secret,
+}
+
+/// Sign-in form.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SignInInput {
+    /// The chosen Workspace; may be null when the database holds exactly one.
+    pub workspace_id: Option<String>,
+    /// Email as typed.
+    pub email: String,
+    /// Password as typed.
+    #[ts(type = "string")]
+    pub password: Secret,
+}
+
+/// List order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum UserSort {
+    /// By display name (folded), then id.
+    Name,
+    /// By email (folded), then id.
+    Email,
+    /// By status, then name.
+    Status,
+    /// By date added.
+    AddedOn,
+}
+
+/// Sort direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum SortDirection {
+    /// A→Z, oldest first.
+    Asc,
+    /// Z→A, newest first.
+    Desc,
+}
+
+/// Which users the list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum StatusFilter {
+    /// Invited and active users.
+    Current,
+    /// Removed users.
+    Removed,
+}
+
+/// One page request of the user list.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct UserQuery {
+    /// Text to find in names and emails; empty for all. Three or more characters match
+    /// anywhere; one or two match the start of the first name or email.
+    pub search: String,
+    /// Current or removed users.
+    pub filter: StatusFilter,
+    /// Order.
+    pub sort: UserSort,
+    /// Direction.
+    pub direction: SortDirection,
+    /// The previous page's `nextCursor`, or null for the first page.
+    pub after: Option<String>,
+    /// Rows per page, 1..=500.
+    pub limit: u32,
+}
+
+/// A user as the list shows it.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct UserSummary {
+    /// User id.
+    pub id: String,
+    /// Email as typed (trimmed).
+    pub email: String,
+    /// First name.
+    pub first_name: String,
+    /// Last name (may be empty).
+    pub last_name: String,
+    /// "First Last".
+    pub display_name: String,
+    /// "Super-user" or the names of the user's roles.
+    pub role: String,
+    /// Holds every permission.
+    pub is_super_user: bool,
+    /// Status.
+    pub status: Status,
+    /// When the user was added.
+    pub added_on: String,
+    /// Last successful sign-in, if any.
+    pub last_sign_in_at: Option<String>,
+}
+
+/// User totals of the Workspace (as far as the actor may see).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct UserCounts {
+    /// Users not removed (invited + active).
+    #[ts(type = "number")]
+    pub users: i64,
+    /// Seats: active users.
+    #[ts(type = "number")]
+    pub seats: i64,
+    /// Removed users.
+    #[ts(type = "number")]
+    pub removed: i64,
+}
+
+/// One page of the user list.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct UserPage {
+    /// The rows, in the requested order.
+    pub items: Vec<UserSummary>,
+    /// Pass as `after` to get the next page; null on the last page.
+    pub next_cursor: Option<String>,
+    /// How many users match the search and filter in all.
+    #[ts(type = "number")]
+    pub matching: i64,
+    /// Workspace totals.
+    pub counts: UserCounts,
+}
+
+/// Everything the user panel shows.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct UserDetails {
+    /// User id.
+    pub id: String,
+    /// Email as typed (trimmed).
+    pub email: String,
+    /// First name.
+    pub first_name: String,
+    /// Last name (may be empty).
+    pub last_name: String,
+    /// "First Last".
+    pub display_name: String,
+    /// Phone as typed, or empty.
+    pub phone: String,
+    /// "Super-user" or the names of the user's roles.
+    pub role: String,
+    /// Holds every permission.
+    pub is_super_user: bool,
+    /// Status.
+    pub status: Status,
+    /// When the user was added.
+    pub added_on: String,
+    /// Last successful sign-in, if any.
+    pub last_sign_in_at: Option<String>,
+    /// When the user was removed, if removed.
+    pub removed_at: Option<String>,
+    /// Must choose a new password at next sign-in.
+    pub must_change_password: bool,
+    /// Row version for optimistic concurrency; pass back as `expectedVersion`.
+    #[ts(type = "number")]
+    pub version: i64,
+}
+
+/// The steps of "Add user" that the core validates one by one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum NewUserStep {
+    /// Email (format and EMAIL_TAKEN).
+    Email,
+    /// First name, last name, phone.
+    Names,
+    /// Password and confirmation.
+    Password,
+    /// Super-user or Member.
+    Role,
+    /// Everything.
+    Confirm,
+}
+
+/// "Add user" input.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct NewUser {
+    /// Email as typed.
+    pub email: String,
+    /// First name.
+    pub first_name: String,
+    /// Last name (optional).
+    pub last_name: String,
+    /// Phone (optional).
+    pub phone: String,
+    /// The initial password, typed or generated.
+    #[ts(type = "string")]
+    pub password: Secret,
+    /// The same password again.
+    #[ts(type = "string")]
+    pub confirm_password: Secret,
+    /// Ask the user to choose a new password at first sign-in.
+    pub must_change_password: bool,
+    /// Super-user (true) or Member (false).
+    pub is_super_user: bool,
+}
+
+/// "Edit" by a super-user.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct UserUpdate {
+    /// First name.
+    pub first_name: String,
+    /// Last name (optional).
+    pub last_name: String,
+    /// Phone (optional).
+    pub phone: String,
+    /// Super-user (true) or Member (false).
+    pub is_super_user: bool,
+    /// The `version` the form was loaded with.
+    #[ts(type = "number")]
+    pub expected_version: i64,
+}
+
+/// "My profile" edit.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ProfileUpdate {
+    /// First name.
+    pub first_name: String,
+    /// Last name (optional).
+    pub last_name: String,
+    /// Phone (optional).
+    pub phone: String,
+    /// The `version` the form was loaded with.
+    #[ts(type = "number")]
+    pub expected_version: i64,
+}
+
+/// A super-user sets another user's password.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PasswordReset {
+    /// The new password.
+    #[ts(type = "string")]
+    pub new_password: Secret,
+    /// The same password again.
+    #[ts(type = "string")]
+    pub confirm_password: Secret,
+    /// Ask the user to choose a new password at next sign-in.
+    pub must_change_password: bool,
+}
+
+/// A user changes their own password.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct OwnPasswordChange {
+    /// The current password; may be empty only while a change is required after sign-in.
+    #[ts(type = "string")]
+    pub current_password: Secret,
+    /// The new password.
+    #[ts(type = "string")]
+    pub new_password: Secret,
+    /// The same password again.
+    #[ts(type = "string")]
+    pub confirm_password: Secret,
+}

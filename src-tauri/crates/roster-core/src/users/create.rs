@@ -1,0 +1,194 @@
+//! "Add user": step checks and creation.
+
+use sqlx::SqliteConnection;
+
+use super::fetch;
+use crate::audit::{self, Entry};
+use crate::error::{Error, Field, Result};
+use crate::model::{NewUser, NewUserStep, Status, UserDetails};
+use crate::permissions::{Actor, Permission, Session};
+use crate::text::{display_name, email_key, fold};
+use crate::workspaces::member_role_id;
+use crate::{Roster, actor, new_id, passwords, store, validation};
+
+/// A [`NewUser`] after validation: trimmed values ready to store.
+struct ValidNewUser {
+    email: String,
+    first_name: String,
+    last_name: String,
+    phone: String,
+}
+
+fn check_step(input: &NewUser, step: NewUserStep) -> Result<()> {
+    match step {
+        NewUserStep::Email => validation::email(&input.email).map(drop),
+        NewUserStep::Names => check_names(input).map(drop),
+        NewUserStep::Password => check_password(input),
+        NewUserStep::Role => Ok(()),
+        NewUserStep::Confirm => validate(input).map(drop),
+    }
+}
+
+fn check_names(input: &NewUser) -> Result<(String, String, String)> {
+    Ok((
+        validation::required_name(Field::FirstName, &input.first_name)?,
+        validation::name(Field::LastName, &input.last_name)?,
+        validation::phone(&input.phone)?,
+    ))
+}
+
+fn check_password(input: &NewUser) -> Result<()> {
+    let email = validation::email(&input.email).unwrap_or_default();
+    let inputs = [
+        email.as_str(),
+        input.first_name.trim(),
+        input.last_name.trim(),
+    ];
+    passwords::check_policy(Field::Password, &input.password, &inputs)?;
+    passwords::check_confirmation(&input.password, &input.confirm_password)
+}
+
+fn validate(input: &NewUser) -> Result<ValidNewUser> {
+    let email = validation::email(&input.email)?;
+    let (first_name, last_name, phone) = check_names(input)?;
+    check_password(input)?;
+    Ok(ValidNewUser {
+        email,
+        first_name,
+        last_name,
+        phone,
+    })
+}
+
+fn authorize(actor: &Actor, input: &NewUser) -> Result<()> {
+    actor.require(Permission::UsersCreate)?;
+    if input.is_super_user {
+        actor.require_super_user("add super-users")?;
+    }
+    Ok(())
+}
+
+/// Refuses an email already used in the Workspace: [`Error::EmailTaken`], or
+/// [`Error::EmailOfRemovedUser`] naming the removed user so they can be restored instead.
+async fn ensure_email_free(
+    conn: &mut SqliteConnection,
+    workspace_id: &str,
+    email: &str,
+) -> Result<()> {
+    let existing: Option<(String, String)> =
+        sqlx::query_as("SELECT id, status FROM users WHERE workspace_id = ? AND email_key = ?")
+            .bind(workspace_id)
+            .bind(email_key(email))
+            .fetch_optional(conn)
+            .await?;
+    match existing {
+        None => Ok(()),
+        Some((user_id, status)) if Status::parse(&status) == Status::Removed => {
+            Err(Error::EmailOfRemovedUser { user_id })
+        }
+        Some(_) => Err(Error::EmailTaken),
+    }
+}
+
+/// True when `error` is SQLite refusing a second `(workspace_id, email_key)`; only that
+/// constraint means "email taken" — any other constraint failure stays an internal error.
+fn is_email_conflict(error: &sqlx::Error) -> bool {
+    error
+        .as_database_error()
+        .is_some_and(|e| e.is_unique_violation() && e.message().contains("users.email_key"))
+}
+
+impl Roster {
+    /// Validates one step of "Add user" (the email step also checks the email is free), so the
+    /// stepper shows field errors on the step that owns them. Needs `users.create`.
+    pub async fn check_new_user(
+        &self,
+        session: &Session,
+        input: &NewUser,
+        step: NewUserStep,
+    ) -> Result<()> {
+        let mut conn = self.pool.acquire().await?;
+        let actor = actor::load_ready(&mut conn, session).await?;
+        authorize(&actor, input)?;
+        check_step(input, step)?;
+        if matches!(step, NewUserStep::Email | NewUserStep::Confirm) {
+            let email = validation::email(&input.email)?;
+            ensure_email_free(&mut conn, &actor.workspace_id, &email).await?;
+        }
+        Ok(())
+    }
+
+    /// Adds an active user with a password. Needs `users.create`; adding a super-user needs a
+    /// super-user. Errors: field validation, [`Error::WeakPassword`], [`Error::EmailTaken`],
+    /// [`Error::EmailOfRemovedUser`].
+    pub async fn create_user(&self, session: &Session, input: NewUser) -> Result<UserDetails> {
+        {
+            let mut conn = self.pool.acquire().await?;
+            authorize(&actor::load_ready(&mut conn, session).await?, &input)?;
+        }
+        let valid = validate(&input)?;
+        let hash = self.hash(&input.password).await?;
+        let now = self.now();
+        let user_id = new_id();
+
+        let mut tx = store::begin_write(&self.pool).await?;
+        let actor = actor::load_ready(&mut tx, session).await?;
+        authorize(&actor, &input)?;
+        ensure_email_free(&mut tx, &actor.workspace_id, &valid.email).await?;
+        let key = email_key(&valid.email);
+        let name_key = fold(&display_name(&valid.first_name, &valid.last_name));
+        sqlx::query(
+            "INSERT INTO users (id, workspace_id, email, email_key, first_name, last_name, name_key,
+                 search_text, phone, status, is_super_user, password_hash, must_change_password,
+                 created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?)",
+        )
+        .bind(&user_id)
+        .bind(&actor.workspace_id)
+        .bind(&valid.email)
+        .bind(&key)
+        .bind(&valid.first_name)
+        .bind(&valid.last_name)
+        .bind(&name_key)
+        .bind(format!("{name_key} {key}"))
+        .bind(&valid.phone)
+        .bind(input.is_super_user)
+        .bind(&hash)
+        .bind(input.must_change_password)
+        .bind(&now)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| if is_email_conflict(&e) { Error::EmailTaken } else { e.into() })?;
+        let role_id = member_role_id(&mut tx, &actor.workspace_id).await?;
+        sqlx::query("INSERT INTO user_roles (user_id, role_id) VALUES (?, ?)")
+            .bind(&user_id)
+            .bind(&role_id)
+            .execute(&mut *tx)
+            .await?;
+        audit::record(
+            &mut tx,
+            Entry {
+                workspace_id: &actor.workspace_id,
+                actor_id: Some(&actor.user_id),
+                action: "user.create",
+                target_type: "user",
+                target_id: &user_id,
+                fields: &[
+                    "email",
+                    "firstName",
+                    "lastName",
+                    "phone",
+                    "role",
+                    "password",
+                    "mustChangePassword",
+                ],
+                at: &now,
+            },
+        )
+        .await?;
+        let details = fetch(&mut tx, &actor.workspace_id, &user_id).await?;
+        tx.commit().await?;
+        Ok(details)
+    }
+}

@@ -1,0 +1,282 @@
+//! Reading one user, editing (by a super-user or in My profile), removing and restoring.
+
+use super::{another_super_user_exists, fetch};
+use crate::audit::{self, Entry};
+use crate::error::{Error, Field, Result};
+use crate::model::{ProfileUpdate, Status, UserDetails, UserUpdate};
+use crate::permissions::{Actor, Permission, Session};
+use crate::text::{display_name, email_key, fold};
+use crate::{Roster, actor, store, validation};
+
+/// Validated names and phone of an edit form.
+struct Profile {
+    first_name: String,
+    last_name: String,
+    phone: String,
+}
+
+fn validate_profile(first_name: &str, last_name: &str, phone: &str) -> Result<Profile> {
+    Ok(Profile {
+        first_name: validation::required_name(Field::FirstName, first_name)?,
+        last_name: validation::name(Field::LastName, last_name)?,
+        phone: validation::phone(phone)?,
+    })
+}
+
+/// Refuses a change to a user the actor may not see; every id outside the actor's reach is
+/// NOT_FOUND, so ids of other Workspaces reveal nothing.
+fn ensure_visible(actor: &Actor, user_id: &str) -> Result<()> {
+    if actor.user_id == user_id || actor.can(Permission::UsersView) {
+        Ok(())
+    } else {
+        Err(Error::NotFound("User"))
+    }
+}
+
+/// Only super-users manage super-users.
+fn ensure_may_manage(actor: &Actor, target: &UserDetails, action: &str) -> Result<()> {
+    if target.is_super_user {
+        actor.require_super_user(action)?;
+    }
+    Ok(())
+}
+
+impl Roster {
+    /// One user of the actor's Workspace, for the panel. Without `users.view` only yourself.
+    pub async fn user(&self, session: &Session, user_id: &str) -> Result<UserDetails> {
+        let mut conn = self.pool.acquire().await?;
+        let actor = actor::load_ready(&mut conn, session).await?;
+        ensure_visible(&actor, user_id)?;
+        fetch(&mut conn, &actor.workspace_id, user_id).await
+    }
+
+    /// A super-user's "Edit": names, phone, Super-user or Member. Needs `users.edit`; changing
+    /// or editing a super-user needs a super-user. Your own role cannot be changed
+    /// ([`Error::LastSuperUser`] when you are the only super-user, [`Error::Forbidden`]
+    /// otherwise). [`Error::Conflict`] when `expected_version` is stale.
+    pub async fn update_user(
+        &self,
+        session: &Session,
+        user_id: &str,
+        input: UserUpdate,
+    ) -> Result<UserDetails> {
+        let profile = validate_profile(&input.first_name, &input.last_name, &input.phone)?;
+        let mut tx = store::begin_write(&self.pool).await?;
+        let actor = actor::load_ready(&mut tx, session).await?;
+        actor.require(Permission::UsersEdit)?;
+        ensure_visible(&actor, user_id)?;
+        let target = fetch(&mut tx, &actor.workspace_id, user_id).await?;
+        ensure_may_manage(&actor, &target, "edit super-users")?;
+        if input.is_super_user && !target.is_super_user {
+            actor.require_super_user("make users super-users")?;
+        }
+        if target.version != input.expected_version {
+            return Err(Error::Conflict);
+        }
+        let role_changes = input.is_super_user != target.is_super_user;
+        if role_changes && target.id == actor.user_id {
+            if !another_super_user_exists(&mut tx, &actor.workspace_id, &actor.user_id).await? {
+                return Err(Error::LastSuperUser);
+            }
+            return Err(Error::Forbidden("You cannot change your own role".into()));
+        }
+        if role_changes
+            && target.is_super_user
+            && target.status == Status::Active
+            && !another_super_user_exists(&mut tx, &actor.workspace_id, &target.id).await?
+        {
+            return Err(Error::LastSuperUser);
+        }
+        let mut fields = profile_changes(&target, &profile);
+        if role_changes {
+            fields.push("role");
+        }
+        let details = self
+            .write_profile(
+                &mut tx,
+                &actor,
+                &target,
+                &profile,
+                input.is_super_user,
+                &fields,
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(details)
+    }
+
+    /// "My profile": the signed-in user edits their own names and phone.
+    /// [`Error::Conflict`] when `expected_version` is stale.
+    pub async fn update_profile(
+        &self,
+        session: &Session,
+        input: ProfileUpdate,
+    ) -> Result<UserDetails> {
+        let profile = validate_profile(&input.first_name, &input.last_name, &input.phone)?;
+        let mut tx = store::begin_write(&self.pool).await?;
+        let actor = actor::load_ready(&mut tx, session).await?;
+        let target = fetch(&mut tx, &actor.workspace_id, &actor.user_id).await?;
+        if target.version != input.expected_version {
+            return Err(Error::Conflict);
+        }
+        let fields = profile_changes(&target, &profile);
+        let details = self
+            .write_profile(
+                &mut tx,
+                &actor,
+                &target,
+                &profile,
+                target.is_super_user,
+                &fields,
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(details)
+    }
+
+    async fn write_profile(
+        &self,
+        tx: &mut sqlx::SqliteConnection,
+        actor: &Actor,
+        target: &UserDetails,
+        profile: &Profile,
+        is_super_user: bool,
+        fields: &[&'static str],
+    ) -> Result<UserDetails> {
+        if fields.is_empty() {
+            return Ok(target.clone());
+        }
+        let now = self.now();
+        let name_key = fold(&display_name(&profile.first_name, &profile.last_name));
+        sqlx::query(
+            "UPDATE users SET first_name = ?, last_name = ?, phone = ?, name_key = ?, search_text = ?,
+                 is_super_user = ?, version = version + 1, updated_at = ?
+             WHERE id = ?",
+        )
+        .bind(&profile.first_name)
+        .bind(&profile.last_name)
+        .bind(&profile.phone)
+        .bind(&name_key)
+        .bind(format!("{name_key} {}", email_key(&target.email)))
+        .bind(is_super_user)
+        .bind(&now)
+        .bind(&target.id)
+        .execute(&mut *tx)
+        .await?;
+        audit::record(
+            tx,
+            Entry {
+                workspace_id: &actor.workspace_id,
+                actor_id: Some(&actor.user_id),
+                action: "user.update",
+                target_type: "user",
+                target_id: &target.id,
+                fields,
+                at: &now,
+            },
+        )
+        .await?;
+        fetch(tx, &actor.workspace_id, &target.id).await
+    }
+
+    /// "Remove from Workspace": the user loses access at once and no longer counts as a seat;
+    /// the row is kept. Needs `users.remove`; removing a super-user needs a super-user. Nobody
+    /// removes themselves, and the last active super-user stays ([`Error::LastSuperUser`]).
+    pub async fn remove_user(&self, session: &Session, user_id: &str) -> Result<UserDetails> {
+        let mut tx = store::begin_write(&self.pool).await?;
+        let actor = actor::load_ready(&mut tx, session).await?;
+        actor.require(Permission::UsersRemove)?;
+        ensure_visible(&actor, user_id)?;
+        let target = fetch(&mut tx, &actor.workspace_id, user_id).await?;
+        let last_super_user = target.is_super_user
+            && target.status == Status::Active
+            && !another_super_user_exists(&mut tx, &actor.workspace_id, &target.id).await?;
+        if last_super_user {
+            return Err(Error::LastSuperUser);
+        }
+        if target.id == actor.user_id {
+            return Err(Error::Forbidden(
+                "You cannot remove yourself from the Workspace".into(),
+            ));
+        }
+        ensure_may_manage(&actor, &target, "remove super-users")?;
+        if target.status == Status::Removed {
+            return Ok(target);
+        }
+        let now = self.now();
+        sqlx::query(
+            "UPDATE users SET status = 'removed', removed_at = ?, version = version + 1, updated_at = ?
+             WHERE id = ?",
+        )
+        .bind(&now)
+        .bind(&now)
+        .bind(&target.id)
+        .execute(&mut *tx)
+        .await?;
+        self.finish_status_change(tx, &actor, &target.id, "user.remove", &now)
+            .await
+    }
+
+    /// "Restore": a removed user comes back as active (or invited, if they never set a
+    /// password). Needs `users.remove`; restoring a super-user needs a super-user.
+    pub async fn restore_user(&self, session: &Session, user_id: &str) -> Result<UserDetails> {
+        let mut tx = store::begin_write(&self.pool).await?;
+        let actor = actor::load_ready(&mut tx, session).await?;
+        actor.require(Permission::UsersRemove)?;
+        ensure_visible(&actor, user_id)?;
+        let target = fetch(&mut tx, &actor.workspace_id, user_id).await?;
+        ensure_may_manage(&actor, &target, "restore super-users")?;
+        if target.status != Status::Removed {
+            return Ok(target);
+        }
+        let now = self.now();
+        sqlx::query(
+            "UPDATE users SET status = CASE WHEN password_hash IS NULL THEN 'invited' ELSE 'active' END,
+                 removed_at = NULL, version = version + 1, updated_at = ?
+             WHERE id = ?",
+        )
+        .bind(&now)
+        .bind(&target.id)
+        .execute(&mut *tx)
+        .await?;
+        self.finish_status_change(tx, &actor, &target.id, "user.restore", &now)
+            .await
+    }
+
+    async fn finish_status_change(
+        &self,
+        mut tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+        actor: &Actor,
+        user_id: &str,
+        action: &'static str,
+        now: &str,
+    ) -> Result<UserDetails> {
+        audit::record(
+            &mut tx,
+            Entry {
+                workspace_id: &actor.workspace_id,
+                actor_id: Some(&actor.user_id),
+                action,
+                target_type: "user",
+                target_id: user_id,
+                fields: &["status"],
+                at: now,
+            },
+        )
+        .await?;
+        let details = fetch(&mut tx, &actor.workspace_id, user_id).await?;
+        tx.commit().await?;
+        Ok(details)
+    }
+}
+
+fn profile_changes(target: &UserDetails, profile: &Profile) -> Vec<&'static str> {
+    [
+        ("firstName", target.first_name != profile.first_name),
+        ("lastName", target.last_name != profile.last_name),
+        ("phone", target.phone != profile.phone),
+    ]
+    .into_iter()
+    .filter_map(|(name, changed)| changed.then_some(name))
+    .collect()
+}

@@ -1,0 +1,232 @@
+//! The user list: search, filter, sort and keyset pagination, all in SQL on indexes.
+//!
+//! A page never scans the table. Without search it is a range of the index that matches the
+//! sort (`users_by_name`, ...). With three or more characters the trigram FTS5 index finds the
+//! matching rows first; one or two characters match the start of the name or email through
+//! the same sort indexes (a trigram index cannot answer shorter terms).
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::{Deserialize, Serialize};
+use sqlx::sqlite::SqliteArguments;
+use sqlx::{Arguments, SqliteConnection};
+
+use super::{UserRow, user_columns};
+use crate::error::{Error, Field, Result};
+use crate::model::{
+    SortDirection, StatusFilter, UserCounts, UserDetails, UserPage, UserQuery, UserSort,
+    UserSummary,
+};
+use crate::permissions::{Actor, Permission, Session};
+use crate::text::{fold, trim_input};
+use crate::{Roster, actor};
+
+/// Largest page a caller may ask for.
+pub const MAX_PAGE: u32 = 500;
+/// Shortest search term the trigram index answers.
+const TRIGRAM: usize = 3;
+
+/// Where the previous page ended: the sort key values of its last row, then its id.
+#[derive(Serialize, Deserialize)]
+struct Cursor {
+    sort: UserSort,
+    keys: Vec<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ListRow {
+    #[sqlx(flatten)]
+    user: UserRow,
+    name_key: String,
+    email_key: String,
+}
+
+impl ListRow {
+    fn cursor(&self, sort: UserSort) -> String {
+        let u = &self.user;
+        let keys = match sort {
+            UserSort::Name => vec![self.name_key.clone(), u.id.clone()],
+            UserSort::Email => vec![self.email_key.clone(), u.id.clone()],
+            UserSort::Status => vec![u.status.clone(), self.name_key.clone(), u.id.clone()],
+            UserSort::AddedOn => vec![u.created_at.clone(), u.id.clone()],
+        };
+        let json = serde_json::to_vec(&Cursor { sort, keys }).unwrap_or_default();
+        URL_SAFE_NO_PAD.encode(json)
+    }
+}
+
+fn sort_columns(sort: UserSort) -> &'static [&'static str] {
+    match sort {
+        UserSort::Name => &["u.name_key", "u.id"],
+        UserSort::Email => &["u.email_key", "u.id"],
+        UserSort::Status => &["u.status", "u.name_key", "u.id"],
+        UserSort::AddedOn => &["u.created_at", "u.id"],
+    }
+}
+
+fn decode_cursor(text: &str, sort: UserSort) -> Result<Vec<String>> {
+    let cursor: Option<Cursor> = URL_SAFE_NO_PAD
+        .decode(text)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok());
+    match cursor {
+        Some(c) if c.sort == sort && c.keys.len() == sort_columns(sort).len() => Ok(c.keys),
+        _ => Err(Error::Forbidden("The list changed order; reload it".into())),
+    }
+}
+
+/// The search term as an FTS5 phrase: folded like the indexed text, quotes doubled, so any
+/// characters the user types are matched literally and never parsed as FTS syntax.
+fn fts_phrase(term: &str) -> String {
+    format!("\"{}\"", term.replace('"', "\"\""))
+}
+
+/// Filters shared by the page and the count: Workspace, removed or not, visibility, search.
+/// Returns the SQL `FROM … WHERE …` and binds its values.
+fn from_where(actor: &Actor, query: &UserQuery, args: &mut SqliteArguments) -> Result<String> {
+    let mut sql = String::new();
+    let term = fold(trim_input(&query.search));
+    let bind = |args: &mut SqliteArguments, value: String| {
+        args.add(value)
+            .map_err(|e| Error::Database(sqlx::Error::Encode(e)))
+    };
+    if term.chars().count() >= TRIGRAM {
+        // Materialised first, so SQLite starts from the few matches instead of walking the
+        // sort index and probing each row.
+        sql.push_str(
+            "FROM (SELECT rowid AS hit FROM users_fts WHERE users_fts MATCH ?) hits
+             CROSS JOIN users u ON u.rowid = hits.hit ",
+        );
+        bind(args, fts_phrase(&term))?;
+    } else {
+        sql.push_str("FROM users u ");
+    }
+    sql.push_str("WHERE u.workspace_id = ? AND u.removed = ? ");
+    bind(args, actor.workspace_id.clone())?;
+    args.add(query.filter == StatusFilter::Removed)
+        .map_err(|e| Error::Database(sqlx::Error::Encode(e)))?;
+    if !actor.can(Permission::UsersView) {
+        sql.push_str("AND u.id = ? ");
+        bind(args, actor.user_id.clone())?;
+    }
+    if !term.is_empty() && term.chars().count() < TRIGRAM {
+        sql.push_str(
+            "AND ((u.name_key >= ? AND u.name_key < ?) OR (u.email_key >= ? AND u.email_key < ?)) ",
+        );
+        for _ in 0..2 {
+            bind(args, term.clone())?;
+            bind(args, format!("{term}\u{10FFFF}"))?;
+        }
+    }
+    Ok(sql)
+}
+
+impl Roster {
+    /// One page of the user list, with the number of matches and the Workspace totals. Users
+    /// without `users.view` see only themselves. Errors: [`Error::Validation`] for a limit
+    /// outside 1..=500, [`Error::Forbidden`] for a cursor from another order.
+    pub async fn list_users(&self, session: &Session, query: &UserQuery) -> Result<UserPage> {
+        if !(1..=MAX_PAGE).contains(&query.limit) {
+            return Err(Error::invalid(
+                Field::Email,
+                format!("Page size must be 1 to {MAX_PAGE}"),
+            ));
+        }
+        let mut conn = self.pool.acquire().await?;
+        let actor = actor::load_ready(&mut conn, session).await?;
+        let counts = counts(&mut conn, &actor).await?;
+        let matching = if trim_input(&query.search).is_empty() {
+            match query.filter {
+                StatusFilter::Current => counts.users,
+                StatusFilter::Removed => counts.removed,
+            }
+        } else {
+            let mut args = SqliteArguments::default();
+            let sql = format!("SELECT count(*) {}", from_where(&actor, query, &mut args)?);
+            sqlx::query_scalar_with(sqlx::AssertSqlSafe(sql), args)
+                .fetch_one(&mut *conn)
+                .await?
+        };
+        let (items, next_cursor) = page(&mut conn, &actor, query).await?;
+        Ok(UserPage {
+            items,
+            next_cursor,
+            matching,
+            counts,
+        })
+    }
+}
+
+async fn page(
+    conn: &mut SqliteConnection,
+    actor: &Actor,
+    query: &UserQuery,
+) -> Result<(Vec<UserSummary>, Option<String>)> {
+    let mut args = SqliteArguments::default();
+    let mut sql = format!(
+        "SELECT {}, u.name_key, u.email_key {}",
+        user_columns!(),
+        from_where(actor, query, &mut args)?
+    );
+    let columns = sort_columns(query.sort);
+    let (direction, compare) = match query.direction {
+        SortDirection::Asc => ("ASC", ">"),
+        SortDirection::Desc => ("DESC", "<"),
+    };
+    if let Some(after) = &query.after {
+        let keys = decode_cursor(after, query.sort)?;
+        let placeholders = vec!["?"; keys.len()].join(", ");
+        sql.push_str(&format!(
+            "AND ({}) {compare} ({placeholders}) ",
+            columns.join(", ")
+        ));
+        for key in keys {
+            args.add(key)
+                .map_err(|e| Error::Database(sqlx::Error::Encode(e)))?;
+        }
+    }
+    let order: Vec<String> = columns.iter().map(|c| format!("{c} {direction}")).collect();
+    sql.push_str(&format!("ORDER BY {} LIMIT ?", order.join(", ")));
+    args.add(i64::from(query.limit) + 1)
+        .map_err(|e| Error::Database(sqlx::Error::Encode(e)))?;
+
+    let mut rows: Vec<ListRow> = sqlx::query_as_with(sqlx::AssertSqlSafe(sql), args)
+        .fetch_all(&mut *conn)
+        .await?;
+    let more = rows.len() > query.limit as usize;
+    rows.truncate(query.limit as usize);
+    let next_cursor = if more {
+        rows.last().map(|r| r.cursor(query.sort))
+    } else {
+        None
+    };
+    let items = rows
+        .into_iter()
+        .map(|r| UserSummary::from(UserDetails::from(r.user)))
+        .collect();
+    Ok((items, next_cursor))
+}
+
+/// Workspace totals from the status index; a user without `users.view` counts only themselves.
+async fn counts(conn: &mut SqliteConnection, actor: &Actor) -> Result<UserCounts> {
+    let own = if actor.can(Permission::UsersView) {
+        None
+    } else {
+        Some(actor.user_id.as_str())
+    };
+    let (users, seats, removed): (i64, i64, i64) = sqlx::query_as(
+        "SELECT coalesce(sum(status <> 'removed'), 0), coalesce(sum(status = 'active'), 0),
+                coalesce(sum(status = 'removed'), 0)
+         FROM users WHERE workspace_id = ? AND (? IS NULL OR id = ?)",
+    )
+    .bind(&actor.workspace_id)
+    .bind(own)
+    .bind(own)
+    .fetch_one(conn)
+    .await?;
+    Ok(UserCounts {
+        users,
+        seats,
+        removed,
+    })
+}

@@ -1,0 +1,127 @@
+//! Users of a Workspace: list, add, edit, remove, restore, passwords.
+
+mod create;
+mod edit;
+mod list;
+mod passwords;
+
+use sqlx::SqliteConnection;
+
+use crate::error::{Error, Result};
+use crate::model::{Status, UserDetails, UserSummary};
+use crate::text::display_name;
+
+/// What the role column shows for a super-user.
+pub const SUPER_USER_ROLE: &str = "Super-user";
+
+/// The columns of a user row as [`UserRow`] reads them (users aliased `u`), shared by the list
+/// and the panel; a macro so queries stay `&'static str`.
+macro_rules! user_columns {
+    () => {
+        "u.id, u.email, u.first_name, u.last_name, u.phone, u.is_super_user, u.status,
+         u.created_at, u.last_sign_in_at, u.removed_at, u.must_change_password, u.version,
+         (SELECT group_concat(r.name, ', ') FROM user_roles ur
+          JOIN roles r ON r.id = ur.role_id AND r.deleted_at IS NULL
+          WHERE ur.user_id = u.id) AS role_names"
+    };
+}
+use user_columns;
+
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: String,
+    email: String,
+    first_name: String,
+    last_name: String,
+    phone: String,
+    is_super_user: bool,
+    status: String,
+    created_at: String,
+    last_sign_in_at: Option<String>,
+    removed_at: Option<String>,
+    must_change_password: bool,
+    version: i64,
+    role_names: Option<String>,
+}
+
+fn role_label(is_super_user: bool, role_names: Option<String>) -> String {
+    if is_super_user {
+        SUPER_USER_ROLE.to_owned()
+    } else {
+        role_names.unwrap_or_default()
+    }
+}
+
+impl From<UserRow> for UserDetails {
+    fn from(row: UserRow) -> Self {
+        Self {
+            display_name: display_name(&row.first_name, &row.last_name),
+            role: role_label(row.is_super_user, row.role_names),
+            status: Status::parse(&row.status),
+            id: row.id,
+            email: row.email,
+            first_name: row.first_name,
+            last_name: row.last_name,
+            phone: row.phone,
+            is_super_user: row.is_super_user,
+            added_on: row.created_at,
+            last_sign_in_at: row.last_sign_in_at,
+            removed_at: row.removed_at,
+            must_change_password: row.must_change_password,
+            version: row.version,
+        }
+    }
+}
+
+impl From<UserDetails> for UserSummary {
+    fn from(d: UserDetails) -> Self {
+        Self {
+            id: d.id,
+            email: d.email,
+            first_name: d.first_name,
+            last_name: d.last_name,
+            display_name: d.display_name,
+            role: d.role,
+            is_super_user: d.is_super_user,
+            status: d.status,
+            added_on: d.added_on,
+            last_sign_in_at: d.last_sign_in_at,
+        }
+    }
+}
+
+/// Reads one user of the Workspace; [`Error::NotFound`] for ids of other Workspaces too.
+async fn fetch(
+    conn: &mut SqliteConnection,
+    workspace_id: &str,
+    user_id: &str,
+) -> Result<UserDetails> {
+    let row: Option<UserRow> = sqlx::query_as(concat!(
+        "SELECT ",
+        user_columns!(),
+        " FROM users u WHERE u.workspace_id = ? AND u.id = ?"
+    ))
+    .bind(workspace_id)
+    .bind(user_id)
+    .fetch_optional(conn)
+    .await?;
+    row.map(UserDetails::from).ok_or(Error::NotFound("User"))
+}
+
+/// Whether some active super-user other than `user_id` exists. Called inside the write
+/// transaction, so no concurrent change can slip between the check and the write.
+async fn another_super_user_exists(
+    conn: &mut SqliteConnection,
+    workspace_id: &str,
+    user_id: &str,
+) -> Result<bool> {
+    let count: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM users
+         WHERE workspace_id = ? AND is_super_user = 1 AND status = 'active' AND id <> ?",
+    )
+    .bind(workspace_id)
+    .bind(user_id)
+    .fetch_one(conn)
+    .await?;
+    Ok(count > 0)
+}

@@ -1,0 +1,168 @@
+//! Setting passwords: a super-user resets another's, a user changes their own.
+
+use super::fetch;
+use crate::audit::{self, Entry};
+use crate::error::{Error, Field, Result};
+use crate::model::{OwnPasswordChange, PasswordReset, SessionInfo};
+use crate::passwords::{self as policy, Secret, Verification};
+use crate::permissions::{Permission, Session};
+use crate::{Roster, actor, store};
+
+impl Roster {
+    /// "Change password" on another user. Needs `users.reset_password`; a super-user's password
+    /// only by a super-user; your own goes through [`Roster::change_own_password`]. The
+    /// confirmation must match (checked here, not only in the form). Clears any sign-in
+    /// back-off.
+    pub async fn reset_password(
+        &self,
+        session: &Session,
+        user_id: &str,
+        input: PasswordReset,
+    ) -> Result<()> {
+        let target = {
+            let mut conn = self.pool.acquire().await?;
+            let actor = actor::load_ready(&mut conn, session).await?;
+            actor.require(Permission::UsersResetPassword)?;
+            if actor.user_id == user_id {
+                return Err(Error::Forbidden(
+                    "Change your own password from My profile, with your current password".into(),
+                ));
+            }
+            let target = fetch(&mut conn, &actor.workspace_id, user_id).await?;
+            if target.is_super_user {
+                actor.require_super_user("change a super-user's password")?;
+            }
+            target
+        };
+        let inputs = [target.email.as_str(), &target.first_name, &target.last_name];
+        policy::check_policy(Field::NewPassword, &input.new_password, &inputs)?;
+        policy::check_confirmation(&input.new_password, &input.confirm_password)?;
+        let hash = self.hash(&input.new_password).await?;
+
+        let mut tx = store::begin_write(&self.pool).await?;
+        let actor = actor::load_ready(&mut tx, session).await?;
+        actor.require(Permission::UsersResetPassword)?;
+        let now = self.now();
+        let updated = sqlx::query(
+            "UPDATE users SET password_hash = ?, must_change_password = ?, failed_sign_ins = 0,
+                 locked_until = NULL, version = version + 1, updated_at = ?
+             WHERE id = ? AND workspace_id = ? AND (is_super_user = 0 OR ?)",
+        )
+        .bind(&hash)
+        .bind(input.must_change_password)
+        .bind(&now)
+        .bind(user_id)
+        .bind(&actor.workspace_id)
+        .bind(actor.is_super_user)
+        .execute(&mut *tx)
+        .await?;
+        if updated.rows_affected() != 1 {
+            return Err(Error::Conflict);
+        }
+        audit::record(
+            &mut tx,
+            Entry {
+                workspace_id: &actor.workspace_id,
+                actor_id: Some(&actor.user_id),
+                action: "user.reset_password",
+                target_type: "user",
+                target_id: user_id,
+                fields: &["password", "mustChangePassword"],
+                at: &now,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The signed-in user changes their own password. The current password is required,
+    /// except right after signing in with a required change (then the new one must differ
+    /// from it). Returns the refreshed session.
+    pub async fn change_own_password(
+        &self,
+        session: &Session,
+        input: OwnPasswordChange,
+    ) -> Result<SessionInfo> {
+        let (actor, email, first, last, stored): (_, String, String, String, Option<String>) = {
+            let mut conn = self.pool.acquire().await?;
+            let actor = actor::load(&mut conn, session).await?;
+            let row = sqlx::query_as(
+                "SELECT email, first_name, last_name, password_hash FROM users WHERE id = ?",
+            )
+            .bind(&actor.user_id)
+            .fetch_one(&mut *conn)
+            .await?;
+            let (email, first, last, stored) = row;
+            (actor, email, first, last, stored)
+        };
+        if !actor.must_change_password {
+            if input.current_password.expose().is_empty() {
+                return Err(Error::invalid(
+                    Field::CurrentPassword,
+                    "Enter your current password",
+                ));
+            }
+            if self.verify(&input.current_password, stored.clone()).await? == Verification::Mismatch
+            {
+                return Err(Error::invalid(
+                    Field::CurrentPassword,
+                    "The current password is not right",
+                ));
+            }
+        }
+        policy::check_policy(
+            Field::NewPassword,
+            &input.new_password,
+            &[&email, &first, &last],
+        )?;
+        policy::check_confirmation(&input.new_password, &input.confirm_password)?;
+        if self.verify(&input.new_password, stored).await? != Verification::Mismatch {
+            return Err(Error::invalid(
+                Field::NewPassword,
+                "Choose a password different from the current one",
+            ));
+        }
+        let hash = self.hash(&input.new_password).await?;
+
+        let mut tx = store::begin_write(&self.pool).await?;
+        let actor = actor::load(&mut tx, session).await?;
+        let now = self.now();
+        sqlx::query(
+            "UPDATE users SET password_hash = ?, must_change_password = 0, version = version + 1,
+                 updated_at = ?
+             WHERE id = ?",
+        )
+        .bind(&hash)
+        .bind(&now)
+        .bind(&actor.user_id)
+        .execute(&mut *tx)
+        .await?;
+        audit::record(
+            &mut tx,
+            Entry {
+                workspace_id: &actor.workspace_id,
+                actor_id: Some(&actor.user_id),
+                action: "user.change_password",
+                target_type: "user",
+                target_id: &actor.user_id,
+                fields: &["password"],
+                at: &now,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        self.session_info(session).await
+    }
+
+    /// A new password for the "Generate" button (see [`policy::generate`]). Needs
+    /// `users.create` or `users.reset_password`. Never logged or stored in clear.
+    pub async fn generate_password(&self, session: &Session) -> Result<Secret> {
+        let mut conn = self.pool.acquire().await?;
+        let actor = actor::load_ready(&mut conn, session).await?;
+        if !actor.can(Permission::UsersCreate) {
+            actor.require(Permission::UsersResetPassword)?;
+        }
+        policy::generate()
+    }
+}

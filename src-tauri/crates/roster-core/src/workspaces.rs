@@ -1,0 +1,185 @@
+//! Creating a Workspace with its first super-user, and listing Workspaces for sign-in.
+
+use sqlx::SqliteConnection;
+
+use crate::audit::{self, Entry};
+use crate::error::{Error, Field, Result};
+use crate::model::{CreateWorkspaceInput, SessionInfo, WorkspaceSummary};
+use crate::permissions::Session;
+use crate::text::{display_name, email_key, fold};
+use crate::{Roster, new_id, passwords, store, validation};
+
+/// Name of the built-in restricted role every Workspace starts with: its holders see and edit
+/// only their own profile.
+pub const MEMBER_ROLE: &str = "Member";
+
+impl Roster {
+    /// Every Workspace in the database, by name.
+    pub async fn workspaces(&self) -> Result<Vec<WorkspaceSummary>> {
+        let rows: Vec<(String, String)> =
+            sqlx::query_as("SELECT id, name FROM workspaces ORDER BY name, id")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, name)| WorkspaceSummary { id, name })
+            .collect())
+    }
+
+    /// First run: creates the Workspace and its first super-user and signs them in. Refused
+    /// with [`Error::Forbidden`] once any Workspace exists — later Workspaces are not made
+    /// from the app. Validation errors name the field (`workspaceName`, `email`, names,
+    /// `password`, `confirmPassword`).
+    pub async fn create_first_workspace(
+        &self,
+        input: CreateWorkspaceInput,
+    ) -> Result<(Session, SessionInfo)> {
+        if !self.workspaces().await?.is_empty() {
+            return Err(Error::Forbidden(
+                "This database already has a Workspace. Sign in instead.".into(),
+            ));
+        }
+        self.create_workspace(input).await
+    }
+
+    /// Creates a Workspace, its built-in Member role and its first super-user, and signs them
+    /// in. Provisioning for tests and the demo; the app itself offers only
+    /// [`Roster::create_first_workspace`].
+    pub async fn create_workspace(
+        &self,
+        input: CreateWorkspaceInput,
+    ) -> Result<(Session, SessionInfo)> {
+        let name = validation::required_name(Field::WorkspaceName, &input.workspace_name)?;
+        let email = validation::email(&input.email)?;
+        let first_name = validation::required_name(Field::FirstName, &input.first_name)?;
+        let last_name = validation::name(Field::LastName, &input.last_name)?;
+        passwords::check_policy(
+            Field::Password,
+            &input.password,
+            &[&email, &first_name, &last_name, &name],
+        )?;
+        passwords::check_confirmation(&input.password, &input.confirm_password)?;
+        let hash = self.hash(&input.password).await?;
+
+        let now = self.now();
+        let workspace_id = new_id();
+        let user_id = new_id();
+        let mut tx = store::begin_write(&self.pool).await?;
+        sqlx::query(
+            "INSERT INTO workspaces (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)",
+        )
+        .bind(&workspace_id)
+        .bind(&name)
+        .bind(&now)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+        audit::record(
+            &mut tx,
+            Entry {
+                workspace_id: &workspace_id,
+                actor_id: None,
+                action: "workspace.create",
+                target_type: "workspace",
+                target_id: &workspace_id,
+                fields: &["name"],
+                at: &now,
+            },
+        )
+        .await?;
+        let role_id = insert_member_role(&mut tx, &workspace_id, &now).await?;
+        let key = email_key(&email);
+        let name_key = fold(&display_name(&first_name, &last_name));
+        sqlx::query(
+            "INSERT INTO users (id, workspace_id, email, email_key, first_name, last_name, name_key,
+                 search_text, status, is_super_user, password_hash, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active', 1, ?, ?, ?)",
+        )
+        .bind(&user_id)
+        .bind(&workspace_id)
+        .bind(&email)
+        .bind(&key)
+        .bind(&first_name)
+        .bind(&last_name)
+        .bind(&name_key)
+        .bind(format!("{name_key} {key}"))
+        .bind(&hash)
+        .bind(&now)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("INSERT INTO user_roles (user_id, role_id) VALUES (?, ?)")
+            .bind(&user_id)
+            .bind(&role_id)
+            .execute(&mut *tx)
+            .await?;
+        audit::record(
+            &mut tx,
+            Entry {
+                workspace_id: &workspace_id,
+                actor_id: None,
+                action: "user.create",
+                target_type: "user",
+                target_id: &user_id,
+                fields: &["email", "firstName", "lastName", "role", "password"],
+                at: &now,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        let session = Session {
+            user_id,
+            workspace_id,
+        };
+        let info = self.session_info(&session).await?;
+        Ok((session, info))
+    }
+}
+
+async fn insert_member_role(
+    conn: &mut SqliteConnection,
+    workspace_id: &str,
+    now: &str,
+) -> Result<String> {
+    let role_id = new_id();
+    sqlx::query(
+        "INSERT INTO roles (id, workspace_id, name, description, is_builtin, created_at, updated_at)
+         VALUES (?, ?, ?, 'Sees and edits only their own profile.', 1, ?, ?)",
+    )
+    .bind(&role_id)
+    .bind(workspace_id)
+    .bind(MEMBER_ROLE)
+    .bind(now)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    audit::record(
+        conn,
+        Entry {
+            workspace_id,
+            actor_id: None,
+            action: "role.create",
+            target_type: "role",
+            target_id: &role_id,
+            fields: &["name", "description"],
+            at: now,
+        },
+    )
+    .await?;
+    Ok(role_id)
+}
+
+/// The id of the Workspace's built-in Member role.
+pub(crate) async fn member_role_id(
+    conn: &mut SqliteConnection,
+    workspace_id: &str,
+) -> Result<String> {
+    let id: Option<String> = sqlx::query_scalar(
+        "SELECT id FROM roles WHERE workspace_id = ? AND is_builtin = 1 AND deleted_at IS NULL
+         ORDER BY created_at LIMIT 1",
+    )
+    .bind(workspace_id)
+    .fetch_optional(conn)
+    .await?;
+    id.ok_or(Error::NotFound("Member role"))
+}

@@ -1,0 +1,1 @@
+//! Roster desktop shell.
