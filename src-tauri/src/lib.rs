@@ -1,1 +1,40 @@
-//! Roster desktop shell.
+//! Roster desktop shell: opens the database, holds the session, registers the commands.
+//! Every rule lives in `roster-core`; commands only adapt.
+
+mod commands;
+mod launch;
+mod state;
+
+use tauri::Manager;
+
+pub use commands::LaunchState;
+
+/// Builds and runs the app until its window closes.
+///
+/// # Panics
+/// When the Tauri runtime cannot start (no display, broken WebKit install): there is no
+/// window to report it in, so the message goes to standard error.
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "roster=info,roster_core=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let options = launch::Options::from_args(std::env::args().skip(1));
+    let result = tauri::Builder::default()
+        .setup(move |app| {
+            let data_dir = options.data_dir(app.path().app_data_dir()?);
+            let state =
+                tauri::async_runtime::block_on(state::AppState::open(&data_dir, options.demo))?;
+            tracing::info!(data_dir = %data_dir.display(), demo = options.demo, "database open");
+            app.manage(state);
+            Ok(())
+        })
+        .invoke_handler(commands::handler())
+        .run(tauri::generate_context!());
+    if let Err(error) = result {
+        panic!("Roster could not start: {error}");
+    }
+}

@@ -6,8 +6,9 @@ use fake::locales::{AR_SA, DE_DE, EN, FR_FR, JA_JP, PT_BR, ZH_CN};
 
 use crate::error::Result;
 use crate::model::CreateWorkspaceInput;
+use crate::model::Status;
 use crate::passwords::Secret;
-use crate::{Roster, new_id, store};
+use crate::{Roster, new_id, store, users};
 
 /// The demo super-user's email.
 pub const DEMO_ADMIN_EMAIL: &str = "admin@demo.example";
@@ -39,39 +40,26 @@ pub async fn seed(roster: &Roster) -> Result<()> {
     let role_id = crate::workspaces::member_role_id(&mut tx, &session.workspace_id).await?;
     for (i, (first, last)) in people.iter().enumerate() {
         let email = format!("user{:03}@demo.example", i + 1);
-        let status = match i % 17 {
-            0 => "removed",
-            _ => "active",
+        let status = if i % 17 == 0 {
+            Status::Removed
+        } else {
+            Status::Active
         };
-        let name_key = crate::text::fold(&crate::text::display_name(first, last));
-        let id = new_id();
-        let at = roster.now();
-        sqlx::query(
-            "INSERT INTO users (id, workspace_id, email, email_key, first_name, last_name, name_key,
-                 search_text, status, is_super_user, password_hash, removed_at, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&id)
-        .bind(&session.workspace_id)
-        .bind(&email)
-        .bind(&email)
-        .bind(first)
-        .bind(last)
-        .bind(&name_key)
-        .bind(format!("{name_key} {email}"))
-        .bind(status)
-        .bind(i % 40 == 0)
-        .bind(&hash)
-        .bind((status == "removed").then_some(&at))
-        .bind(&at)
-        .bind(&at)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("INSERT INTO user_roles (user_id, role_id) VALUES (?, ?)")
-            .bind(&id)
-            .bind(&role_id)
-            .execute(&mut *tx)
-            .await?;
+        let row = users::NewRow {
+            id: &new_id(),
+            workspace_id: &session.workspace_id,
+            email: &email,
+            first_name: first,
+            last_name: last,
+            phone: "",
+            status,
+            is_super_user: i % 40 == 0,
+            password_hash: Some(&hash),
+            must_change_password: false,
+            role_id: &role_id,
+            at: &roster.now(),
+        };
+        users::insert(&mut tx, &row).await?;
     }
     tx.commit().await?;
     Ok(())

@@ -18,7 +18,7 @@ pub mod validation;
 mod actor;
 mod audit;
 mod sessions;
-mod users;
+pub(crate) mod users;
 mod workspaces;
 
 use std::path::Path;

@@ -203,7 +203,7 @@ impl Roster {
 
 fn remaining_lock(locked_until: Option<&str>, now: DateTime<Utc>) -> Option<i64> {
     let until = parse_timestamp(locked_until?)?;
-    (until > now).then(|| (until - now).num_seconds().max(1))
+    (until > now).then(|| ((until - now).num_milliseconds() + 999) / 1000)
 }
 
 #[cfg(test)]

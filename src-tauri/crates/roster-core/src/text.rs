@@ -1,6 +1,7 @@
 //! Text normalisation shared by validation, storage keys and search.
 
 use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
 
 /// Trims Unicode white space (including U+00A0 no-break space and tabs) and the invisible
 /// U+200B zero-width space and U+FEFF byte-order mark, which paste in from documents.
@@ -12,6 +13,26 @@ pub fn trim_input(value: &str) -> &str {
 /// never in SQL, because SQLite's `lower()` and `NOCASE` fold ASCII only (DESIGN.md §3).
 pub fn fold(value: &str) -> String {
     value.nfc().collect::<String>().to_lowercase()
+}
+
+/// The sort and search key of a name: compatibility-decomposed, accents dropped, lower-case,
+/// so "Álvarez" sorts with "Alvarez" and a search for "nunez" finds "Núñez". Letters that are
+/// not an accented base letter (ø, ß, 陈) stay as they are.
+pub fn sort_key(value: &str) -> String {
+    value
+        .nfkd()
+        .filter(|c| !is_combining_mark(*c))
+        .collect::<String>()
+        .to_lowercase()
+}
+
+/// The text the search index holds for a user: name and email sort keys.
+pub fn search_text(first_name: &str, last_name: &str, email: &str) -> String {
+    format!(
+        "{} {}",
+        sort_key(&display_name(first_name, last_name)),
+        sort_key(email)
+    )
 }
 
 /// The key that identifies an email inside a Workspace: trimmed, NFC, lower-case.
@@ -53,6 +74,14 @@ mod tests {
             email_key("e\u{0301}lodie@example.fr"),
             "\u{00E9}lodie@example.fr"
         );
+    }
+
+    #[test]
+    fn sort_keys_drop_accents_but_keep_other_letters() {
+        assert_eq!(sort_key("Álvarez"), "alvarez");
+        assert_eq!(sort_key("O'Brien-Núñez"), "o'brien-nunez");
+        assert_eq!(sort_key("Ødegård"), "ødegard");
+        assert_eq!(sort_key("陈 静"), "陈 静");
     }
 
     #[test]

@@ -4,10 +4,9 @@ use sqlx::SqliteConnection;
 
 use crate::audit::{self, Entry};
 use crate::error::{Error, Field, Result};
-use crate::model::{CreateWorkspaceInput, SessionInfo, WorkspaceSummary};
+use crate::model::{CreateWorkspaceInput, SessionInfo, Status, WorkspaceSummary};
 use crate::permissions::Session;
-use crate::text::{display_name, email_key, fold};
-use crate::{Roster, new_id, passwords, store, validation};
+use crate::{Roster, new_id, passwords, store, users, validation};
 
 /// Name of the built-in restricted role every Workspace starts with: its holders see and edit
 /// only their own profile.
@@ -88,31 +87,21 @@ impl Roster {
         )
         .await?;
         let role_id = insert_member_role(&mut tx, &workspace_id, &now).await?;
-        let key = email_key(&email);
-        let name_key = fold(&display_name(&first_name, &last_name));
-        sqlx::query(
-            "INSERT INTO users (id, workspace_id, email, email_key, first_name, last_name, name_key,
-                 search_text, status, is_super_user, password_hash, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active', 1, ?, ?, ?)",
-        )
-        .bind(&user_id)
-        .bind(&workspace_id)
-        .bind(&email)
-        .bind(&key)
-        .bind(&first_name)
-        .bind(&last_name)
-        .bind(&name_key)
-        .bind(format!("{name_key} {key}"))
-        .bind(&hash)
-        .bind(&now)
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("INSERT INTO user_roles (user_id, role_id) VALUES (?, ?)")
-            .bind(&user_id)
-            .bind(&role_id)
-            .execute(&mut *tx)
-            .await?;
+        let row = users::NewRow {
+            id: &user_id,
+            workspace_id: &workspace_id,
+            email: &email,
+            first_name: &first_name,
+            last_name: &last_name,
+            phone: "",
+            status: Status::Active,
+            is_super_user: true,
+            password_hash: Some(&hash),
+            must_change_password: false,
+            role_id: &role_id,
+            at: &now,
+        };
+        users::insert(&mut tx, &row).await?;
         audit::record(
             &mut tx,
             Entry {

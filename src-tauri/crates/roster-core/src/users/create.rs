@@ -7,7 +7,7 @@ use crate::audit::{self, Entry};
 use crate::error::{Error, Field, Result};
 use crate::model::{NewUser, NewUserStep, Status, UserDetails};
 use crate::permissions::{Actor, Permission, Session};
-use crate::text::{display_name, email_key, fold};
+use crate::text::email_key;
 use crate::workspaces::member_role_id;
 use crate::{Roster, actor, new_id, passwords, store, validation};
 
@@ -135,37 +135,28 @@ impl Roster {
         let actor = actor::load_ready(&mut tx, session).await?;
         authorize(&actor, &input)?;
         ensure_email_free(&mut tx, &actor.workspace_id, &valid.email).await?;
-        let key = email_key(&valid.email);
-        let name_key = fold(&display_name(&valid.first_name, &valid.last_name));
-        sqlx::query(
-            "INSERT INTO users (id, workspace_id, email, email_key, first_name, last_name, name_key,
-                 search_text, phone, status, is_super_user, password_hash, must_change_password,
-                 created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?)",
-        )
-        .bind(&user_id)
-        .bind(&actor.workspace_id)
-        .bind(&valid.email)
-        .bind(&key)
-        .bind(&valid.first_name)
-        .bind(&valid.last_name)
-        .bind(&name_key)
-        .bind(format!("{name_key} {key}"))
-        .bind(&valid.phone)
-        .bind(input.is_super_user)
-        .bind(&hash)
-        .bind(input.must_change_password)
-        .bind(&now)
-        .bind(&now)
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| if is_email_conflict(&e) { Error::EmailTaken } else { e.into() })?;
         let role_id = member_role_id(&mut tx, &actor.workspace_id).await?;
-        sqlx::query("INSERT INTO user_roles (user_id, role_id) VALUES (?, ?)")
-            .bind(&user_id)
-            .bind(&role_id)
-            .execute(&mut *tx)
-            .await?;
+        let row = super::NewRow {
+            id: &user_id,
+            workspace_id: &actor.workspace_id,
+            email: &valid.email,
+            first_name: &valid.first_name,
+            last_name: &valid.last_name,
+            phone: &valid.phone,
+            status: Status::Active,
+            is_super_user: input.is_super_user,
+            password_hash: Some(&hash),
+            must_change_password: input.must_change_password,
+            role_id: &role_id,
+            at: &now,
+        };
+        super::insert(&mut tx, &row).await.map_err(|e| {
+            if is_email_conflict(&e) {
+                Error::EmailTaken
+            } else {
+                e.into()
+            }
+        })?;
         audit::record(
             &mut tx,
             Entry {
@@ -190,5 +181,43 @@ impl Roster {
         let details = fetch(&mut tx, &actor.workspace_id, &user_id).await?;
         tx.commit().await?;
         Ok(details)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn only_the_email_constraint_reads_as_email_taken() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let pool = store::open(&dir.path().join("t.db")).await.expect("open");
+        let insert = |email_key: Option<&'static str>| {
+            sqlx::query(
+                "INSERT INTO users (id, workspace_id, email, email_key, first_name, name_key, search_text, status, created_at, updated_at)
+                 VALUES (?, 'w', 'a@example.com', ?, 'A', 'a', 'a', 'active', 't', 't')",
+            )
+            .bind(new_id())
+            .bind(email_key)
+        };
+        let mut conn = pool.acquire().await.expect("conn");
+        sqlx::query("PRAGMA foreign_keys = OFF")
+            .execute(&mut *conn)
+            .await
+            .expect("pragma");
+        insert(Some("a@example.com"))
+            .execute(&mut *conn)
+            .await
+            .expect("first");
+        let duplicate = insert(Some("a@example.com"))
+            .execute(&mut *conn)
+            .await
+            .expect_err("unique");
+        assert!(is_email_conflict(&duplicate));
+        let missing = insert(None)
+            .execute(&mut *conn)
+            .await
+            .expect_err("not null");
+        assert!(!is_email_conflict(&missing));
     }
 }

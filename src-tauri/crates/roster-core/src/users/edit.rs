@@ -5,7 +5,7 @@ use crate::audit::{self, Entry};
 use crate::error::{Error, Field, Result};
 use crate::model::{ProfileUpdate, Status, UserDetails, UserUpdate};
 use crate::permissions::{Actor, Permission, Session};
-use crate::text::{display_name, email_key, fold};
+use crate::text::{display_name, search_text, sort_key};
 use crate::{Roster, actor, store, validation};
 
 /// Validated names and phone of an edit form.
@@ -147,7 +147,6 @@ impl Roster {
             return Ok(target.clone());
         }
         let now = self.now();
-        let name_key = fold(&display_name(&profile.first_name, &profile.last_name));
         sqlx::query(
             "UPDATE users SET first_name = ?, last_name = ?, phone = ?, name_key = ?, search_text = ?,
                  is_super_user = ?, version = version + 1, updated_at = ?
@@ -156,8 +155,8 @@ impl Roster {
         .bind(&profile.first_name)
         .bind(&profile.last_name)
         .bind(&profile.phone)
-        .bind(&name_key)
-        .bind(format!("{name_key} {}", email_key(&target.email)))
+        .bind(sort_key(&display_name(&profile.first_name, &profile.last_name)))
+        .bind(search_text(&profile.first_name, &profile.last_name, &target.email))
         .bind(is_super_user)
         .bind(&now)
         .bind(&target.id)

@@ -18,7 +18,7 @@ use crate::model::{
     UserSummary,
 };
 use crate::permissions::{Actor, Permission, Session};
-use crate::text::{fold, trim_input};
+use crate::text::{sort_key, trim_input};
 use crate::{Roster, actor};
 
 /// Largest page a caller may ask for.
@@ -75,7 +75,7 @@ fn decode_cursor(text: &str, sort: UserSort) -> Result<Vec<String>> {
     }
 }
 
-/// The search term as an FTS5 phrase: folded like the indexed text, quotes doubled, so any
+/// The search term as an FTS5 phrase: keyed like the indexed text, quotes doubled, so any
 /// characters the user types are matched literally and never parsed as FTS syntax.
 fn fts_phrase(term: &str) -> String {
     format!("\"{}\"", term.replace('"', "\"\""))
@@ -85,7 +85,7 @@ fn fts_phrase(term: &str) -> String {
 /// Returns the SQL `FROM … WHERE …` and binds its values.
 fn from_where(actor: &Actor, query: &UserQuery, args: &mut SqliteArguments) -> Result<String> {
     let mut sql = String::new();
-    let term = fold(trim_input(&query.search));
+    let term = sort_key(trim_input(&query.search));
     let bind = |args: &mut SqliteArguments, value: String| {
         args.add(value)
             .map_err(|e| Error::Database(sqlx::Error::Encode(e)))

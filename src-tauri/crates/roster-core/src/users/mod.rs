@@ -9,7 +9,7 @@ use sqlx::SqliteConnection;
 
 use crate::error::{Error, Result};
 use crate::model::{Status, UserDetails, UserSummary};
-use crate::text::display_name;
+use crate::text::{display_name, email_key, search_text, sort_key};
 
 /// What the role column shows for a super-user.
 pub const SUPER_USER_ROLE: &str = "Super-user";
@@ -124,4 +124,59 @@ async fn another_super_user_exists(
     .fetch_one(conn)
     .await?;
     Ok(count > 0)
+}
+
+/// A new user row as every path that adds users writes it (first run, Add user, demo).
+pub(crate) struct NewRow<'a> {
+    pub id: &'a str,
+    pub workspace_id: &'a str,
+    pub email: &'a str,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub phone: &'a str,
+    pub status: Status,
+    pub is_super_user: bool,
+    pub password_hash: Option<&'a str>,
+    pub must_change_password: bool,
+    pub role_id: &'a str,
+    pub at: &'a str,
+}
+
+/// Inserts the user and their role; derives the keys (email key, sort key, search text) so
+/// no caller can store them inconsistently. Returns the raw database error so the caller can
+/// tell an email conflict from other failures.
+pub(crate) async fn insert(
+    conn: &mut SqliteConnection,
+    row: &NewRow<'_>,
+) -> std::result::Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO users (id, workspace_id, email, email_key, first_name, last_name, name_key,
+             search_text, phone, status, is_super_user, password_hash, must_change_password,
+             removed_at, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(row.id)
+    .bind(row.workspace_id)
+    .bind(row.email)
+    .bind(email_key(row.email))
+    .bind(row.first_name)
+    .bind(row.last_name)
+    .bind(sort_key(&display_name(row.first_name, row.last_name)))
+    .bind(search_text(row.first_name, row.last_name, row.email))
+    .bind(row.phone)
+    .bind(row.status.as_str())
+    .bind(row.is_super_user)
+    .bind(row.password_hash)
+    .bind(row.must_change_password)
+    .bind((row.status == Status::Removed).then_some(row.at))
+    .bind(row.at)
+    .bind(row.at)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("INSERT INTO user_roles (user_id, role_id) VALUES (?, ?)")
+        .bind(row.id)
+        .bind(row.role_id)
+        .execute(conn)
+        .await?;
+    Ok(())
 }

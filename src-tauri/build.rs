@@ -1,0 +1,29 @@
+//! Generates one permission per app command, so capabilities can grant exactly the commands
+//! the UI uses (everything else is denied).
+
+/// Every command the UI may call; keep in step with `commands::handler()`.
+const COMMANDS: &[&str] = &[
+    "app_launch_state",
+    "workspace_create",
+    "session_sign_in",
+    "session_sign_out",
+    "users_list",
+    "users_get",
+    "users_check_new",
+    "users_create",
+    "users_update",
+    "users_remove",
+    "users_restore",
+    "users_reset_password",
+    "password_generate",
+    "profile_update",
+    "profile_change_password",
+];
+
+fn main() {
+    let attributes = tauri_build::Attributes::new()
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    if let Err(error) = tauri_build::try_build(attributes) {
+        panic!("tauri-build failed: {error:#}");
+    }
+}

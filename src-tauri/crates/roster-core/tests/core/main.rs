@@ -1,0 +1,9 @@
+//! Service tests: the core against a real SQLite file in a temporary directory.
+
+mod support;
+
+mod audit;
+mod authorization;
+mod list;
+mod sign_in;
+mod users_cases;

@@ -1,0 +1,123 @@
+//! A fresh Workspace in a temp dir, a movable clock, and small builders.
+
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Duration, Utc};
+use roster_core::model::{CreateWorkspaceInput, NewUser, SignInInput, UserDetails};
+use roster_core::{Clock, ErrorCode, Hashing, Roster, Secret, Session};
+use tempfile::TempDir;
+
+pub const ADMIN_EMAIL: &str = "ana.silva@example.com";
+pub const ADMIN_PASSWORD: &str = "Lantern-Orchid-Fjord-77";
+pub const USER_PASSWORD: &str = "Copper-Meadow-Violin-31";
+
+/// A clock tests move by hand.
+#[derive(Debug)]
+pub struct TestClock(Mutex<DateTime<Utc>>);
+
+impl TestClock {
+    pub fn advance(&self, by: Duration) {
+        let mut now = self.0.lock().expect("clock");
+        *now += by;
+    }
+}
+
+impl Clock for TestClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().expect("clock")
+    }
+}
+
+pub struct World {
+    pub _dir: TempDir,
+    pub roster: Roster,
+    pub clock: Arc<TestClock>,
+    pub admin: Session,
+}
+
+pub async fn world() -> World {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clock = Arc::new(TestClock(Mutex::new(Utc::now())));
+    let roster = Roster::open_with(
+        &dir.path().join("roster.db"),
+        clock.clone(),
+        Hashing::default(),
+    )
+    .await
+    .expect("open");
+    let (admin, _) = roster
+        .create_first_workspace(workspace_input("Acme", ADMIN_EMAIL, ADMIN_PASSWORD))
+        .await
+        .expect("first workspace");
+    World {
+        _dir: dir,
+        roster,
+        clock,
+        admin,
+    }
+}
+
+pub fn workspace_input(name: &str, email: &str, password: &str) -> CreateWorkspaceInput {
+    CreateWorkspaceInput {
+        workspace_name: name.into(),
+        email: email.into(),
+        first_name: "Ana".into(),
+        last_name: "Silva".into(),
+        password: Secret::new(password),
+        confirm_password: Secret::new(password),
+    }
+}
+
+pub fn new_user(email: &str, first_name: &str, last_name: &str) -> NewUser {
+    NewUser {
+        email: email.into(),
+        first_name: first_name.into(),
+        last_name: last_name.into(),
+        phone: String::new(),
+        password: Secret::new(USER_PASSWORD),
+        confirm_password: Secret::new(USER_PASSWORD),
+        must_change_password: false,
+        is_super_user: false,
+    }
+}
+
+pub fn sign_in_input(email: &str, password: &str) -> SignInInput {
+    SignInInput {
+        workspace_id: None,
+        email: email.into(),
+        password: Secret::new(password),
+    }
+}
+
+impl World {
+    pub async fn add(&self, email: &str, first: &str, last: &str) -> UserDetails {
+        self.roster
+            .create_user(&self.admin, new_user(email, first, last))
+            .await
+            .expect("create user")
+    }
+
+    /// Adds a Member and signs them in.
+    pub async fn member(&self, email: &str) -> (UserDetails, Session) {
+        let user = self.add(email, "Mia", "Member").await;
+        let (session, _) = self
+            .roster
+            .sign_in(sign_in_input(email, USER_PASSWORD))
+            .await
+            .expect("sign in");
+        (user, session)
+    }
+
+    pub async fn password_hash(&self, user_id: &str) -> Option<String> {
+        sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ?")
+            .bind(user_id)
+            .fetch_one(self.roster.pool())
+            .await
+            .expect("read hash")
+    }
+}
+
+/// The error code of a result that must have failed.
+pub fn code<T: std::fmt::Debug>(result: roster_core::Result<T>) -> ErrorCode {
+    result.expect_err("expected an error").code()
+}

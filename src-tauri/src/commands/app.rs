@@ -1,0 +1,55 @@
+//! Start-up state and first run.
+
+use roster_core::AppError;
+use roster_core::model::{CreateWorkspaceInput, SessionInfo, WorkspaceSummary};
+use serde::Serialize;
+use tauri::State;
+use ts_rs::TS;
+
+use crate::state::AppState;
+
+/// What the UI needs to pick its first screen: no Workspace → first run; no session → sign in.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct LaunchState {
+    /// Every Workspace in the database (for the sign-in picker).
+    pub workspaces: Vec<WorkspaceSummary>,
+    /// The signed-in user, if a session is still valid.
+    pub session: Option<SessionInfo>,
+    /// Running on the demo Workspace (`--demo`).
+    pub demo: bool,
+}
+
+/// The launch state; a session whose user was removed meanwhile is dropped.
+#[tauri::command]
+pub async fn app_launch_state(state: State<'_, AppState>) -> Result<LaunchState, AppError> {
+    let workspaces = state.roster.workspaces().await.map_err(|e| state.fail(e))?;
+    let session = match state.current() {
+        Some(session) => state.roster.session_info(&session).await.ok(),
+        None => None,
+    };
+    if session.is_none() {
+        state.set_session(None);
+    }
+    Ok(LaunchState {
+        workspaces,
+        session,
+        demo: state.demo,
+    })
+}
+
+/// First run: create the Workspace and sign in as its first super-user.
+#[tauri::command]
+pub async fn workspace_create(
+    state: State<'_, AppState>,
+    input: CreateWorkspaceInput,
+) -> Result<SessionInfo, AppError> {
+    let (session, info) = state
+        .roster
+        .create_first_workspace(input)
+        .await
+        .map_err(|e| state.fail(e))?;
+    state.set_session(Some(session));
+    Ok(info)
+}

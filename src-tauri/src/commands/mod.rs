@@ -1,0 +1,31 @@
+//! Tauri commands, one file per screen area. Each takes the state, the session and its
+//! arguments, calls one core service and maps the error; nothing else. Names read noun_verb.
+
+mod app;
+mod profile;
+mod session;
+mod users;
+
+pub use app::LaunchState;
+
+/// The invoke handler with every command; `build.rs` lists the same names for permissions.
+pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static
+{
+    tauri::generate_handler![
+        app::app_launch_state,
+        app::workspace_create,
+        session::session_sign_in,
+        session::session_sign_out,
+        users::users_list,
+        users::users_get,
+        users::users_check_new,
+        users::users_create,
+        users::users_update,
+        users::users_remove,
+        users::users_restore,
+        users::users_reset_password,
+        users::password_generate,
+        profile::profile_update,
+        profile::profile_change_password,
+    ]
+}

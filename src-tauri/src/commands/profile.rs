@@ -1,0 +1,35 @@
+//! My profile.
+
+use roster_core::AppError;
+use roster_core::model::{OwnPasswordChange, ProfileUpdate, SessionInfo, UserDetails};
+use tauri::State;
+
+use crate::state::AppState;
+
+/// Save own names and phone.
+#[tauri::command]
+pub async fn profile_update(
+    state: State<'_, AppState>,
+    input: ProfileUpdate,
+) -> Result<UserDetails, AppError> {
+    let session = state.session()?;
+    state
+        .roster
+        .update_profile(&session, input)
+        .await
+        .map_err(|e| state.fail(e))
+}
+
+/// Change own password (also the required change after sign-in).
+#[tauri::command]
+pub async fn profile_change_password(
+    state: State<'_, AppState>,
+    input: OwnPasswordChange,
+) -> Result<SessionInfo, AppError> {
+    let session = state.session()?;
+    state
+        .roster
+        .change_own_password(&session, input)
+        .await
+        .map_err(|e| state.fail(e))
+}
