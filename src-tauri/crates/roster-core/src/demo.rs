@@ -4,10 +4,12 @@ use fake::Fake;
 use fake::faker::name::raw::{FirstName, LastName};
 use fake::locales::{AR_SA, DE_DE, EN, FR_FR, JA_JP, PT_BR, ZH_CN};
 
+use crate::audit::{self, Entry};
 use crate::error::Result;
 use crate::model::CreateWorkspaceInput;
 use crate::model::Status;
 use crate::passwords::Secret;
+use crate::permissions::Session;
 use crate::{Roster, new_id, store, users};
 
 /// The demo super-user's email.
@@ -34,32 +36,72 @@ pub async fn seed(roster: &Roster) -> Result<()> {
             confirm_password: password.clone(),
         })
         .await?;
-    let hash = roster.hash(&password).await?;
-    let people: Vec<(String, String)> = (0..DEMO_USERS).map(sample_name).collect();
+    add_sample_users(roster, &session, DEMO_USERS, &password).await
+}
+
+/// Adds `count` invented users (`user000001@demo.example`, ...) to the session's Workspace in
+/// one transaction: mixed-script names, a few phones, every 17th removed, every 40th a
+/// super-user, all with one shared hash of `password` (hashed once, so 100,000 users take
+/// seconds — benchmarks use this too). Each gets an audit entry like any other change.
+pub async fn add_sample_users(
+    roster: &Roster,
+    session: &Session,
+    count: usize,
+    password: &Secret,
+) -> Result<()> {
+    let hash = roster.hash(password).await?;
     let mut tx = store::begin_write(roster.pool()).await?;
     let role_id = crate::workspaces::member_role_id(&mut tx, &session.workspace_id).await?;
-    for (i, (first, last)) in people.iter().enumerate() {
-        let email = format!("user{:03}@demo.example", i + 1);
+    let at = roster.now();
+    for i in 0..count {
+        let (first, last) = sample_name(i);
+        let email = format!("user{:06}@demo.example", i + 1);
+        let phone = if i % 3 == 0 {
+            format!("+44 7700 9{:05}", i % 100_000)
+        } else {
+            String::new()
+        };
         let status = if i % 17 == 0 {
             Status::Removed
         } else {
             Status::Active
         };
+        let id = new_id();
         let row = users::NewRow {
-            id: &new_id(),
+            id: &id,
             workspace_id: &session.workspace_id,
             email: &email,
-            first_name: first,
-            last_name: last,
-            phone: "",
+            first_name: &first,
+            last_name: &last,
+            phone: &phone,
             status,
             is_super_user: i % 40 == 0,
             password_hash: Some(&hash),
             must_change_password: false,
             role_id: &role_id,
-            at: &roster.now(),
+            at: &at,
         };
         users::insert(&mut tx, &row).await?;
+        audit::record(
+            &mut tx,
+            Entry {
+                workspace_id: &session.workspace_id,
+                actor_id: None,
+                action: "user.create",
+                target_type: "user",
+                target_id: &id,
+                fields: &[
+                    "email",
+                    "firstName",
+                    "lastName",
+                    "phone",
+                    "role",
+                    "password",
+                ],
+                at: &at,
+            },
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(())

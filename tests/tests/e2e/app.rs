@@ -1,0 +1,164 @@
+//! Starting the app under tauri-driver, finding controls by the words users see, screenshots.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+/// How long to wait for a control to appear.
+const PATIENCE: Duration = Duration::from_secs(20);
+
+pub struct App {
+    pub client: Client,
+    driver: Child,
+    pub _data_dir: tempfile::TempDir,
+    shots: PathBuf,
+    shot_count: usize,
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+impl App {
+    /// Starts tauri-driver and the app binary (`target/debug/roster`, or `ROSTER_APP`) on a new
+    /// empty data directory.
+    pub async fn launch() -> App {
+        let binary = std::env::var_os("ROSTER_APP")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| workspace_root().join("target/debug/roster"));
+        let binary = binary.canonicalize().expect("build the app first: cargo build -p roster-app");
+        assert!(std::env::var_os("DISPLAY").is_some(), "run under Xvfb (xvfb-run -a)");
+        let data_dir = tempfile::tempdir().expect("data dir");
+        let port = free_port();
+        let native_port = free_port();
+        let driver = Command::new("tauri-driver")
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .env("ROSTER_DATA_DIR", data_dir.path())
+            .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("tauri-driver on PATH (cargo install tauri-driver --locked)");
+        let caps = json!({ "tauri:options": { "application": binary } });
+        let caps = caps.as_object().cloned().expect("object");
+        let url = format!("http://127.0.0.1:{port}");
+        let mut client = None;
+        for _ in 0..100 {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            if let Ok(c) = ClientBuilder::native().capabilities(caps.clone()).connect(&url).await {
+                client = Some(c);
+                break;
+            }
+        }
+        let shots = workspace_root().join("target/e2e-screenshots");
+        std::fs::create_dir_all(&shots).expect("screenshot dir");
+        App {
+            client: client.expect("connect to tauri-driver"),
+            driver,
+            _data_dir: data_dir,
+            shots,
+            shot_count: 0,
+        }
+    }
+
+    pub async fn find(&self, locator: Locator<'_>) -> Element {
+        self.client
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(locator)
+            .await
+            .unwrap_or_else(|e| panic!("{locator:?} did not appear: {e}"))
+    }
+
+    /// A button (or menu item, or link) by its visible text or accessible name.
+    pub async fn button(&self, name: &str) -> Element {
+        let xpath = format!(
+            "//*[(self::button or @role='menuitem' or @role='tab' or self::a) and not(@disabled) and \
+             (normalize-space(.)={q} or @aria-label={q})]",
+            q = xpath_literal(name)
+        );
+        self.find(Locator::XPath(&xpath)).await
+    }
+
+    pub async fn click(&self, name: &str) {
+        self.button(name).await.click().await.unwrap_or_else(|e| panic!("click {name}: {e}"));
+    }
+
+    /// An input by its label text (label with `for`, wrapping label, or aria-label).
+    pub async fn field(&self, label: &str) -> Element {
+        let q = xpath_literal(label);
+        let xpath = format!(
+            "//input[@id=//label[normalize-space(.)={q} or normalize-space(text())={q}]/@for] | \
+             //label[normalize-space(text())={q}]//input | //input[@aria-label={q}] | \
+             //textarea[@id=//label[normalize-space(.)={q}]/@for]"
+        );
+        self.find(Locator::XPath(&xpath)).await
+    }
+
+    /// Replaces the text of the field labelled `label`.
+    pub async fn fill(&self, label: &str, value: &str) {
+        let field = self.field(label).await;
+        field.clear().await.unwrap_or_else(|e| panic!("clear {label}: {e}"));
+        field.send_keys(value).await.unwrap_or_else(|e| panic!("type into {label}: {e}"));
+    }
+
+    pub async fn testid(&self, id: &str) -> Element {
+        self.find(Locator::Css(&format!("[data-testid='{id}']"))).await
+    }
+
+    /// Waits until some element contains `text`.
+    pub async fn see(&self, text: &str) -> Element {
+        let xpath = format!("//*[contains(normalize-space(.), {})]", xpath_literal(text));
+        self.find(Locator::XPath(&xpath)).await
+    }
+
+    /// Waits until nothing contains `text`.
+    pub async fn gone(&self, text: &str) {
+        let xpath = format!("//*[contains(normalize-space(.), {})]", xpath_literal(text));
+        for _ in 0..100 {
+            if self.client.find_all(Locator::XPath(&xpath)).await.map(|v| v.is_empty()).unwrap_or(false) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        panic!("{text:?} is still shown");
+    }
+
+    /// Saves the Xvfb screen as `target/e2e-screenshots/NN-name.png` for people to look at.
+    pub async fn screenshot(&mut self, name: &str) {
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        self.shot_count += 1;
+        let path = self.shots.join(format!("{:02}-{name}.png", self.shot_count));
+        let display = std::env::var("DISPLAY").unwrap_or_default();
+        let status = Command::new("sh")
+            .arg("-c")
+            .arg(format!("xwd -root -silent -display '{display}' | convert xwd:- '{}'", path.display()))
+            .status();
+        assert!(status.is_ok_and(|s| s.success()), "screenshot {name}");
+    }
+
+    pub async fn quit(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+fn xpath_literal(text: &str) -> String {
+    if !text.contains('\'') {
+        format!("'{text}'")
+    } else {
+        let parts: Vec<String> = text.split('\'').map(|p| format!("'{p}'")).collect();
+        format!("concat({})", parts.join(", \"'\", "))
+    }
+}
