@@ -1,0 +1,154 @@
+import { render, screen, waitFor, within } from "@testing-library/svelte";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import App from "./App.svelte";
+import type { LaunchState } from "./bindings/LaunchState";
+import { details, page, session, summaries } from "./test/fixtures";
+import { appError, mockCommands, rejectWith, type Handler } from "./test/ipc";
+
+const oneWorkspace = [{ id: "w-1", name: "Acme Office" }];
+
+function launch(overrides: Partial<LaunchState> = {}): Handler {
+  return () => ({ workspaces: oneWorkspace, session: null, demo: false, ...overrides });
+}
+
+describe("App", () => {
+  it("asks to create a Workspace on first run and signs in with it", async () => {
+    const ipc = mockCommands({
+      app_launch_state: launch({ workspaces: [] }),
+      workspace_create: () => session(),
+      users_list: () => page(summaries(0, 2)),
+    });
+    render(App);
+
+    await screen.findByRole("heading", { name: "Create your Workspace" });
+    await userEvent.type(screen.getByLabelText("Workspace name"), "Acme Office");
+    await userEvent.type(screen.getByLabelText("Your email"), "admin@acme.example");
+    await userEvent.type(screen.getByLabelText("First name"), "Ada");
+    await userEvent.type(screen.getByLabelText("Last name"), "Admin");
+    await userEvent.type(screen.getByLabelText("Password"), "correct horse battery");
+    await userEvent.type(screen.getByLabelText("Confirm password"), "correct horse battery{Enter}");
+
+    expect(await screen.findByRole("heading", { name: "Users" })).toBeInTheDocument();
+    expect(ipc.argsOf("workspace_create")).toEqual([
+      {
+        input: {
+          workspaceName: "Acme Office",
+          email: "admin@acme.example",
+          firstName: "Ada",
+          lastName: "Admin",
+          password: "correct horse battery",
+          confirmPassword: "correct horse battery",
+        },
+      },
+    ]);
+  });
+
+  it("signs in, showing the Workspace picker only when there are several", async () => {
+    const workspaces = [...oneWorkspace, { id: "w-2", name: "Branch Office" }];
+    const ipc = mockCommands({
+      app_launch_state: launch({ workspaces }),
+      session_sign_in: () => session({ workspaceId: "w-2", workspaceName: "Branch Office" }),
+      users_list: () => page(summaries(0, 2)),
+    });
+    render(App);
+
+    await screen.findByRole("heading", { name: "Sign in" });
+    await userEvent.selectOptions(screen.getByLabelText("Workspace"), "Branch Office");
+    await userEvent.type(screen.getByLabelText("Email"), "admin@acme.example");
+    await userEvent.type(screen.getByLabelText("Password"), "secret secret");
+    await userEvent.click(screen.getByRole("button", { name: "Sign in" }));
+
+    expect(await screen.findByText("Branch Office")).toBeInTheDocument();
+    expect(ipc.argsOf("session_sign_in")).toEqual([
+      { input: { workspaceId: "w-2", email: "admin@acme.example", password: "secret secret" } },
+    ]);
+  });
+
+  it("has no Workspace picker for one Workspace, shows the demo hint and the core's sign-in error", async () => {
+    mockCommands({
+      app_launch_state: launch({ demo: true }),
+      session_sign_in: rejectWith(appError("INVALID_CREDENTIALS", "Wrong email or password.")),
+    });
+    render(App);
+
+    await screen.findByRole("heading", { name: "Sign in" });
+    expect(screen.queryByLabelText("Workspace")).not.toBeInTheDocument();
+    expect(screen.getByText("Demo Workspace")).toBeInTheDocument();
+    expect(screen.getByText("Sign in as admin@demo.example with password Demo-Roster-2031!")).toBeInTheDocument();
+    await userEvent.type(screen.getByLabelText("Email"), "admin@demo.example");
+    await userEvent.type(screen.getByLabelText("Password"), "nope{Enter}");
+
+    expect(await screen.findByTestId("form-error")).toHaveTextContent("Wrong email or password.");
+  });
+
+  it("makes a user who must change their password choose one first", async () => {
+    const ipc = mockCommands({
+      app_launch_state: launch({ session: session({ mustChangePassword: true }) }),
+      profile_change_password: () => session(),
+      users_list: () => page(summaries(0, 1)),
+    });
+    render(App);
+
+    await screen.findByRole("heading", { name: "Choose a new password" });
+    await userEvent.type(screen.getByLabelText("New password"), "a brand new secret");
+    await userEvent.type(screen.getByLabelText("Confirm password"), "a brand new secret");
+    await userEvent.click(screen.getByRole("button", { name: "Save" }));
+
+    expect(await screen.findByRole("heading", { name: "Users" })).toBeInTheDocument();
+    expect(ipc.argsOf("profile_change_password")).toEqual([
+      { input: { currentPassword: "", newPassword: "a brand new secret", confirmPassword: "a brand new secret" } },
+    ]);
+  });
+
+  it("returns to Sign in when a command says the session is gone", async () => {
+    let signedIn = true;
+    mockCommands({
+      app_launch_state: () => ({ workspaces: oneWorkspace, session: signedIn ? session() : null, demo: false }),
+      users_list: () => {
+        signedIn = false;
+        return Promise.reject(appError("UNAUTHENTICATED", "Please sign in again."));
+      },
+    });
+    render(App);
+
+    expect(await screen.findByRole("heading", { name: "Sign in" })).toBeInTheDocument();
+  });
+
+  it("opens My profile from the name menu and signs out from it", async () => {
+    const me = details({ id: "u-admin", displayName: "Ada Admin", email: "admin@acme.example" });
+    let signedIn = true;
+    const ipc = mockCommands({
+      app_launch_state: () => ({ workspaces: oneWorkspace, session: signedIn ? session() : null, demo: false }),
+      users_list: () => page(summaries(0, 3)),
+      users_get: () => me,
+      session_sign_out: () => {
+        signedIn = false;
+        return null;
+      },
+    });
+    render(App);
+
+    const nameButton = await screen.findByRole("button", { name: "Ada Admin" });
+    await userEvent.click(nameButton);
+    const menu = screen.getByRole("menu");
+    expect(within(menu).getAllByRole("menuitem").map((item) => item.textContent?.trim())).toEqual([
+      "My profile",
+      "Change password",
+      "Sign out",
+    ]);
+    await userEvent.keyboard("{Escape}");
+    expect(screen.queryByRole("menu")).not.toBeInTheDocument();
+    expect(nameButton).toHaveFocus();
+
+    await userEvent.keyboard("{ArrowDown}{Enter}");
+    const panel = await screen.findByTestId("user-panel");
+    expect(await within(panel).findByText("admin@acme.example")).toBeInTheDocument();
+    expect(ipc.argsOf("users_get")).toEqual([{ id: "u-admin" }]);
+
+    await userEvent.click(nameButton);
+    await userEvent.click(screen.getByRole("menuitem", { name: "Sign out" }));
+    expect(await screen.findByRole("heading", { name: "Sign in" })).toBeInTheDocument();
+    await waitFor(() => expect(ipc.argsOf("session_sign_out")).toHaveLength(1));
+  });
+});

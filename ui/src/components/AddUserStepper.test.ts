@@ -1,0 +1,249 @@
+import { render, screen, waitFor, within } from "@testing-library/svelte";
+import userEvent, { type UserEvent } from "@testing-library/user-event";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import type { NewUserStep } from "../bindings/NewUserStep";
+import { details } from "../test/fixtures";
+import { appError, mockCommands, rejectWith, type Handler } from "../test/ipc";
+import AddUserStepper from "./AddUserStepper.svelte";
+
+const GENERATED = "Kq7-Pxw4-Zt9m-Hc3v-Rn";
+
+let user: UserEvent;
+
+beforeEach(() => {
+  user = userEvent.setup();
+});
+
+function renderStepper(handlers: Record<string, Handler> = {}) {
+  const ipc = mockCommands({ users_check_new: () => null, password_generate: () => GENERATED, ...handlers });
+  const onClose = vi.fn();
+  const onDone = vi.fn();
+  render(AddUserStepper, { onClose, onDone });
+  const dialog = screen.getByTestId("add-user-stepper");
+  return { ipc, onClose, onDone, dialog };
+}
+
+function currentStep(dialog: HTMLElement): string | null {
+  return dialog.querySelector('[aria-current="step"]')?.textContent?.replace(/^\s*\d+\s*/, "").trim() ?? null;
+}
+
+async function next(dialog: HTMLElement): Promise<void> {
+  const before = currentStep(dialog);
+  await user.click(within(dialog).getByRole("button", { name: "Next" }));
+  await waitFor(() => expect(currentStep(dialog)).not.toBe(before));
+}
+
+function stepsChecked(ipc: ReturnType<typeof renderStepper>["ipc"]): NewUserStep[] {
+  return ipc.argsOf("users_check_new").map((args) => args.step as NewUserStep);
+}
+
+describe("AddUserStepper", () => {
+  it("shows EMAIL_TAKEN under the email field and stays on step 1", async () => {
+    const { ipc, dialog } = renderStepper({
+      users_check_new: rejectWith(appError("EMAIL_TAKEN", "A user with this email already exists.", "email")),
+    });
+
+    await user.type(within(dialog).getByLabelText("Email"), "grace@acme.example");
+    await user.click(within(dialog).getByRole("button", { name: "Next" }));
+
+    const error = await within(dialog).findByTestId("field-error-email");
+    expect(error).toHaveTextContent("A user with this email already exists.");
+    expect(within(dialog).getByLabelText("Email")).toHaveAttribute("aria-invalid", "true");
+    expect(currentStep(dialog)).toBe("Email");
+    expect(ipc.argsOf("users_check_new")).toEqual([
+      {
+        step: "email",
+        input: {
+          email: "grace@acme.example",
+          firstName: "",
+          lastName: "",
+          phone: "",
+          password: "",
+          confirmPassword: "",
+          mustChangePassword: true,
+          isSuperUser: false,
+        },
+      },
+    ]);
+  });
+
+  it("keeps what was typed when going Back and Next", async () => {
+    const { dialog } = renderStepper();
+
+    await user.type(within(dialog).getByLabelText("Email"), "grace@acme.example");
+    await next(dialog);
+    await user.type(within(dialog).getByLabelText("First name"), "Grace");
+    await user.type(within(dialog).getByLabelText("Last name"), "Hopper");
+    await user.type(within(dialog).getByLabelText("Phone (optional)"), "555 0100");
+    await next(dialog);
+    expect(currentStep(dialog)).toBe("Method");
+
+    await user.click(within(dialog).getByRole("button", { name: "Back" }));
+    expect(within(dialog).getByLabelText("First name")).toHaveValue("Grace");
+    expect(within(dialog).getByLabelText("Last name")).toHaveValue("Hopper");
+    expect(within(dialog).getByLabelText("Phone (optional)")).toHaveValue("555 0100");
+    await user.click(within(dialog).getByRole("button", { name: "Back" }));
+    expect(within(dialog).getByLabelText("Email")).toHaveValue("grace@acme.example");
+
+    await next(dialog);
+    expect(within(dialog).getByLabelText("First name")).toHaveValue("Grace");
+  });
+
+  it("offers only Add immediately, with invitations disabled and explained", async () => {
+    const { dialog } = renderStepper();
+    await user.type(within(dialog).getByLabelText("Email"), "grace@acme.example");
+    await next(dialog);
+    await next(dialog);
+
+    expect(within(dialog).getByRole("radio", { name: "Add immediately" })).toBeChecked();
+    const invitation = within(dialog).getByRole("radio", { name: "Send invitation" });
+    expect(invitation).toBeDisabled();
+    expect(invitation).toHaveAccessibleDescription("Email invitations need email to be set up first.");
+  });
+
+  it("shows a generated password once, read-only, with Copy and the change-at-sign-in box ticked", async () => {
+    const writeText = vi.fn(() => Promise.resolve());
+    Object.defineProperty(navigator, "clipboard", { configurable: true, value: { writeText } });
+    const { ipc, dialog } = renderStepper();
+    await user.type(within(dialog).getByLabelText("Email"), "grace@acme.example");
+    await next(dialog);
+    await next(dialog);
+    await next(dialog);
+    expect(currentStep(dialog)).toBe("Password");
+    expect(within(dialog).getByRole("checkbox", { name: "Require change at next sign-in" })).toBeChecked();
+
+    await user.click(within(dialog).getByRole("button", { name: "Generate" }));
+
+    const field = await within(dialog).findByTestId("generated-password");
+    expect(field).toHaveValue(GENERATED);
+    expect(field).toHaveAttribute("readonly");
+    expect(dialog).toHaveTextContent("This password will not be shown again.");
+    expect(dialog).toHaveTextContent("Ask the user to change it after signing in.");
+    expect(within(dialog).getByRole("checkbox", { name: "Require change at next sign-in" })).toBeChecked();
+    expect(within(dialog).queryByLabelText("Password")).not.toBeInTheDocument();
+    expect(ipc.argsOf("password_generate")).toHaveLength(1);
+
+    await user.click(within(dialog).getByRole("button", { name: "Copy" }));
+    expect(writeText).toHaveBeenCalledWith(GENERATED);
+
+    await next(dialog);
+    await next(dialog);
+    expect(currentStep(dialog)).toBe("Confirm");
+    expect(dialog).not.toHaveTextContent(GENERATED);
+    expect(screen.queryByDisplayValue(GENERATED)).not.toBeInTheDocument();
+  });
+
+  it("checks each step on Next and creates the user with what was entered", async () => {
+    const created = details({ id: "u-new", email: "grace@acme.example" });
+    const { ipc, dialog, onDone } = renderStepper({ users_create: () => created });
+
+    await user.type(within(dialog).getByLabelText("Email"), "grace@acme.example");
+    await next(dialog);
+    await user.type(within(dialog).getByLabelText("First name"), "Grace");
+    await user.type(within(dialog).getByLabelText("Last name"), "Hopper");
+    await next(dialog);
+    await next(dialog);
+    await user.type(within(dialog).getByLabelText("Password"), "correct horse battery");
+    await user.type(within(dialog).getByLabelText("Confirm password"), "correct horse battery");
+    await user.click(within(dialog).getByRole("checkbox", { name: "Require change at next sign-in" }));
+    await next(dialog);
+    expect(within(dialog).getByRole("radio", { name: "Member" })).toBeChecked();
+    expect(within(dialog).getByRole("radio", { name: "Member" })).toHaveAccessibleDescription(
+      "Sees and edits only their own profile.",
+    );
+    await user.click(within(dialog).getByRole("radio", { name: "Super-user" }));
+    await next(dialog);
+    expect(dialog).toHaveTextContent("Super-user");
+
+    await user.click(within(dialog).getByRole("button", { name: "Create user" }));
+
+    await waitFor(() => expect(onDone).toHaveBeenCalledWith(created));
+    expect(stepsChecked(ipc)).toEqual(["email", "names", "password", "role"]);
+    expect(ipc.argsOf("users_create")).toEqual([
+      {
+        input: {
+          email: "grace@acme.example",
+          firstName: "Grace",
+          lastName: "Hopper",
+          phone: "",
+          password: "correct horse battery",
+          confirmPassword: "correct horse battery",
+          mustChangePassword: false,
+          isSuperUser: true,
+        },
+      },
+    ]);
+  });
+
+  it("jumps back to the step that owns the field when Create user fails", async () => {
+    const { dialog, onDone } = renderStepper({
+      users_create: rejectWith(appError("WEAK_PASSWORD", "This password is too common.", "password")),
+    });
+    await user.type(within(dialog).getByLabelText("Email"), "grace@acme.example");
+    for (let step = 0; step < 5; step += 1) await next(dialog);
+    expect(currentStep(dialog)).toBe("Confirm");
+
+    await user.click(within(dialog).getByRole("button", { name: "Create user" }));
+
+    expect(await within(dialog).findByTestId("field-error-password")).toHaveTextContent("This password is too common.");
+    expect(currentStep(dialog)).toBe("Password");
+    expect(onDone).not.toHaveBeenCalled();
+  });
+
+  it("offers to restore a removed user who has the email", async () => {
+    const restored = details({ id: "u-old", status: "active" });
+    const { ipc, dialog, onDone } = renderStepper({
+      users_check_new: rejectWith(
+        appError("EMAIL_OF_REMOVED_USER", "This email belongs to a removed user.", "email", "u-old"),
+      ),
+      users_restore: () => restored,
+    });
+    await user.type(within(dialog).getByLabelText("Email"), "old@acme.example");
+    await user.click(within(dialog).getByRole("button", { name: "Next" }));
+
+    expect(await within(dialog).findByTestId("field-error-email")).toHaveTextContent(
+      "This email belongs to a removed user.",
+    );
+    await user.click(within(dialog).getByRole("button", { name: "Restore user" }));
+
+    await waitFor(() => expect(onDone).toHaveBeenCalledWith(restored));
+    expect(ipc.argsOf("users_restore")).toEqual([{ id: "u-old" }]);
+  });
+
+  it("closes on Esc at once when nothing was typed", async () => {
+    const { onClose } = renderStepper();
+
+    await user.keyboard("{Escape}");
+
+    expect(onClose).toHaveBeenCalledOnce();
+  });
+
+  it("asks before discarding what was typed", async () => {
+    const { dialog, onClose } = renderStepper();
+    await user.type(within(dialog).getByLabelText("Email"), "g");
+
+    await user.keyboard("{Escape}");
+
+    const confirm = screen.getByRole("alertdialog", { name: "Discard this new user?" });
+    expect(onClose).not.toHaveBeenCalled();
+    await user.click(within(confirm).getByRole("button", { name: "Keep editing" }));
+    expect(screen.queryByRole("alertdialog")).not.toBeInTheDocument();
+    expect(within(dialog).getByLabelText("Email")).toHaveValue("g");
+
+    await user.keyboard("{Escape}");
+    await user.click(within(screen.getByRole("alertdialog")).getByRole("button", { name: "Discard" }));
+    expect(onClose).toHaveBeenCalledOnce();
+  });
+
+  it("keeps Tab inside the dialog", async () => {
+    const { dialog } = renderStepper();
+    expect(within(dialog).getByLabelText("Email")).toHaveFocus();
+
+    for (let press = 0; press < 6; press += 1) {
+      await user.tab();
+      expect(dialog).toContainElement(document.activeElement as HTMLElement);
+    }
+    await user.tab({ shift: true });
+    expect(dialog).toContainElement(document.activeElement as HTMLElement);
+  });
+});

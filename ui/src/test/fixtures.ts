@@ -1,0 +1,64 @@
+import type { SessionInfo } from "../bindings/SessionInfo";
+import type { UserDetails } from "../bindings/UserDetails";
+import type { UserPage } from "../bindings/UserPage";
+import type { UserSummary } from "../bindings/UserSummary";
+
+export function session(overrides: Partial<SessionInfo> = {}): SessionInfo {
+  return {
+    userId: "u-admin",
+    workspaceId: "w-1",
+    workspaceName: "Acme Office",
+    email: "admin@acme.example",
+    firstName: "Ada",
+    lastName: "Admin",
+    displayName: "Ada Admin",
+    isSuperUser: true,
+    mustChangePassword: false,
+    permissions: ["users.view", "users.create", "users.edit", "users.remove", "users.reset_password"],
+    ...overrides,
+  };
+}
+
+export function summary(index: number, overrides: Partial<UserSummary> = {}): UserSummary {
+  return {
+    id: `u-${index}`,
+    email: `user${index}@acme.example`,
+    firstName: "User",
+    lastName: `${index}`,
+    displayName: `User ${index}`,
+    role: "Member",
+    isSuperUser: false,
+    status: "active",
+    addedOn: "2026-01-15T09:30:00.000Z",
+    lastSignInAt: null,
+    ...overrides,
+  };
+}
+
+export function summaries(from: number, count: number): UserSummary[] {
+  return Array.from({ length: count }, (_, offset) => summary(from + offset));
+}
+
+export function page(items: UserSummary[], nextCursor: string | null = null, matching = items.length): UserPage {
+  return { items, nextCursor, matching, counts: { users: matching, seats: matching, removed: 0 } };
+}
+
+export function details(overrides: Partial<UserDetails> = {}): UserDetails {
+  return {
+    id: "u-7",
+    email: "grace@acme.example",
+    firstName: "Grace",
+    lastName: "Hopper",
+    displayName: "Grace Hopper",
+    phone: "+44 20 7946 0000",
+    role: "Member",
+    isSuperUser: false,
+    status: "active",
+    addedOn: "2026-03-02T10:00:00.000Z",
+    lastSignInAt: null,
+    removedAt: null,
+    mustChangePassword: false,
+    version: 4,
+    ...overrides,
+  };
+}

@@ -1,0 +1,56 @@
+import { render, screen, waitFor } from "@testing-library/svelte";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it, vi } from "vitest";
+import type { UserQuery } from "../bindings/UserQuery";
+import { page, session, summaries } from "../test/fixtures";
+import { mockCommands } from "../test/ipc";
+import Users from "./Users.svelte";
+
+function renderUsers(who = session()) {
+  render(Users, { session: who, onSelfChanged: vi.fn(), onSessionChanged: vi.fn() });
+}
+
+describe("Users", () => {
+  it("shows the counts and searches as you type, once typing pauses", async () => {
+    const ipc = mockCommands({
+      users_list: () => ({ ...page(summaries(0, 3)), counts: { users: 3, seats: 2, removed: 1 } }),
+    });
+    renderUsers();
+
+    expect(await screen.findByTestId("user-counts")).toHaveTextContent("3 users · 2 seats");
+    await userEvent.type(screen.getByLabelText("Search users"), "gra");
+
+    await waitFor(() => expect((ipc.argsOf("users_list").at(-1)?.query as UserQuery).search).toBe("gra"));
+    const searches = ipc.argsOf("users_list").map((args) => (args.query as UserQuery).search);
+    expect(searches).toEqual(["", "gra"]);
+  });
+
+  it("switches to removed users", async () => {
+    const ipc = mockCommands({ users_list: () => page(summaries(0, 1)) });
+    renderUsers();
+    await screen.findAllByTestId("user-row");
+
+    await userEvent.click(screen.getByRole("radio", { name: "Removed" }));
+
+    await waitFor(() => expect((ipc.argsOf("users_list").at(-1)?.query as UserQuery).filter).toBe("removed"));
+  });
+
+  it("offers Add user to super-users only", async () => {
+    mockCommands({ users_list: () => page(summaries(0, 1)) });
+    renderUsers(session({ isSuperUser: false, permissions: [] }));
+    await screen.findAllByTestId("user-row");
+
+    expect(screen.queryByRole("button", { name: "Add user" })).not.toBeInTheDocument();
+  });
+
+  it("opens the stepper from Add user and closes it with Cancel", async () => {
+    mockCommands({ users_list: () => page(summaries(0, 1)) });
+    renderUsers();
+    await screen.findAllByTestId("user-row");
+
+    await userEvent.click(screen.getByRole("button", { name: "Add user" }));
+    expect(screen.getByRole("dialog", { name: "Add user" })).toBeInTheDocument();
+    await userEvent.click(screen.getByRole("button", { name: "Cancel" }));
+    expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
+  });
+});
