@@ -1,5 +1,6 @@
 //! Starting the app under tauri-driver, finding controls by the words users see, screenshots.
 
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -37,16 +38,27 @@ impl App {
         let binary = std::env::var_os("ROSTER_APP")
             .map(PathBuf::from)
             .unwrap_or_else(|| workspace_root().join("target/debug/roster"));
-        let binary = binary.canonicalize().expect("build the app first: cargo build -p roster-app");
-        assert!(std::env::var_os("DISPLAY").is_some(), "run under Xvfb (xvfb-run -a)");
+        let binary = binary
+            .canonicalize()
+            .expect("build the app first: cargo build -p roster-app");
+        assert!(
+            std::env::var_os("DISPLAY").is_some(),
+            "run under Xvfb (xvfb-run -a)"
+        );
         let data_dir = tempfile::tempdir().expect("data dir");
         let port = free_port();
         let native_port = free_port();
         let driver = Command::new("tauri-driver")
-            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
             .env("ROSTER_DATA_DIR", data_dir.path())
             .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
             .stdout(Stdio::null())
+            .process_group(0)
             .spawn()
             .expect("tauri-driver on PATH (cargo install tauri-driver --locked)");
         let caps = json!({ "tauri:options": { "application": binary } });
@@ -55,7 +67,11 @@ impl App {
         let mut client = None;
         for _ in 0..100 {
             tokio::time::sleep(Duration::from_millis(200)).await;
-            if let Ok(c) = ClientBuilder::native().capabilities(caps.clone()).connect(&url).await {
+            if let Ok(c) = ClientBuilder::native()
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
                 client = Some(c);
                 break;
             }
@@ -91,7 +107,11 @@ impl App {
     }
 
     pub async fn click(&self, name: &str) {
-        self.button(name).await.click().await.unwrap_or_else(|e| panic!("click {name}: {e}"));
+        self.button(name)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {name}: {e}"));
     }
 
     /// An input by its label text (label with `for`, wrapping label, or aria-label).
@@ -108,12 +128,19 @@ impl App {
     /// Replaces the text of the field labelled `label`.
     pub async fn fill(&self, label: &str, value: &str) {
         let field = self.field(label).await;
-        field.clear().await.unwrap_or_else(|e| panic!("clear {label}: {e}"));
-        field.send_keys(value).await.unwrap_or_else(|e| panic!("type into {label}: {e}"));
+        field
+            .clear()
+            .await
+            .unwrap_or_else(|e| panic!("clear {label}: {e}"));
+        field
+            .send_keys(value)
+            .await
+            .unwrap_or_else(|e| panic!("type into {label}: {e}"));
     }
 
     pub async fn testid(&self, id: &str) -> Element {
-        self.find(Locator::Css(&format!("[data-testid='{id}']"))).await
+        self.find(Locator::Css(&format!("[data-testid='{id}']")))
+            .await
     }
 
     /// Waits until some element contains `text`.
@@ -126,7 +153,13 @@ impl App {
     pub async fn gone(&self, text: &str) {
         let xpath = format!("//*[contains(normalize-space(.), {})]", xpath_literal(text));
         for _ in 0..100 {
-            if self.client.find_all(Locator::XPath(&xpath)).await.map(|v| v.is_empty()).unwrap_or(false) {
+            if self
+                .client
+                .find_all(Locator::XPath(&xpath))
+                .await
+                .map(|v| v.is_empty())
+                .unwrap_or(false)
+            {
                 return;
             }
             tokio::time::sleep(Duration::from_millis(200)).await;
@@ -138,17 +171,31 @@ impl App {
     pub async fn screenshot(&mut self, name: &str) {
         tokio::time::sleep(Duration::from_millis(400)).await;
         self.shot_count += 1;
-        let path = self.shots.join(format!("{:02}-{name}.png", self.shot_count));
+        let path = self
+            .shots
+            .join(format!("{:02}-{name}.png", self.shot_count));
         let display = std::env::var("DISPLAY").unwrap_or_default();
         let status = Command::new("sh")
             .arg("-c")
-            .arg(format!("xwd -root -silent -display '{display}' | convert xwd:- '{}'", path.display()))
+            .arg(format!(
+                "xwd -root -silent -display '{display}' | convert xwd:- '{}'",
+                path.display()
+            ))
             .status();
         assert!(status.is_ok_and(|s| s.success()), "screenshot {name}");
     }
 
-    pub async fn quit(mut self) {
+    pub async fn quit(self) {
         let _ = self.client.clone().close().await;
+    }
+}
+
+impl Drop for App {
+    /// Stops tauri-driver (and with it WebKitWebDriver and the app) also when a step panics,
+    /// so `xvfb-run` does not wait for orphans.
+    fn drop(&mut self) {
+        let group = format!("-{}", self.driver.id());
+        let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }

@@ -6,12 +6,14 @@ use crate::app::App;
 
 const ADMIN_EMAIL: &str = "ana.silva@example.com";
 const ADMIN_PASSWORD: &str = "Lantern-Orchid-Fjord-77";
-const MEMBER_EMAIL: &str = "bruno@example.org";
+/// Stored as typed after trimming; signing in compares case-insensitively.
+const MEMBER_EMAIL: &str = "Bruno@Example.org";
 const MEMBER_NEW_PASSWORD: &str = "Copper-Meadow-Violin-31";
 const RESET_PASSWORD: &str = "Harbour-Lilac-Comet-58";
 
 async fn sign_in(app: &App, email: &str, password: &str) {
-    app.find(Locator::XPath("//h1[normalize-space()='Sign in']")).await;
+    app.find(Locator::XPath("//h1[normalize-space()='Sign in']"))
+        .await;
     app.fill("Email", email).await;
     app.fill("Password", password).await;
     app.click("Sign in").await;
@@ -23,11 +25,18 @@ async fn sign_out(app: &App, display_name: &str) {
 }
 
 async fn row(app: &App, email: &str) -> fantoccini::elements::Element {
-    app.find(Locator::Css(&format!("[data-testid='user-row'][data-email='{email}']"))).await
+    app.find(Locator::Css(&format!(
+        "[data-testid='user-row'][data-email='{email}']"
+    )))
+    .await
 }
 
 async fn panel_text(app: &App) -> String {
-    app.testid("user-panel").await.text().await.expect("panel text")
+    app.testid("user-panel")
+        .await
+        .text()
+        .await
+        .expect("panel text")
 }
 
 async fn wait_for_panel(app: &App, text: &str) {
@@ -37,7 +46,10 @@ async fn wait_for_panel(app: &App, text: &str) {
         }
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
-    panic!("the panel never showed {text:?}; it shows {:?}", panel_text(app).await);
+    panic!(
+        "the panel never showed {text:?}; it shows {:?}",
+        panel_text(app).await
+    );
 }
 
 #[tokio::test]
@@ -46,7 +58,10 @@ async fn first_run_add_user_member_profile_and_admin_actions() {
     let mut app = App::launch().await;
 
     // First run: create the Workspace.
-    app.find(Locator::XPath("//h1[normalize-space()='Create your Workspace']")).await;
+    app.find(Locator::XPath(
+        "//h1[normalize-space()='Create your Workspace']",
+    ))
+    .await;
     app.fill("Workspace name", "Acme Ltd").await;
     app.fill("Your email", ADMIN_EMAIL).await;
     app.fill("First name", "Ana").await;
@@ -57,10 +72,19 @@ async fn first_run_add_user_member_profile_and_admin_actions() {
     app.click("Create Workspace").await;
 
     // The Users screen, signed in as the first super-user.
-    app.find(Locator::XPath("//h1[normalize-space()='Users']")).await;
+    app.find(Locator::XPath("//h1[normalize-space()='Users']"))
+        .await;
     row(&app, ADMIN_EMAIL).await;
-    let counts = app.testid("user-counts").await.text().await.expect("counts");
-    assert!(counts.contains("1 user") && counts.contains("1 seat"), "{counts}");
+    let counts = app
+        .testid("user-counts")
+        .await
+        .text()
+        .await
+        .expect("counts");
+    assert!(
+        counts.contains("1 user") && counts.contains("1 seat"),
+        "{counts}"
+    );
     app.screenshot("users").await;
 
     // Add a user with a generated password.
@@ -72,10 +96,17 @@ async fn first_run_add_user_member_profile_and_admin_actions() {
     app.fill("First name", "Bruno").await;
     app.fill("Last name", "Costa").await;
     app.click("Next").await;
-    app.see("Email invitations need email to be set up first.").await;
+    app.see("Email invitations need email to be set up first.")
+        .await;
     app.click("Next").await;
     app.click("Generate").await;
-    let generated = app.testid("generated-password").await.prop("value").await.expect("value").expect("a password");
+    let generated = app
+        .testid("generated-password")
+        .await
+        .prop("value")
+        .await
+        .expect("value")
+        .expect("a password");
     assert_eq!(generated.chars().count(), 20);
     app.see("This password will not be shown again.").await;
     app.screenshot("add-user-generated-password").await;
@@ -88,19 +119,33 @@ async fn first_run_add_user_member_profile_and_admin_actions() {
     sign_out(&app, "Ana Silva").await;
 
     // The new member signs in and must choose a new password first.
-    sign_in(&app, MEMBER_EMAIL, &generated).await;
-    app.find(Locator::XPath("//h1[normalize-space()='Choose a new password']")).await;
+    sign_in(&app, "bruno@example.org", &generated).await;
+    app.find(Locator::XPath(
+        "//h1[normalize-space()='Choose a new password']",
+    ))
+    .await;
     app.fill("New password", MEMBER_NEW_PASSWORD).await;
     app.fill("Confirm password", MEMBER_NEW_PASSWORD).await;
     app.screenshot("choose-new-password").await;
     app.click("Save").await;
 
     // A Member sees only themselves and edits their own profile.
-    app.find(Locator::XPath("//h1[normalize-space()='Users']")).await;
+    app.find(Locator::XPath("//h1[normalize-space()='Users']"))
+        .await;
     row(&app, MEMBER_EMAIL).await;
-    let rows = app.client.find_all(Locator::Css("[data-testid='user-row']")).await.expect("rows");
+    let rows = app
+        .client
+        .find_all(Locator::Css("[data-testid='user-row']"))
+        .await
+        .expect("rows");
     assert_eq!(rows.len(), 1, "a Member lists only themselves");
-    assert!(app.client.find_all(Locator::XPath("//button[normalize-space()='Add user']")).await.expect("q").is_empty());
+    assert!(
+        app.client
+            .find_all(Locator::XPath("//button[normalize-space()='Add user']"))
+            .await
+            .expect("q")
+            .is_empty()
+    );
     app.click("Bruno Costa").await;
     app.click("My profile").await;
     wait_for_panel(&app, MEMBER_EMAIL).await;
@@ -115,7 +160,11 @@ async fn first_run_add_user_member_profile_and_admin_actions() {
 
     // The super-user edits the member, changes their password, removes and restores them.
     sign_in(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    row(&app, MEMBER_EMAIL).await.click().await.expect("open the member");
+    row(&app, MEMBER_EMAIL)
+        .await
+        .click()
+        .await
+        .expect("open the member");
     wait_for_panel(&app, "Bruno Costa").await;
     app.screenshot("user-panel").await;
     app.click("Edit").await;
@@ -134,17 +183,34 @@ async fn first_run_add_user_member_profile_and_admin_actions() {
     app.see("Password changed.").await;
 
     app.click("Remove from Workspace").await;
-    app.see("They will lose access and no longer count as a seat.").await;
+    app.see("They will lose access and no longer count as a seat.")
+        .await;
     app.screenshot("remove-confirm").await;
     app.click("Remove").await;
     wait_for_panel(&app, "Removed").await;
-    let counts = app.testid("user-counts").await.text().await.expect("counts");
-    assert!(counts.contains("1 user") && counts.contains("1 seat"), "{counts}");
+    let counts = app
+        .testid("user-counts")
+        .await
+        .text()
+        .await
+        .expect("counts");
+    assert!(
+        counts.contains("1 user") && counts.contains("1 seat"),
+        "{counts}"
+    );
     app.screenshot("removed").await;
     app.click("Restore").await;
     wait_for_panel(&app, "Active").await;
-    let counts = app.testid("user-counts").await.text().await.expect("counts");
-    assert!(counts.contains("2 users") && counts.contains("2 seats"), "{counts}");
+    let counts = app
+        .testid("user-counts")
+        .await
+        .text()
+        .await
+        .expect("counts");
+    assert!(
+        counts.contains("2 users") && counts.contains("2 seats"),
+        "{counts}"
+    );
     app.screenshot("restored").await;
     sign_out(&app, "Ana Silva").await;
 
@@ -153,7 +219,10 @@ async fn first_run_add_user_member_profile_and_admin_actions() {
     app.see("Email or password is incorrect").await;
     app.fill("Password", RESET_PASSWORD).await;
     app.click("Sign in").await;
-    app.find(Locator::XPath("//h1[normalize-space()='Choose a new password']")).await;
+    app.find(Locator::XPath(
+        "//h1[normalize-space()='Choose a new password']",
+    ))
+    .await;
 
     app.quit().await;
 }
