@@ -79,6 +79,29 @@ CREATE TRIGGER users_fts_delete AFTER DELETE ON users BEGIN
     INSERT INTO users_fts (users_fts, rowid, search_text) VALUES ('delete', old.rowid, old.search_text);
 END;
 
+-- Users per Workspace and status, kept by triggers so the list header and seat counts cost
+-- one primary-key read instead of a pass over every user.
+CREATE TABLE user_status_counts (
+    workspace_id  TEXT NOT NULL REFERENCES workspaces (id),
+    status        TEXT NOT NULL,
+    users         INTEGER NOT NULL,
+    PRIMARY KEY (workspace_id, status)
+) WITHOUT ROWID;
+CREATE TRIGGER users_count_insert AFTER INSERT ON users BEGIN
+    INSERT INTO user_status_counts (workspace_id, status, users) VALUES (new.workspace_id, new.status, 1)
+        ON CONFLICT (workspace_id, status) DO UPDATE SET users = users + 1;
+END;
+CREATE TRIGGER users_count_update AFTER UPDATE OF status ON users WHEN old.status <> new.status BEGIN
+    UPDATE user_status_counts SET users = users - 1
+        WHERE workspace_id = old.workspace_id AND status = old.status;
+    INSERT INTO user_status_counts (workspace_id, status, users) VALUES (new.workspace_id, new.status, 1)
+        ON CONFLICT (workspace_id, status) DO UPDATE SET users = users + 1;
+END;
+CREATE TRIGGER users_count_delete AFTER DELETE ON users BEGIN
+    UPDATE user_status_counts SET users = users - 1
+        WHERE workspace_id = old.workspace_id AND status = old.status;
+END;
+
 CREATE TABLE user_roles (
     user_id  TEXT NOT NULL REFERENCES users (id),
     role_id  TEXT NOT NULL REFERENCES roles (id),

@@ -12,13 +12,13 @@ use sqlx::sqlite::SqliteArguments;
 use sqlx::{Arguments, SqliteConnection};
 
 use super::{UserRow, user_columns};
-use crate::error::{Error, Field, Result};
+use crate::error::{Error, Result};
 use crate::model::{
-    SortDirection, StatusFilter, UserCounts, UserDetails, UserPage, UserQuery, UserSort,
+    SortDirection, Status, StatusFilter, UserCounts, UserDetails, UserPage, UserQuery, UserSort,
     UserSummary,
 };
 use crate::permissions::{Actor, Permission, Session};
-use crate::text::{sort_key, trim_input};
+use crate::text::{fold, sort_key, trim_input};
 use crate::{Roster, actor};
 
 /// Largest page a caller may ask for.
@@ -84,54 +84,63 @@ fn fts_phrase(term: &str) -> String {
 /// Filters shared by the page and the count: Workspace, removed or not, visibility, search.
 /// Returns the SQL `FROM … WHERE …` and binds its values.
 fn from_where(actor: &Actor, query: &UserQuery, args: &mut SqliteArguments) -> Result<String> {
+    let typed = trim_input(&query.search);
+    let term = sort_key(typed);
+    let removed = query.filter == StatusFilter::Removed;
     let mut sql = String::new();
-    let term = sort_key(trim_input(&query.search));
-    let bind = |args: &mut SqliteArguments, value: String| {
-        args.add(value)
-            .map_err(|e| Error::Database(sqlx::Error::Encode(e)))
-    };
+    // With a search, the matching rowids are found first (in an index) and joined to users,
+    // so the work grows with the number of matches, never with the size of the Workspace.
     if term.chars().count() >= TRIGRAM {
-        // Materialised first, so SQLite starts from the few matches instead of walking the
-        // sort index and probing each row.
         sql.push_str(
             "FROM (SELECT rowid AS hit FROM users_fts WHERE users_fts MATCH ?) hits
              CROSS JOIN users u ON u.rowid = hits.hit ",
         );
         bind(args, fts_phrase(&term))?;
+    } else if !term.is_empty() {
+        sql.push_str(
+            "FROM (SELECT rowid AS hit FROM users
+                   WHERE workspace_id = ? AND removed = ? AND name_key >= ? AND name_key < ?
+                   UNION
+                   SELECT rowid FROM users
+                   WHERE workspace_id = ? AND removed = ? AND email_key >= ? AND email_key < ?) hits
+             CROSS JOIN users u ON u.rowid = hits.hit ",
+        );
+        for prefix in [term.clone(), fold(typed)] {
+            bind(args, actor.workspace_id.clone())?;
+            bind(args, removed)?;
+            bind(args, prefix.clone())?;
+            bind(args, format!("{prefix}\u{10FFFF}"))?;
+        }
     } else {
         sql.push_str("FROM users u ");
     }
     sql.push_str("WHERE u.workspace_id = ? AND u.removed = ? ");
     bind(args, actor.workspace_id.clone())?;
-    args.add(query.filter == StatusFilter::Removed)
-        .map_err(|e| Error::Database(sqlx::Error::Encode(e)))?;
+    bind(args, removed)?;
     if !actor.can(Permission::UsersView) {
         sql.push_str("AND u.id = ? ");
         bind(args, actor.user_id.clone())?;
     }
-    if !term.is_empty() && term.chars().count() < TRIGRAM {
-        sql.push_str(
-            "AND ((u.name_key >= ? AND u.name_key < ?) OR (u.email_key >= ? AND u.email_key < ?)) ",
-        );
-        for _ in 0..2 {
-            bind(args, term.clone())?;
-            bind(args, format!("{term}\u{10FFFF}"))?;
-        }
-    }
     Ok(sql)
+}
+
+fn bind<'q, T>(args: &mut SqliteArguments, value: T) -> Result<()>
+where
+    T: sqlx::Encode<'q, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite> + 'q,
+{
+    args.add(value)
+        .map_err(|e| Error::Database(sqlx::Error::Encode(e)))
 }
 
 impl Roster {
     /// One page of the user list, with the number of matches and the Workspace totals. Users
-    /// without `users.view` see only themselves. Errors: [`Error::Validation`] for a limit
-    /// outside 1..=500, [`Error::Forbidden`] for a cursor from another order.
+    /// without `users.view` see only themselves. `limit` is clamped to 1..=500. Errors:
+    /// [`Error::Forbidden`] for a cursor from another order.
     pub async fn list_users(&self, session: &Session, query: &UserQuery) -> Result<UserPage> {
-        if !(1..=MAX_PAGE).contains(&query.limit) {
-            return Err(Error::invalid(
-                Field::Email,
-                format!("Page size must be 1 to {MAX_PAGE}"),
-            ));
-        }
+        let query = &UserQuery {
+            limit: query.limit.clamp(1, MAX_PAGE),
+            ..query.clone()
+        };
         let mut conn = self.pool.acquire().await?;
         let actor = actor::load_ready(&mut conn, session).await?;
         let counts = counts(&mut conn, &actor).await?;
@@ -181,14 +190,12 @@ async fn page(
             columns.join(", ")
         ));
         for key in keys {
-            args.add(key)
-                .map_err(|e| Error::Database(sqlx::Error::Encode(e)))?;
+            bind(&mut args, key)?;
         }
     }
     let order: Vec<String> = columns.iter().map(|c| format!("{c} {direction}")).collect();
     sql.push_str(&format!("ORDER BY {} LIMIT ?", order.join(", ")));
-    args.add(i64::from(query.limit) + 1)
-        .map_err(|e| Error::Database(sqlx::Error::Encode(e)))?;
+    bind(&mut args, i64::from(query.limit) + 1)?;
 
     let mut rows: Vec<ListRow> = sqlx::query_as_with(sqlx::AssertSqlSafe(sql), args)
         .fetch_all(&mut *conn)
@@ -207,26 +214,30 @@ async fn page(
     Ok((items, next_cursor))
 }
 
-/// Workspace totals from the status index; a user without `users.view` counts only themselves.
+/// Workspace totals from `user_status_counts` (kept by triggers); a user without `users.view`
+/// counts only themselves.
 async fn counts(conn: &mut SqliteConnection, actor: &Actor) -> Result<UserCounts> {
-    let own = if actor.can(Permission::UsersView) {
-        None
+    let per_status: Vec<(String, i64)> = if actor.can(Permission::UsersView) {
+        sqlx::query_as("SELECT status, users FROM user_status_counts WHERE workspace_id = ?")
+            .bind(&actor.workspace_id)
+            .fetch_all(&mut *conn)
+            .await?
     } else {
-        Some(actor.user_id.as_str())
+        sqlx::query_as("SELECT status, 1 FROM users WHERE id = ?")
+            .bind(&actor.user_id)
+            .fetch_all(&mut *conn)
+            .await?
     };
-    let (users, seats, removed): (i64, i64, i64) = sqlx::query_as(
-        "SELECT coalesce(sum(status <> 'removed'), 0), coalesce(sum(status = 'active'), 0),
-                coalesce(sum(status = 'removed'), 0)
-         FROM users WHERE workspace_id = ? AND (? IS NULL OR id = ?)",
-    )
-    .bind(&actor.workspace_id)
-    .bind(own)
-    .bind(own)
-    .fetch_one(conn)
-    .await?;
+    let count = |status: Status| {
+        per_status
+            .iter()
+            .filter(|(s, _)| Status::parse(s) == status)
+            .map(|(_, n)| n)
+            .sum::<i64>()
+    };
     Ok(UserCounts {
-        users,
-        seats,
-        removed,
+        users: count(Status::Invited) + count(Status::Active),
+        seats: count(Status::Active),
+        removed: count(Status::Removed),
     })
 }
