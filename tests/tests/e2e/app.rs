@@ -33,8 +33,9 @@ fn free_port() -> u16 {
 
 impl App {
     /// Starts tauri-driver and the app binary (`target/debug/roster`, or `ROSTER_APP`) on a new
-    /// empty data directory.
-    pub async fn launch() -> App {
+    /// empty data directory, with `args` on its command line. Screenshots go to
+    /// `target/e2e-screenshots/<light|dark>/<test>/` (dark when `GTK_THEME` ends in `:dark`).
+    pub async fn launch(test: &str, args: &[&str]) -> App {
         let binary = std::env::var_os("ROSTER_APP")
             .map(PathBuf::from)
             .unwrap_or_else(|| workspace_root().join("target/debug/roster"));
@@ -61,7 +62,7 @@ impl App {
             .process_group(0)
             .spawn()
             .expect("tauri-driver on PATH (cargo install tauri-driver --locked)");
-        let caps = json!({ "tauri:options": { "application": binary } });
+        let caps = json!({ "tauri:options": { "application": binary, "args": args } });
         let caps = caps.as_object().cloned().expect("object");
         let url = format!("http://127.0.0.1:{port}");
         let mut client = None;
@@ -76,7 +77,14 @@ impl App {
                 break;
             }
         }
-        let shots = workspace_root().join("target/e2e-screenshots");
+        let theme = match std::env::var("GTK_THEME") {
+            Ok(t) if t.ends_with(":dark") => "dark",
+            _ => "light",
+        };
+        let shots = workspace_root()
+            .join("target/e2e-screenshots")
+            .join(theme)
+            .join(test);
         std::fs::create_dir_all(&shots).expect("screenshot dir");
         App {
             client: client.expect("connect to tauri-driver"),
@@ -125,17 +133,34 @@ impl App {
         self.find(Locator::XPath(&xpath)).await
     }
 
-    /// Replaces the text of the field labelled `label`.
+    /// Picks the radio button or checkbox labelled `label` by clicking its label, as a user
+    /// does (styled choices hide the input itself).
+    pub async fn choose(&self, label: &str) {
+        let xpath = format!("//label[normalize-space(.)={}]", xpath_literal(label));
+        let element = self.find(Locator::XPath(&xpath)).await;
+        element
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("choose {label}: {e}"));
+    }
+
+    /// Replaces the text of the field labelled `label`: empties it with an `input` event (which
+    /// WebDriver's own clear does not send, so the page would keep the old value), then types.
     pub async fn fill(&self, label: &str, value: &str) {
         let field = self.field(label).await;
-        field
-            .clear()
+        let empty = "arguments[0].value = ''; \
+                     arguments[0].dispatchEvent(new Event('input', { bubbles: true }));";
+        let arg = serde_json::to_value(&field).expect("element reference");
+        self.client
+            .execute(empty, vec![arg])
             .await
-            .unwrap_or_else(|e| panic!("clear {label}: {e}"));
-        field
-            .send_keys(value)
-            .await
-            .unwrap_or_else(|e| panic!("type into {label}: {e}"));
+            .unwrap_or_else(|e| panic!("empty {label}: {e}"));
+        if !value.is_empty() {
+            field
+                .send_keys(value)
+                .await
+                .unwrap_or_else(|e| panic!("type into {label}: {e}"));
+        }
     }
 
     pub async fn testid(&self, id: &str) -> Element {
@@ -174,15 +199,7 @@ impl App {
         let path = self
             .shots
             .join(format!("{:02}-{name}.png", self.shot_count));
-        let display = std::env::var("DISPLAY").unwrap_or_default();
-        let status = Command::new("sh")
-            .arg("-c")
-            .arg(format!(
-                "xwd -root -silent -display '{display}' | convert xwd:- '{}'",
-                path.display()
-            ))
-            .status();
-        assert!(status.is_ok_and(|s| s.success()), "screenshot {name}");
+        assert!(capture(&path), "screenshot {name}");
     }
 
     pub async fn quit(self) {
@@ -194,11 +211,27 @@ impl Drop for App {
     /// Stops tauri-driver (and with it WebKitWebDriver and the app) also when a step panics,
     /// so `xvfb-run` does not wait for orphans.
     fn drop(&mut self) {
+        if std::thread::panicking() {
+            capture(&self.shots.join("failure.png"));
+        }
         let group = format!("-{}", self.driver.id());
         let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
+}
+
+/// Saves the Xvfb screen as a PNG; false when the tools failed.
+fn capture(path: &Path) -> bool {
+    let display = std::env::var("DISPLAY").unwrap_or_default();
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "xwd -root -silent -display '{display}' | convert xwd:- '{}'",
+            path.display()
+        ))
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 fn xpath_literal(text: &str) -> String {

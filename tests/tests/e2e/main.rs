@@ -3,4 +3,5 @@
 //! `xvfb-run -a cargo test -p roster-tests --test e2e -- --ignored`.
 
 mod app;
+mod demo;
 mod users_flow;

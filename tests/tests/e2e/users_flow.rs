@@ -55,7 +55,7 @@ async fn wait_for_panel(app: &App, text: &str) {
 #[tokio::test]
 #[ignore = "end-to-end: needs Xvfb, tauri-driver and the built app; run by scripts/test"]
 async fn first_run_add_user_member_profile_and_admin_actions() {
-    let mut app = App::launch().await;
+    let mut app = App::launch("users-flow", &[]).await;
 
     // First run: create the Workspace.
     app.find(Locator::XPath(
