@@ -52,8 +52,11 @@ pub async fn add_sample_users(
     let hash = roster.hash(password).await?;
     let mut tx = store::begin_write(roster.pool()).await?;
     let role_id = crate::workspaces::member_role_id(&mut tx, &session.workspace_id).await?;
-    let at = roster.now();
+    let now = roster.clock.now();
     for i in 0..count {
+        // Spread over the past year, oldest first, so "Date added" sorts meaningfully.
+        let added = now - chrono::Duration::minutes(((count - i) * 525_600 / count.max(1)) as i64);
+        let at = crate::clock::timestamp(added);
         let (first, last) = sample_name(i);
         let email = format!("user{:06}@demo.example", i + 1);
         let phone = if i % 3 == 0 {
