@@ -18,10 +18,20 @@ pub(crate) struct Entry<'a> {
 }
 
 pub(crate) async fn record(conn: &mut SqliteConnection, entry: Entry<'_>) -> Result<()> {
+    record_with_details(conn, entry, &serde_json::json!({})).await
+}
+
+/// [`record`] with facts about the action (`{"format":"csv","rows":120}`).
+pub(crate) async fn record_with_details(
+    conn: &mut SqliteConnection,
+    entry: Entry<'_>,
+    details: &serde_json::Value,
+) -> Result<()> {
     let fields = serde_json::to_string(entry.fields).unwrap_or_else(|_| "[]".to_owned());
     sqlx::query(
-        "INSERT INTO audit_log (id, workspace_id, actor_id, action, target_type, target_id, fields, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO audit_log (id, workspace_id, actor_id, action, target_type, target_id, fields,
+             details, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(crate::new_id())
     .bind(entry.workspace_id)
@@ -30,6 +40,7 @@ pub(crate) async fn record(conn: &mut SqliteConnection, entry: Entry<'_>) -> Res
     .bind(entry.target_type)
     .bind(entry.target_id)
     .bind(fields)
+    .bind(details.to_string())
     .bind(entry.at)
     .execute(conn)
     .await?;

@@ -93,6 +93,17 @@ pub enum Error {
     /// File system failure (data directory, files).
     #[error("File error: {0}")]
     Io(#[from] std::io::Error),
+    /// A file could not be written; nothing was left behind.
+    #[error("Could not save {path}: {reason}")]
+    FileWrite {
+        /// The file the user chose.
+        path: String,
+        /// What went wrong, with a hint when one helps.
+        reason: String,
+    },
+    /// The user cancelled a long operation; nothing was changed or left behind.
+    #[error("Cancelled")]
+    Cancelled,
     /// Database failure that is not a rule violation.
     #[error("Database error: {0}")]
     Database(#[from] sqlx::Error),
@@ -135,7 +146,8 @@ impl Error {
             Self::NotFound(_) => ErrorCode::NotFound,
             Self::Conflict => ErrorCode::Conflict,
             Self::LastSuperUser => ErrorCode::LastSuperUser,
-            Self::Io(_) => ErrorCode::Io,
+            Self::Io(_) | Self::FileWrite { .. } => ErrorCode::Io,
+            Self::Cancelled => ErrorCode::Cancelled,
             Self::Database(_) | Self::Migration(_) | Self::Hashing(_) => ErrorCode::Internal,
         }
     }
@@ -181,6 +193,8 @@ pub enum ErrorCode {
     LastSuperUser,
     /// File system failure.
     Io,
+    /// The user cancelled; show nothing.
+    Cancelled,
     /// Anything else.
     Internal,
 }

@@ -8,6 +8,7 @@
 pub mod clock;
 pub mod demo;
 pub mod error;
+pub mod export;
 pub mod model;
 pub mod passwords;
 pub mod permissions;

@@ -148,6 +148,8 @@ pub enum StatusFilter {
     Current,
     /// Removed users.
     Removed,
+    /// Everyone: invited, active and removed (used by "All users" downloads).
+    All,
 }
 
 /// One page request of the user list.
@@ -370,4 +372,52 @@ pub struct OwnPasswordChange {
     /// The same password again.
     #[ts(type = "string")]
     pub confirm_password: Secret,
+}
+
+/// File format of a user-list download.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum ExportFormat {
+    /// Excel workbook (Office Open XML).
+    Xlsx,
+    /// Comma-separated values, UTF-8 with BOM.
+    Csv,
+}
+
+impl ExportFormat {
+    /// The file extension, without the dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Xlsx => "xlsx",
+            Self::Csv => "csv",
+        }
+    }
+}
+
+/// Progress of a running download: rows written so far of the total.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ExportProgress {
+    /// Rows written so far.
+    #[ts(type = "number")]
+    pub written: u64,
+    /// Rows in the download.
+    #[ts(type = "number")]
+    pub total: u64,
+}
+
+/// A finished download.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ExportOutcome {
+    /// Where the file was saved.
+    pub path: String,
+    /// The file's name, for the notice.
+    pub file_name: String,
+    /// Rows written (users, without the header).
+    #[ts(type = "number")]
+    pub rows: u64,
 }

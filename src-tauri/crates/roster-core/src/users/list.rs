@@ -34,9 +34,9 @@ struct Cursor {
 }
 
 #[derive(sqlx::FromRow)]
-struct ListRow {
+pub(crate) struct ListRow {
     #[sqlx(flatten)]
-    user: UserRow,
+    pub(crate) user: UserRow,
     name_key: String,
     email_key: String,
 }
@@ -83,10 +83,18 @@ fn fts_phrase(term: &str) -> String {
 
 /// Filters shared by the page and the count: Workspace, removed or not, visibility, search.
 /// Returns the SQL `FROM … WHERE …` and binds its values.
-fn from_where(actor: &Actor, query: &UserQuery, args: &mut SqliteArguments) -> Result<String> {
+pub(crate) fn from_where(
+    actor: &Actor,
+    query: &UserQuery,
+    args: &mut SqliteArguments,
+) -> Result<String> {
     let typed = trim_input(&query.search);
     let term = sort_key(typed);
-    let removed = query.filter == StatusFilter::Removed;
+    let (removed_from, removed_to) = match query.filter {
+        StatusFilter::Current => (false, false),
+        StatusFilter::Removed => (true, true),
+        StatusFilter::All => (false, true),
+    };
     let mut sql = String::new();
     // With a search, the matching rowids are found first (in an index) and joined to users,
     // so the work grows with the number of matches, never with the size of the Workspace.
@@ -99,24 +107,28 @@ fn from_where(actor: &Actor, query: &UserQuery, args: &mut SqliteArguments) -> R
     } else if !term.is_empty() {
         sql.push_str(
             "FROM (SELECT rowid AS hit FROM users
-                   WHERE workspace_id = ? AND removed = ? AND name_key >= ? AND name_key < ?
+                   WHERE workspace_id = ? AND removed BETWEEN ? AND ?
+                     AND name_key >= ? AND name_key < ?
                    UNION
                    SELECT rowid FROM users
-                   WHERE workspace_id = ? AND removed = ? AND email_key >= ? AND email_key < ?) hits
+                   WHERE workspace_id = ? AND removed BETWEEN ? AND ?
+                     AND email_key >= ? AND email_key < ?) hits
              CROSS JOIN users u ON u.rowid = hits.hit ",
         );
         for prefix in [term.clone(), fold(typed)] {
             bind(args, actor.workspace_id.clone())?;
-            bind(args, removed)?;
+            bind(args, removed_from)?;
+            bind(args, removed_to)?;
             bind(args, prefix.clone())?;
             bind(args, format!("{prefix}\u{10FFFF}"))?;
         }
     } else {
         sql.push_str("FROM users u ");
     }
-    sql.push_str("WHERE u.workspace_id = ? AND u.removed = ? ");
+    sql.push_str("WHERE u.workspace_id = ? AND u.removed BETWEEN ? AND ? ");
     bind(args, actor.workspace_id.clone())?;
-    bind(args, removed)?;
+    bind(args, removed_from)?;
+    bind(args, removed_to)?;
     if !actor.can(Permission::UsersView) {
         sql.push_str("AND u.id = ? ");
         bind(args, actor.user_id.clone())?;
@@ -148,6 +160,7 @@ impl Roster {
             match query.filter {
                 StatusFilter::Current => counts.users,
                 StatusFilter::Removed => counts.removed,
+                StatusFilter::All => counts.users + counts.removed,
             }
         } else {
             let mut args = SqliteArguments::default();
@@ -166,16 +179,19 @@ impl Roster {
     }
 }
 
-async fn page(
-    conn: &mut SqliteConnection,
+/// The list query in the requested order: `SELECT` user columns (+ keys) `FROM … WHERE …`,
+/// after the cursor keys when given, `ORDER BY` the sort columns, with `LIMIT ?` when given.
+/// All values are bound into `args`.
+pub(crate) fn select_sql(
     actor: &Actor,
     query: &UserQuery,
-) -> Result<(Vec<UserSummary>, Option<String>)> {
-    let mut args = SqliteArguments::default();
+    args: &mut SqliteArguments,
+    limit: Option<i64>,
+) -> Result<String> {
     let mut sql = format!(
         "SELECT {}, u.name_key, u.email_key {}",
         user_columns!(),
-        from_where(actor, query, &mut args)?
+        from_where(actor, query, args)?
     );
     let columns = sort_columns(query.sort);
     let (direction, compare) = match query.direction {
@@ -190,13 +206,25 @@ async fn page(
             columns.join(", ")
         ));
         for key in keys {
-            bind(&mut args, key)?;
+            bind(args, key)?;
         }
     }
     let order: Vec<String> = columns.iter().map(|c| format!("{c} {direction}")).collect();
-    sql.push_str(&format!("ORDER BY {} LIMIT ?", order.join(", ")));
-    bind(&mut args, i64::from(query.limit) + 1)?;
+    sql.push_str(&format!("ORDER BY {}", order.join(", ")));
+    if let Some(limit) = limit {
+        sql.push_str(" LIMIT ?");
+        bind(args, limit)?;
+    }
+    Ok(sql)
+}
 
+async fn page(
+    conn: &mut SqliteConnection,
+    actor: &Actor,
+    query: &UserQuery,
+) -> Result<(Vec<UserSummary>, Option<String>)> {
+    let mut args = SqliteArguments::default();
+    let sql = select_sql(actor, query, &mut args, Some(i64::from(query.limit) + 1))?;
     let mut rows: Vec<ListRow> = sqlx::query_as_with(sqlx::AssertSqlSafe(sql), args)
         .fetch_all(&mut *conn)
         .await?;

@@ -4,6 +4,7 @@ mod support;
 
 mod audit;
 mod authorization;
+mod export;
 mod list;
 mod sign_in;
 mod users_cases;

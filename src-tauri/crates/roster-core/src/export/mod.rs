@@ -1,0 +1,307 @@
+//! Downloading the user list as Excel or CSV (DESIGN.md §5).
+//!
+//! Writers take rows and any `impl Write`, so they are tested without dialogs. The service
+//! streams the rows of a list query from SQLite into a writer over a temporary file next to
+//! the target, then renames it: a failure or a cancel leaves nothing behind.
+
+mod csv;
+mod file;
+mod xlsx;
+
+use std::borrow::Cow;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use chrono::NaiveDateTime;
+use futures_util::TryStreamExt;
+use sqlx::sqlite::SqliteArguments;
+
+pub use self::csv::CsvWriter;
+pub use self::xlsx::{ColumnWidths, XlsxWriter};
+use crate::audit::{self, Entry};
+use crate::clock::parse_timestamp;
+use crate::error::{Error, Result};
+use crate::model::{ExportFormat, ExportOutcome, ExportProgress, Status, UserDetails, UserQuery};
+use crate::permissions::{Permission, Session};
+use crate::users::list::{ListRow, from_where, select_sql};
+use crate::{Roster, actor, store, validation};
+
+/// Column headers, in order.
+pub const COLUMNS: [&str; 8] = [
+    "First name",
+    "Last name",
+    "Email",
+    "Phone",
+    "Role",
+    "Status",
+    "Added on",
+    "Last sign-in",
+];
+
+/// Rows between progress reports and cancel checks.
+const BATCH: u64 = 1_000;
+
+/// One user as a download holds it. Times are UTC.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportRow {
+    /// First name.
+    pub first_name: String,
+    /// Last name ("" when empty — never "null").
+    pub last_name: String,
+    /// Email as typed.
+    pub email: String,
+    /// Phone as typed, or "".
+    pub phone: String,
+    /// "Super-user" or role names.
+    pub role: String,
+    /// Status.
+    pub status: Status,
+    /// When the user was added (UTC).
+    pub added_on: NaiveDateTime,
+    /// Last sign-in (UTC), if any.
+    pub last_sign_in: Option<NaiveDateTime>,
+}
+
+impl ExportRow {
+    /// The status as the file shows it.
+    pub fn status_label(&self) -> &'static str {
+        match self.status {
+            Status::Invited => "Invited",
+            Status::Active => "Active",
+            Status::Removed => "Removed",
+        }
+    }
+}
+
+impl From<UserDetails> for ExportRow {
+    fn from(user: UserDetails) -> Self {
+        let utc = |text: &str| parse_timestamp(text).map(|t| t.naive_utc());
+        Self {
+            added_on: utc(&user.added_on).unwrap_or_default(),
+            last_sign_in: user.last_sign_in_at.as_deref().and_then(utc),
+            status: user.status,
+            first_name: user.first_name,
+            last_name: user.last_name,
+            email: user.email,
+            phone: user.phone,
+            role: user.role,
+        }
+    }
+}
+
+/// Something rows can be written to (see [`CsvWriter`], [`XlsxWriter`]).
+pub trait RowWriter: Send {
+    /// Writes one user.
+    fn write_row(&mut self, row: &ExportRow) -> Result<()>;
+    /// Completes the file and flushes it into the underlying writer.
+    fn finish(self: Box<Self>) -> Result<()>;
+}
+
+/// Neutralises spreadsheet formula injection in CSV: a value that starts — after leading
+/// white space — with `=`, `+`, `-` or `@`, or starts with a tab or carriage return, gets a
+/// leading `'` so spreadsheet programs read it as text (OWASP "CSV Injection"). A phone number
+/// that passes Roster's phone validation (`+44 …`) is left as typed.
+pub fn guard_formula(value: &str, is_phone: bool) -> Cow<'_, str> {
+    if is_phone && validation::phone(value).is_ok() {
+        return Cow::Borrowed(value);
+    }
+    let starts_with_control = value.starts_with(['\t', '\r']);
+    let first = value.trim_start().chars().next();
+    if starts_with_control || matches!(first, Some('=' | '+' | '-' | '@')) {
+        Cow::Owned(format!("'{value}"))
+    } else {
+        Cow::Borrowed(value)
+    }
+}
+
+/// `<workspace>-users-<YYYY-MM-DD>.<ext>`, safe on Windows, macOS and Linux: no
+/// `/ \ : * ? " < > |`, no control characters, no trailing dots or spaces, not a reserved
+/// Windows device name, at most 120 characters before the extension.
+pub fn suggested_file_name(
+    workspace: &str,
+    date: chrono::NaiveDate,
+    format: ExportFormat,
+) -> String {
+    let cleaned: String = workspace
+        .chars()
+        .map(|c| match c {
+            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '-',
+            c if c.is_control() => ' ',
+            c => c,
+        })
+        .collect();
+    let mut base: String = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
+    base = base
+        .trim_matches(|c: char| c == '.' || c == ' ' || c == '-')
+        .to_owned();
+    let stem = base
+        .split('.')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_uppercase();
+    let reserved = matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || ((stem.starts_with("COM") || stem.starts_with("LPT"))
+            && stem.len() == 4
+            && stem.ends_with(|c: char| c.is_ascii_digit() && c != '0'));
+    if base.is_empty() || reserved {
+        base = format!("Workspace {base}").trim().to_owned();
+    }
+    let base: String = base.chars().take(120).collect();
+    format!(
+        "{base}-users-{}.{}",
+        date.format("%Y-%m-%d"),
+        format.extension()
+    )
+}
+
+impl Roster {
+    /// Writes the users matching `query` (search, filter, sort; `after` and `limit` ignored) to
+    /// `path` as `format`, reporting progress about every 1,000 rows and stopping with
+    /// [`Error::Cancelled`] when `cancel` is set. Needs `users.export`. The file appears only
+    /// when complete (temporary file in the same folder, then rename); on any error nothing is
+    /// left. Records an audit entry with the format and row count.
+    pub async fn export_users(
+        &self,
+        session: &Session,
+        format: ExportFormat,
+        query: &UserQuery,
+        path: &Path,
+        progress: &mut (dyn FnMut(ExportProgress) + Send),
+        cancel: &AtomicBool,
+    ) -> Result<ExportOutcome> {
+        let query = UserQuery {
+            after: None,
+            ..query.clone()
+        };
+        let mut conn = self.pool.acquire().await?;
+        let actor = actor::load_ready(&mut conn, session).await?;
+        actor.require(Permission::UsersExport)?;
+
+        let mut args = SqliteArguments::default();
+        let sql = format!(
+            "SELECT count(*), max(length(u.first_name)), max(length(u.last_name)),
+                    max(length(u.email)), max(length(u.phone)) {}",
+            from_where(&actor, &query, &mut args)?
+        );
+        let (total, first, last, email, phone): (
+            i64,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+        ) = sqlx::query_as_with(sqlx::AssertSqlSafe(sql), args)
+            .fetch_one(&mut *conn)
+            .await?;
+        let total = u64::try_from(total).unwrap_or_default();
+        let widths = ColumnWidths::fitting([first, last, email, phone].map(|w| w.unwrap_or(0)));
+
+        let target = file::Target::create(path)?;
+        let mut args = SqliteArguments::default();
+        let sql = select_sql(&actor, &query, &mut args, None)?;
+        let mut rows =
+            sqlx::query_as_with::<_, ListRow, _>(sqlx::AssertSqlSafe(sql), args).fetch(&mut *conn);
+        let in_file = |error: Error| match error {
+            Error::Io(e) => file::failure(target.path(), &e),
+            other => other,
+        };
+        let mut writer: Box<dyn RowWriter> = match format {
+            ExportFormat::Csv => Box::new(CsvWriter::new(target.writer()?).map_err(in_file)?),
+            ExportFormat::Xlsx => {
+                Box::new(XlsxWriter::new(target.writer()?, widths).map_err(in_file)?)
+            }
+        };
+        let mut written = 0_u64;
+        progress(ExportProgress { written, total });
+        while let Some(row) = rows.try_next().await? {
+            if written.is_multiple_of(BATCH) && cancel.load(Ordering::Relaxed) {
+                return Err(Error::Cancelled);
+            }
+            writer
+                .write_row(&ExportRow::from(UserDetails::from(row.user)))
+                .map_err(in_file)?;
+            written += 1;
+            if written.is_multiple_of(BATCH) {
+                progress(ExportProgress { written, total });
+            }
+        }
+        drop(rows);
+        if cancel.load(Ordering::Relaxed) {
+            return Err(Error::Cancelled);
+        }
+        writer.finish().map_err(in_file)?;
+        let saved = target.commit()?;
+        progress(ExportProgress {
+            written,
+            total: written,
+        });
+
+        let now = self.now();
+        let mut tx = store::begin_write(&self.pool).await?;
+        audit::record_with_details(
+            &mut tx,
+            Entry {
+                workspace_id: &actor.workspace_id,
+                actor_id: Some(&actor.user_id),
+                action: "users.export",
+                target_type: "workspace",
+                target_id: &actor.workspace_id,
+                fields: &[],
+                at: &now,
+            },
+            &serde_json::json!({ "format": format.extension(), "rows": written }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(ExportOutcome {
+            file_name: saved
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            path: saved.to_string_lossy().into_owned(),
+            rows: written,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised_and_ordinary_text_is_not() {
+        assert_eq!(
+            guard_formula("=HYPERLINK(\"http://evil.example\",\"x\")", false),
+            "'=HYPERLINK(\"http://evil.example\",\"x\")"
+        );
+        assert_eq!(guard_formula("@SUM(1,1)", false), "'@SUM(1,1)");
+        assert_eq!(guard_formula("\t=1+1", false), "'\t=1+1");
+        assert_eq!(guard_formula("  -2+3", false), "'  -2+3");
+        assert_eq!(guard_formula("\r+1", false), "'\r+1");
+        assert_eq!(guard_formula("Ana-Lu", false), "Ana-Lu");
+        assert_eq!(guard_formula("", false), "");
+        assert_eq!(guard_formula("+441632960001", true), "+441632960001");
+        assert_eq!(guard_formula("+1 (555) 0100", true), "+1 (555) 0100");
+        assert_eq!(guard_formula("+SUM(1)", true), "'+SUM(1)");
+    }
+
+    #[test]
+    fn suggested_names_are_safe_everywhere() {
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).expect("date");
+        let name = |w: &str| suggested_file_name(w, day, ExportFormat::Xlsx);
+        assert_eq!(name("Acme Ltd"), "Acme Ltd-users-2026-11-30.xlsx");
+        assert_eq!(
+            name("R&D: \"North\"/South*?<>|"),
+            "R&D- -North--South-users-2026-11-30.xlsx"
+        );
+        assert_eq!(name("Tab\there\u{0007}"), "Tab here-users-2026-11-30.xlsx");
+        assert_eq!(name("CON"), "Workspace CON-users-2026-11-30.xlsx");
+        assert_eq!(name("com1"), "Workspace com1-users-2026-11-30.xlsx");
+        assert_eq!(name("..."), "Workspace-users-2026-11-30.xlsx");
+        assert_eq!(name("Zoë & 陈"), "Zoë & 陈-users-2026-11-30.xlsx");
+        assert_eq!(
+            suggested_file_name("Acme", day, ExportFormat::Csv),
+            "Acme-users-2026-11-30.csv"
+        );
+        assert!(name(&"x".repeat(300)).len() < 150);
+    }
+}

@@ -1,0 +1,356 @@
+//! shared/cases/export.md E1–E5: files read back with real readers (calamine, csv) and
+//! compared with the database.
+
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+
+use calamine::{Data, DataType, Reader, Xlsx, open_workbook};
+use roster_core::model::{
+    ExportFormat, ExportOutcome, ExportProgress, SortDirection, StatusFilter, UserQuery, UserSort,
+};
+use roster_core::{ErrorCode, Session};
+
+use crate::support::*;
+
+fn all_users() -> UserQuery {
+    UserQuery {
+        search: String::new(),
+        filter: StatusFilter::All,
+        sort: UserSort::Name,
+        direction: SortDirection::Asc,
+        after: None,
+        limit: 100,
+    }
+}
+
+async fn export(
+    w: &World,
+    session: &Session,
+    format: ExportFormat,
+    path: &Path,
+) -> roster_core::Result<ExportOutcome> {
+    let mut seen = Vec::new();
+    let result = w
+        .roster
+        .export_users(
+            session,
+            format,
+            &all_users(),
+            path,
+            &mut |p: ExportProgress| seen.push(p),
+            &AtomicBool::new(false),
+        )
+        .await;
+    if let Ok(outcome) = &result {
+        assert_eq!(seen.last().map(|p| p.written), Some(outcome.rows));
+    }
+    result
+}
+
+fn csv_records(path: &Path) -> Vec<Vec<String>> {
+    let bytes = std::fs::read(path).expect("read csv");
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "UTF-8 BOM first");
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(&bytes[3..]);
+    reader
+        .records()
+        .map(|r| r.expect("record").iter().map(str::to_owned).collect())
+        .collect()
+}
+
+fn xlsx_rows(path: &Path) -> Vec<Vec<Data>> {
+    let mut book: Xlsx<_> = open_workbook(path).expect("open xlsx");
+    assert_eq!(book.sheet_names(), ["Users"]);
+    let range = book.worksheet_range("Users").expect("sheet");
+    assert!(
+        book.worksheet_formula("Users")
+            .expect("formulas")
+            .used_cells()
+            .next()
+            .is_none(),
+        "no formulas"
+    );
+    range.rows().map(|r| r.to_vec()).collect()
+}
+
+fn text(cell: &Data) -> String {
+    match cell {
+        Data::String(s) => s.clone(),
+        Data::Empty => String::new(),
+        other => panic!("expected a string cell, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn e1_formula_injection_is_neutralised_in_csv_and_inert_in_xlsx() {
+    let w = world().await;
+    w.add(
+        "f1@example.com",
+        "=HYPERLINK(\"http://evil.example\",\"x\")",
+        "@SUM(1,1)",
+    )
+    .await;
+    w.add("f2@example.com", "Ana-Lu", "-2+3").await;
+    sqlx::query("UPDATE users SET first_name = char(9) || '=1+1' WHERE email = 'f2@example.com'")
+        .execute(w.roster.pool())
+        .await
+        .expect("a tab-led name written by an older version");
+    let dir = tempfile::tempdir().expect("dir");
+    let (csv_path, xlsx_path) = (dir.path().join("u.csv"), dir.path().join("u.xlsx"));
+    export(&w, &w.admin, ExportFormat::Csv, &csv_path)
+        .await
+        .expect("csv");
+    export(&w, &w.admin, ExportFormat::Xlsx, &xlsx_path)
+        .await
+        .expect("xlsx");
+
+    let records = csv_records(&csv_path);
+    let f1 = records
+        .iter()
+        .find(|r| r[2] == "f1@example.com")
+        .expect("f1");
+    assert_eq!(f1[0], "'=HYPERLINK(\"http://evil.example\",\"x\")");
+    assert_eq!(f1[1], "'@SUM(1,1)");
+    let f2 = records
+        .iter()
+        .find(|r| r[2] == "f2@example.com")
+        .expect("f2");
+    assert_eq!((f2[0].as_str(), f2[1].as_str()), ("'\t=1+1", "'-2+3"));
+
+    let rows = xlsx_rows(&xlsx_path);
+    let f1 = rows
+        .iter()
+        .find(|r| text(&r[2]) == "f1@example.com")
+        .expect("f1");
+    assert_eq!(text(&f1[0]), "=HYPERLINK(\"http://evil.example\",\"x\")");
+    assert_eq!(text(&f1[1]), "@SUM(1,1)");
+    let f2 = rows
+        .iter()
+        .find(|r| text(&r[2]) == "f2@example.com")
+        .expect("f2");
+    assert_eq!(
+        text(&f2[0]),
+        "=1+1",
+        "control characters removed, still a string"
+    );
+}
+
+#[tokio::test]
+async fn e2_accents_survive_and_the_header_reads_clean() {
+    let w = world().await;
+    w.add("zoe@example.com", "Zoë", "Ødegård").await;
+    w.add("chen@example.com", "陈", "静").await;
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("u.csv");
+    export(&w, &w.admin, ExportFormat::Csv, &path)
+        .await
+        .expect("csv");
+    let records = csv_records(&path);
+    assert_eq!(
+        records[0][0], "First name",
+        "no BOM inside the first header"
+    );
+    assert_eq!(records[0].len(), 8);
+    assert!(records.iter().any(|r| r[0] == "Zoë" && r[1] == "Ødegård"));
+    assert!(records.iter().any(|r| r[0] == "陈" && r[1] == "静"));
+}
+
+#[tokio::test]
+async fn e3_phones_keep_their_form() {
+    let w = world().await;
+    let phones = ["07700900123", "+441632960001", "0031 6 1234 5678"];
+    for (i, phone) in phones.iter().enumerate() {
+        let mut input = new_user(&format!("p{i}@example.com"), "Pat", &format!("Phone{i}"));
+        input.phone = (*phone).into();
+        w.roster.create_user(&w.admin, input).await.expect("create");
+    }
+    let dir = tempfile::tempdir().expect("dir");
+    let (csv_path, xlsx_path) = (dir.path().join("u.csv"), dir.path().join("u.xlsx"));
+    export(&w, &w.admin, ExportFormat::Csv, &csv_path)
+        .await
+        .expect("csv");
+    export(&w, &w.admin, ExportFormat::Xlsx, &xlsx_path)
+        .await
+        .expect("xlsx");
+    let records = csv_records(&csv_path);
+    let rows = xlsx_rows(&xlsx_path);
+    for (i, phone) in phones.iter().enumerate() {
+        let email = format!("p{i}@example.com");
+        assert_eq!(
+            records.iter().find(|r| r[2] == email).expect("csv row")[3],
+            *phone
+        );
+        let cell = &rows
+            .iter()
+            .find(|r| text(&r[2]) == email)
+            .expect("xlsx row")[3];
+        assert_eq!(
+            cell,
+            &Data::String((*phone).to_owned()),
+            "a string cell exactly as entered"
+        );
+    }
+}
+
+#[tokio::test]
+async fn e4_commas_quotes_and_every_cell_round_trip() {
+    let w = world().await;
+    w.add("ana@example.com", "Ana \"Nia\"", "Reyes, Jr.").await;
+    w.add("kiri@example.com", "Kiri", "").await;
+    let gone = w.add("gone@example.com", "Seán", "O'Brien-Núñez").await;
+    w.roster
+        .remove_user(&w.admin, &gone.id)
+        .await
+        .expect("remove");
+    w.roster
+        .sign_in(sign_in_input("kiri@example.com", USER_PASSWORD))
+        .await
+        .expect("a last sign-in");
+    let dir = tempfile::tempdir().expect("dir");
+    let (csv_path, xlsx_path) = (dir.path().join("u.csv"), dir.path().join("u.xlsx"));
+    let outcome = export(&w, &w.admin, ExportFormat::Csv, &csv_path)
+        .await
+        .expect("csv");
+    export(&w, &w.admin, ExportFormat::Xlsx, &xlsx_path)
+        .await
+        .expect("xlsx");
+    assert_eq!((outcome.rows, outcome.file_name.as_str()), (4, "u.csv"));
+
+    let expected: Vec<(
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+    )> = sqlx::query_as(
+        "SELECT first_name, last_name, email, phone,
+                CASE WHEN is_super_user = 1 THEN 'Super-user' ELSE 'Member' END,
+                upper(substr(status, 1, 1)) || substr(status, 2),
+                replace(substr(created_at, 1, 19), 'T', ' '),
+                replace(substr(last_sign_in_at, 1, 19), 'T', ' ')
+         FROM users ORDER BY name_key, id",
+    )
+    .fetch_all(w.roster.pool())
+    .await
+    .expect("db");
+    let records = csv_records(&csv_path);
+    assert_eq!(records.len(), expected.len() + 1);
+    assert_eq!(expected.iter().filter(|e| e.7.is_some()).count(), 1);
+    for (record, e) in records[1..].iter().zip(&expected) {
+        let want = [
+            &e.0,
+            &e.1,
+            &e.2,
+            &e.3,
+            &e.4,
+            &e.5,
+            &e.6,
+            &e.7.clone().unwrap_or_default(),
+        ];
+        assert_eq!(record.iter().collect::<Vec<_>>(), want);
+    }
+    let rows = xlsx_rows(&xlsx_path);
+    assert_eq!(rows.len(), expected.len() + 1);
+    assert_eq!(
+        rows[0].iter().map(text).collect::<Vec<_>>(),
+        roster_core::export::COLUMNS
+    );
+    for (row, e) in rows[1..].iter().zip(&expected) {
+        let texts: Vec<String> = row[..6].iter().map(text).collect();
+        assert_eq!(
+            texts,
+            [
+                e.0.clone(),
+                e.1.clone(),
+                e.2.clone(),
+                e.3.clone(),
+                e.4.clone(),
+                e.5.clone()
+            ]
+        );
+        let added = row[6]
+            .as_datetime()
+            .expect("a real date")
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string();
+        assert_eq!(added, e.6);
+        match &e.7 {
+            Some(last) => assert_eq!(
+                &row[7]
+                    .as_datetime()
+                    .expect("date")
+                    .format("%Y-%m-%d %H:%M:%S")
+                    .to_string(),
+                last
+            ),
+            None => assert!(
+                matches!(row.get(7), None | Some(Data::Empty)),
+                "empty, never null"
+            ),
+        }
+    }
+}
+
+#[tokio::test]
+async fn e5_a_cancelled_or_failed_download_leaves_no_file() {
+    let w = world().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("u.xlsx");
+    let cancelled = w
+        .roster
+        .export_users(
+            &w.admin,
+            ExportFormat::Xlsx,
+            &all_users(),
+            &path,
+            &mut |_| {},
+            &AtomicBool::new(true),
+        )
+        .await;
+    assert_eq!(code(cancelled), ErrorCode::Cancelled);
+    assert_eq!(
+        std::fs::read_dir(dir.path()).expect("dir").count(),
+        0,
+        "no file, no temporary file"
+    );
+
+    let missing = dir.path().join("no-such-folder").join("u.csv");
+    let error = export(&w, &w.admin, ExportFormat::Csv, &missing)
+        .await
+        .expect_err("no folder");
+    assert_eq!(error.code(), ErrorCode::Io);
+    assert!(error.to_string().contains("no-such-folder"), "{error}");
+    assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 0);
+
+    std::fs::write(&path, b"old").expect("an older file");
+    export(&w, &w.admin, ExportFormat::Xlsx, &path)
+        .await
+        .expect("replace");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).expect("dir").count(),
+        1,
+        "replaced, no leftovers"
+    );
+}
+
+#[tokio::test]
+async fn downloads_need_the_permission_and_are_audited() {
+    let w = world().await;
+    let (_, member) = w.member("mia@example.com").await;
+    let dir = tempfile::tempdir().expect("dir");
+    let refused = export(&w, &member, ExportFormat::Csv, &dir.path().join("m.csv")).await;
+    assert_eq!(code(refused), ErrorCode::Forbidden);
+    export(&w, &w.admin, ExportFormat::Csv, &dir.path().join("a.csv"))
+        .await
+        .expect("export");
+    let details: Vec<String> =
+        sqlx::query_scalar("SELECT details FROM audit_log WHERE action = 'users.export'")
+            .fetch_all(w.roster.pool())
+            .await
+            .expect("audit");
+    assert_eq!(details, [r#"{"format":"csv","rows":2}"#]);
+}
