@@ -47,6 +47,18 @@ async fn export(
     result
 }
 
+/// A user as the download should show it, read straight from the database.
+type ExpectedRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+);
+
 fn csv_records(path: &Path) -> Vec<Vec<String>> {
     let bytes = std::fs::read(path).expect("read csv");
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "UTF-8 BOM first");
@@ -217,16 +229,7 @@ async fn e4_commas_quotes_and_every_cell_round_trip() {
         .expect("xlsx");
     assert_eq!((outcome.rows, outcome.file_name.as_str()), (4, "u.csv"));
 
-    let expected: Vec<(
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        Option<String>,
-    )> = sqlx::query_as(
+    let expected: Vec<ExpectedRow> = sqlx::query_as(
         "SELECT first_name, last_name, email, phone,
                 CASE WHEN is_super_user = 1 THEN 'Super-user' ELSE 'Member' END,
                 upper(substr(status, 1, 1)) || substr(status, 2),
