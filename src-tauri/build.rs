@@ -18,6 +18,9 @@ const COMMANDS: &[&str] = &[
     "password_generate",
     "profile_update",
     "profile_change_password",
+    "users_export",
+    "users_export_cancel",
+    "export_reveal",
 ];
 
 fn main() {

@@ -1,7 +1,8 @@
 //! What the running app holds: the core handle and the one signed-in session.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::AtomicBool;
 
 use roster_core::{AppError, Error, Roster, Session, demo, store};
 
@@ -14,6 +15,10 @@ pub struct AppState {
     session: Mutex<Option<Session>>,
     /// Running on the demo Workspace.
     pub demo: bool,
+    /// Set by "Cancel" while a download runs.
+    pub export_cancel: AtomicBool,
+    /// The last file a download saved, for "Show in folder" (the only path the UI can reveal).
+    pub last_export: Mutex<Option<PathBuf>>,
 }
 
 impl AppState {
@@ -28,6 +33,8 @@ impl AppState {
             roster,
             session: Mutex::new(None),
             demo,
+            export_cancel: AtomicBool::new(false),
+            last_export: Mutex::new(None),
         })
     }
 

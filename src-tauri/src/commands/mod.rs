@@ -2,6 +2,7 @@
 //! arguments, calls one core service and maps the error; nothing else. Names read noun_verb.
 
 mod app;
+mod export;
 mod profile;
 mod session;
 mod users;
@@ -27,5 +28,8 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         users::password_generate,
         profile::profile_update,
         profile::profile_change_password,
+        export::users_export,
+        export::users_export_cancel,
+        export::export_reveal,
     ]
 }

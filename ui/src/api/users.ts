@@ -7,6 +7,9 @@ import type { UserQuery } from "../bindings/UserQuery";
 import type { UserUpdate } from "../bindings/UserUpdate";
 import { call } from "./call";
 
+/** What the user list shows: a `UserQuery` without its paging. */
+export type ListQuery = Omit<UserQuery, "after" | "limit">;
+
 export const usersList = (query: UserQuery) => call<UserPage>("users_list", { query });
 
 export const usersGet = (id: string) => call<UserDetails>("users_get", { id });

@@ -3,4 +3,4 @@
 /**
  * Which users the list shows.
  */
-export type StatusFilter = "current" | "removed";
+export type StatusFilter = "current" | "removed" | "all";

@@ -14,8 +14,18 @@ export function formatDate(iso: string): string {
   return dateOnly.format(new Date(iso));
 }
 
+/** A count in the user's locale: "1,234". */
+export function formatCount(count: number): string {
+  return integer.format(count);
+}
+
 function plural(count: number, one: string, many: string): string {
-  return `${integer.format(count)} ${count === 1 ? one : many}`;
+  return `${formatCount(count)} ${count === 1 ? one : many}`;
+}
+
+/** "1 user", "1,234 users". */
+export function usersLabel(count: number): string {
+  return plural(count, "user", "users");
 }
 
 export function countsLabel(counts: UserCounts): string {

@@ -39,3 +39,40 @@ export function appError(code: ErrorCode, message: string, field: Field | null =
 export function rejectWith(error: AppError): Handler {
   return () => Promise.reject(error);
 }
+
+interface TauriInternals {
+  runCallback: (id: number, data: unknown) => void;
+}
+
+/**
+ * The sending end of a `Channel` the UI passed to a command. `mockCommands` records arguments as
+ * JSON, where a channel is `"__CHANNEL__:<id>"`; messages go to that callback id with an index, the
+ * way the core sends them, so the real `Channel` (ordering included) handles them.
+ */
+export function channelOf(arg: unknown) {
+  const match = /^__CHANNEL__:(\d+)$/.exec(String(arg));
+  if (!match) throw new Error(`not a channel: ${String(arg)}`);
+  const id = Number(match[1]);
+  const internals = (window as unknown as { __TAURI_INTERNALS__: TauriInternals }).__TAURI_INTERNALS__;
+  let index = 0;
+  return {
+    send(message: unknown): void {
+      internals.runCallback(id, { index, message });
+      index += 1;
+    },
+    end(): void {
+      internals.runCallback(id, { index, end: true });
+    },
+  };
+}
+
+/** A promise a test settles when it chooses, for a command that takes a while. */
+export function deferred<T>() {
+  let resolve!: (value: T) => void;
+  let reject!: (reason: unknown) => void;
+  const promise = new Promise<T>((yes, no) => {
+    resolve = yes;
+    reject = no;
+  });
+  return { promise, resolve, reject };
+}
