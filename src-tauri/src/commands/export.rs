@@ -7,7 +7,7 @@ use roster_core::export::suggested_file_name;
 use roster_core::model::{ExportFormat, ExportOutcome, ExportProgress, UserQuery};
 use roster_core::{AppError, Error, Permission};
 use tauri::ipc::Channel;
-use tauri::{Runtime, State, WebviewWindow};
+use tauri::{Manager, Runtime, State, WebviewWindow};
 
 use crate::state::AppState;
 
@@ -36,7 +36,15 @@ pub async fn users_export<R: Runtime>(
         ExportFormat::Xlsx => ("Excel workbook", "xlsx"),
         ExportFormat::Csv => ("CSV (comma-separated values)", "csv"),
     };
-    let chosen = rfd::AsyncFileDialog::new()
+    let folder = window
+        .path()
+        .download_dir()
+        .or_else(|_| window.path().home_dir());
+    let mut dialog = rfd::AsyncFileDialog::new();
+    if let Ok(folder) = folder {
+        dialog = dialog.set_directory(folder);
+    }
+    let chosen = dialog
         .set_title("Download users")
         .set_file_name(suggested_file_name(&info.workspace_name, today, format))
         .add_filter(filter_name, &[extension])

@@ -221,6 +221,46 @@ impl Drop for App {
     }
 }
 
+/// Answers the native GTK save dialog titled "Download users" with xdotool, as a person at the
+/// keyboard would: `Some(path)` selects the suggested name, types the path and presses Return;
+/// `None` presses Escape.
+pub fn answer_save_dialog(path: Option<&Path>) {
+    let found = Command::new("xdotool")
+        .args([
+            "search",
+            "--sync",
+            "--onlyvisible",
+            "--name",
+            "Download users",
+        ])
+        .output()
+        .expect("xdotool (apt install xdotool)");
+    let window = String::from_utf8_lossy(&found.stdout)
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(!window.is_empty(), "the save dialog did not open");
+    std::thread::sleep(Duration::from_millis(700));
+    let xdotool = |args: &[&str]| {
+        let status = Command::new("xdotool")
+            .args(args)
+            .status()
+            .expect("xdotool");
+        assert!(status.success(), "xdotool {args:?}");
+    };
+    // Xvfb runs no window manager, so focus the dialog directly instead of "activating" it.
+    xdotool(&["windowfocus", "--sync", &window]);
+    match path {
+        Some(path) => {
+            xdotool(&["key", "ctrl+a"]);
+            xdotool(&["type", "--delay", "20", &path.display().to_string()]);
+            xdotool(&["key", "Return"]);
+        }
+        None => xdotool(&["key", "Escape"]),
+    }
+}
+
 /// Saves the Xvfb screen as a PNG; false when the tools failed.
 fn capture(path: &Path) -> bool {
     let display = std::env::var("DISPLAY").unwrap_or_default();

@@ -4,4 +4,5 @@
 
 mod app;
 mod demo;
+mod download;
 mod users_flow;
