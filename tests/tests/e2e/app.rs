@@ -163,6 +163,43 @@ impl App {
         }
     }
 
+    /// Waits for the top-level heading `text`, i.e. for a screen.
+    pub async fn heading(&self, text: &str) {
+        let xpath = format!("//h1[normalize-space()={}]", xpath_literal(text));
+        self.find(Locator::XPath(&xpath)).await;
+    }
+
+    /// Waits until the element with `data-testid=id` reads exactly `expected`.
+    pub async fn expect_text(&self, id: &str, expected: &str) {
+        let mut last = String::new();
+        for _ in 0..50 {
+            last = self.testid(id).await.text().await.unwrap_or_default();
+            if last == expected {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        panic!("{id} reads {last:?}, expected {expected:?}");
+    }
+
+    /// Waits until the list renders exactly `count` user rows.
+    pub async fn expect_rows(&self, count: usize) {
+        let mut last = 0;
+        for _ in 0..50 {
+            last = self
+                .client
+                .find_all(Locator::Css("[data-testid='user-row']"))
+                .await
+                .map(|rows| rows.len())
+                .unwrap_or_default();
+            if last == count {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the list shows {last} rows, expected {count}");
+    }
+
     pub async fn testid(&self, id: &str) -> Element {
         self.find(Locator::Css(&format!("[data-testid='{id}']")))
             .await

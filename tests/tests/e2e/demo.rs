@@ -15,15 +15,9 @@ async fn demo_workspace_pages_and_searches_a_populated_list() {
     app.fill("Password", "Demo-Roster-2031!").await;
     app.click("Sign in").await;
 
-    app.find(Locator::XPath("//h1[normalize-space()='Users']"))
+    app.heading("Users").await;
+    app.expect_text("user-counts", "189 users · 189 seats")
         .await;
-    let counts = app
-        .testid("user-counts")
-        .await
-        .text()
-        .await
-        .expect("counts");
-    assert!(counts.contains("189 users"), "{counts}");
     let rendered = app
         .client
         .find_all(Locator::Css("[data-testid='user-row']"))
@@ -37,23 +31,7 @@ async fn demo_workspace_pages_and_searches_a_populated_list() {
     app.screenshot("users").await;
 
     app.fill("Search users", "user000123").await;
-    for _ in 0..50 {
-        let rows = app
-            .client
-            .find_all(Locator::Css("[data-testid='user-row']"))
-            .await
-            .expect("rows");
-        if rows.len() == 1 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    let rows = app
-        .client
-        .find_all(Locator::Css("[data-testid='user-row']"))
-        .await
-        .expect("rows");
-    assert_eq!(rows.len(), 1);
+    app.expect_rows(1).await;
     let row = app
         .find(Locator::Css(
             "[data-testid='user-row'][data-email='user000123@demo.example']",

@@ -12,8 +12,7 @@ async fn sign_in_demo(app: &App) {
     app.fill("Email", "admin@demo.example").await;
     app.fill("Password", "Demo-Roster-2031!").await;
     app.click("Sign in").await;
-    app.find(Locator::XPath("//h1[normalize-space()='Users']"))
-        .await;
+    app.heading("Users").await;
     app.testid("user-row").await;
 }
 
@@ -71,17 +70,7 @@ async fn downloads_both_formats_through_the_save_dialog_and_cancel_writes_nothin
 
     // user000120 … user000129, of whom user000120 was removed: nine in the current view.
     app.fill("Search users", "user00012").await;
-    for _ in 0..50 {
-        let rows = app
-            .client
-            .find_all(Locator::Css("[data-testid='user-row']"))
-            .await
-            .expect("rows");
-        if rows.len() == 9 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    app.expect_rows(9).await;
     choose_download(&app, "Excel (.xlsx) — Current view (9 users)").await;
     let xlsx_path = folder.path().join("view.xlsx");
     answer_save_dialog(Some(&xlsx_path));

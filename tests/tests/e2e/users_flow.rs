@@ -12,8 +12,7 @@ const MEMBER_NEW_PASSWORD: &str = "Copper-Meadow-Violin-31";
 const RESET_PASSWORD: &str = "Harbour-Lilac-Comet-58";
 
 async fn sign_in(app: &App, email: &str, password: &str) {
-    app.find(Locator::XPath("//h1[normalize-space()='Sign in']"))
-        .await;
+    app.heading("Sign in").await;
     app.fill("Email", email).await;
     app.fill("Password", password).await;
     app.click("Sign in").await;
@@ -58,10 +57,7 @@ async fn first_run_add_user_member_profile_and_admin_actions() {
     let mut app = App::launch("users-flow", &[]).await;
 
     // First run: create the Workspace.
-    app.find(Locator::XPath(
-        "//h1[normalize-space()='Create your Workspace']",
-    ))
-    .await;
+    app.heading("Create your Workspace").await;
     app.fill("Workspace name", "Acme Ltd").await;
     app.fill("Your email", ADMIN_EMAIL).await;
     app.fill("First name", "Ana").await;
@@ -72,19 +68,9 @@ async fn first_run_add_user_member_profile_and_admin_actions() {
     app.click("Create Workspace").await;
 
     // The Users screen, signed in as the first super-user.
-    app.find(Locator::XPath("//h1[normalize-space()='Users']"))
-        .await;
+    app.heading("Users").await;
     row(&app, ADMIN_EMAIL).await;
-    let counts = app
-        .testid("user-counts")
-        .await
-        .text()
-        .await
-        .expect("counts");
-    assert!(
-        counts.contains("1 user") && counts.contains("1 seat"),
-        "{counts}"
-    );
+    app.expect_text("user-counts", "1 user · 1 seat").await;
     app.screenshot("users").await;
 
     // Add a user with a generated password.
@@ -120,18 +106,14 @@ async fn first_run_add_user_member_profile_and_admin_actions() {
 
     // The new member signs in and must choose a new password first.
     sign_in(&app, "bruno@example.org", &generated).await;
-    app.find(Locator::XPath(
-        "//h1[normalize-space()='Choose a new password']",
-    ))
-    .await;
+    app.heading("Choose a new password").await;
     app.fill("New password", MEMBER_NEW_PASSWORD).await;
     app.fill("Confirm password", MEMBER_NEW_PASSWORD).await;
     app.screenshot("choose-new-password").await;
     app.click("Save").await;
 
     // A Member sees only themselves and edits their own profile.
-    app.find(Locator::XPath("//h1[normalize-space()='Users']"))
-        .await;
+    app.heading("Users").await;
     row(&app, MEMBER_EMAIL).await;
     let rows = app
         .client
@@ -188,29 +170,11 @@ async fn first_run_add_user_member_profile_and_admin_actions() {
     app.screenshot("remove-confirm").await;
     app.click("Remove").await;
     wait_for_panel(&app, "Removed").await;
-    let counts = app
-        .testid("user-counts")
-        .await
-        .text()
-        .await
-        .expect("counts");
-    assert!(
-        counts.contains("1 user") && counts.contains("1 seat"),
-        "{counts}"
-    );
+    app.expect_text("user-counts", "1 user · 1 seat").await;
     app.screenshot("removed").await;
     app.click("Restore").await;
     wait_for_panel(&app, "Active").await;
-    let counts = app
-        .testid("user-counts")
-        .await
-        .text()
-        .await
-        .expect("counts");
-    assert!(
-        counts.contains("2 users") && counts.contains("2 seats"),
-        "{counts}"
-    );
+    app.expect_text("user-counts", "2 users · 2 seats").await;
     app.screenshot("restored").await;
     sign_out(&app, "Ana Silva").await;
 
@@ -219,10 +183,7 @@ async fn first_run_add_user_member_profile_and_admin_actions() {
     app.see("Email or password is incorrect").await;
     app.fill("Password", RESET_PASSWORD).await;
     app.click("Sign in").await;
-    app.find(Locator::XPath(
-        "//h1[normalize-space()='Choose a new password']",
-    ))
-    .await;
+    app.heading("Choose a new password").await;
 
     app.quit().await;
 }
