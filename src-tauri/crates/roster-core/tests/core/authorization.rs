@@ -110,30 +110,13 @@ async fn a_member_sees_only_themselves_and_changes_nobody_else() {
 #[tokio::test]
 async fn a_demoted_super_user_loses_power_at_the_next_command() {
     let w = world().await;
-    let mut input = new_user("sara@example.com", "Sara", "Okafor");
-    input.is_super_user = true;
-    let sara = w
-        .roster
-        .create_user(&w.admin, input)
-        .await
-        .expect("super-user");
-    let (sara_session, _) = w
-        .roster
-        .sign_in(sign_in_input("sara@example.com", USER_PASSWORD))
-        .await
-        .expect("sign in");
+    let (sara, sara_session) = w.super_user().await;
     w.roster
         .list_users(&sara_session, &all_users())
         .await
         .expect("can list all");
 
-    let demote = UserUpdate {
-        first_name: "Sara".into(),
-        last_name: "Okafor".into(),
-        phone: String::new(),
-        is_super_user: false,
-        expected_version: sara.version,
-    };
+    let demote = with_role(&sara, false);
     w.roster
         .update_user(&w.admin, &sara.id, demote)
         .await

@@ -3,7 +3,7 @@
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, Utc};
-use roster_core::model::{CreateWorkspaceInput, NewUser, SignInInput, UserDetails};
+use roster_core::model::{CreateWorkspaceInput, NewUser, SignInInput, UserDetails, UserUpdate};
 use roster_core::{Clock, ErrorCode, Hashing, Roster, Secret, Session};
 use tempfile::TempDir;
 
@@ -108,12 +108,40 @@ impl World {
         (user, session)
     }
 
+    /// Adds a second super-user, Sara, and signs her in.
+    pub async fn super_user(&self) -> (UserDetails, Session) {
+        let mut input = new_user("sara@example.com", "Sara", "Okafor");
+        input.is_super_user = true;
+        let sara = self
+            .roster
+            .create_user(&self.admin, input)
+            .await
+            .expect("super-user");
+        let (session, _) = self
+            .roster
+            .sign_in(sign_in_input("sara@example.com", USER_PASSWORD))
+            .await
+            .expect("sign in");
+        (sara, session)
+    }
+
     pub async fn password_hash(&self, user_id: &str) -> Option<String> {
         sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ?")
             .bind(user_id)
             .fetch_one(self.roster.pool())
             .await
             .expect("read hash")
+    }
+}
+
+/// An edit of `user` that keeps names and phone and sets the role.
+pub fn with_role(user: &UserDetails, is_super_user: bool) -> UserUpdate {
+    UserUpdate {
+        first_name: user.first_name.clone(),
+        last_name: user.last_name.clone(),
+        phone: user.phone.clone(),
+        is_super_user,
+        expected_version: user.version,
     }
 }
 

@@ -1,8 +1,6 @@
 //! The cases of shared/cases/users.md, U1–U9, against the real store.
 
-use roster_core::model::{
-    NewUserStep, OwnPasswordChange, PasswordReset, ProfileUpdate, UserUpdate,
-};
+use roster_core::model::{NewUserStep, OwnPasswordChange, PasswordReset, ProfileUpdate};
 use roster_core::{ErrorCode, Field, Hashing, Secret};
 
 use crate::support::*;
@@ -281,13 +279,7 @@ async fn u7_generated_passwords_are_accepted_and_never_logged() {
 async fn u8_the_only_super_user_cannot_demote_or_remove_themselves() {
     let w = world().await;
     let me = w.roster.user(&w.admin, &w.admin.user_id).await.expect("me");
-    let demote = UserUpdate {
-        first_name: me.first_name.clone(),
-        last_name: me.last_name.clone(),
-        phone: String::new(),
-        is_super_user: false,
-        expected_version: me.version,
-    };
+    let demote = with_role(&me, false);
     assert_eq!(
         code(w.roster.update_user(&w.admin, &me.id, demote).await),
         ErrorCode::LastSuperUser
@@ -306,12 +298,7 @@ async fn u8_the_only_super_user_cannot_demote_or_remove_themselves() {
 #[tokio::test]
 async fn u8_nobody_removes_themselves_even_with_another_super_user() {
     let w = world().await;
-    let mut other = new_user("sara@example.com", "Sara", "Okafor");
-    other.is_super_user = true;
-    w.roster
-        .create_user(&w.admin, other)
-        .await
-        .expect("second super-user");
+    w.super_user().await;
     let error = w.roster.remove_user(&w.admin, &w.admin.user_id).await;
     assert_eq!(code(error), ErrorCode::Forbidden);
 }
@@ -319,30 +306,13 @@ async fn u8_nobody_removes_themselves_even_with_another_super_user() {
 #[tokio::test]
 async fn u8_demoting_the_last_other_super_user_is_refused_when_it_would_leave_none() {
     let w = world().await;
-    let mut other = new_user("sara@example.com", "Sara", "Okafor");
-    other.is_super_user = true;
-    let sara = w
-        .roster
-        .create_user(&w.admin, other)
-        .await
-        .expect("second super-user");
-    let (sara_session, _) = w
-        .roster
-        .sign_in(sign_in_input("sara@example.com", USER_PASSWORD))
-        .await
-        .expect("sign in");
+    let (sara, sara_session) = w.super_user().await;
     w.roster
         .remove_user(&sara_session, &w.admin.user_id)
         .await
         .expect("sara removes ana");
     let me = w.roster.user(&sara_session, &sara.id).await.expect("sara");
-    let demote = UserUpdate {
-        first_name: "Sara".into(),
-        last_name: "Okafor".into(),
-        phone: String::new(),
-        is_super_user: false,
-        expected_version: me.version,
-    };
+    let demote = with_role(&me, false);
     assert_eq!(
         code(w.roster.update_user(&sara_session, &sara.id, demote).await),
         ErrorCode::LastSuperUser
