@@ -27,10 +27,7 @@ pub async fn open(db_file: &Path) -> Result<SqlitePool> {
         .busy_timeout(BUSY_TIMEOUT)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
-        .foreign_keys(true)
-        // Lets the SQLite worker thread run ahead of a consumer that streams many rows (a
-        // download) instead of handing rows over one context switch at a time.
-        .row_buffer_size(1024);
+        .foreign_keys(true);
     let pool = SqlitePoolOptions::new()
         .max_connections(4)
         .connect_with(options)

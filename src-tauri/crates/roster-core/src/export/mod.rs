@@ -21,9 +21,10 @@ pub use self::xlsx::{ColumnWidths, XlsxWriter};
 use crate::audit::{self, Entry};
 use crate::clock::parse_timestamp;
 use crate::error::{Error, Result};
-use crate::model::{ExportFormat, ExportOutcome, ExportProgress, Status, UserDetails, UserQuery};
+use crate::model::{ExportFormat, ExportOutcome, ExportProgress, Status, UserQuery};
 use crate::permissions::{Permission, Session};
-use crate::users::list::{ListRow, from_where, select_sql};
+use crate::users::list::{batches_sql, from_where};
+use crate::users::role_label;
 use crate::{Roster, actor, store, validation};
 
 /// Column headers, in order.
@@ -38,7 +39,7 @@ pub const COLUMNS: [&str; 8] = [
     "Last sign-in",
 ];
 
-/// Rows between progress reports and cancel checks.
+/// Users per batch read from SQLite, between progress reports and cancel checks.
 const BATCH: u64 = 1_000;
 
 /// One user as a download holds it. Times are UTC.
@@ -73,18 +74,46 @@ impl ExportRow {
     }
 }
 
-impl From<UserDetails> for ExportRow {
-    fn from(user: UserDetails) -> Self {
+/// The total and the longest first name, last name, email and phone of a download.
+type Lengths = (i64, Option<i64>, Option<i64>, Option<i64>, Option<i64>);
+
+/// One user of a batch as `batches_sql` writes it (a JSON array, in this order).
+#[derive(serde::Deserialize)]
+struct BatchUser(
+    String,
+    String,
+    String,
+    String,
+    i64,
+    Option<String>,
+    String,
+    String,
+    Option<String>,
+);
+
+impl From<BatchUser> for ExportRow {
+    fn from(user: BatchUser) -> Self {
+        let BatchUser(
+            first_name,
+            last_name,
+            email,
+            phone,
+            is_super_user,
+            roles,
+            status,
+            added,
+            last,
+        ) = user;
         let utc = |text: &str| parse_timestamp(text).map(|t| t.naive_utc());
         Self {
-            added_on: utc(&user.added_on).unwrap_or_default(),
-            last_sign_in: user.last_sign_in_at.as_deref().and_then(utc),
-            status: user.status,
-            first_name: user.first_name,
-            last_name: user.last_name,
-            email: user.email,
-            phone: user.phone,
-            role: user.role,
+            added_on: utc(&added).unwrap_or_default(),
+            last_sign_in: last.as_deref().and_then(utc),
+            status: Status::parse(&status),
+            role: role_label(is_super_user != 0, roles),
+            first_name,
+            last_name,
+            email,
+            phone,
         }
     }
 }
@@ -177,29 +206,27 @@ impl Roster {
         let actor = actor::load_ready(&mut conn, session).await?;
         actor.require(Permission::UsersExport)?;
 
+        // Excel needs column widths before the first row; CSV needs only the total.
+        let measure = match format {
+            ExportFormat::Xlsx => {
+                "max(length(u.first_name)), max(length(u.last_name)), max(length(u.email)),
+                 max(length(u.phone))"
+            }
+            ExportFormat::Csv => "0, 0, 0, 0",
+        };
         let mut args = SqliteArguments::default();
         let sql = format!(
-            "SELECT count(*), max(length(u.first_name)), max(length(u.last_name)),
-                    max(length(u.email)), max(length(u.phone)) {}",
+            "SELECT count(*), {measure} {}",
             from_where(&actor, &query, &mut args)?
         );
-        let (total, first, last, email, phone): (
-            i64,
-            Option<i64>,
-            Option<i64>,
-            Option<i64>,
-            Option<i64>,
-        ) = sqlx::query_as_with(sqlx::AssertSqlSafe(sql), args)
-            .fetch_one(&mut *conn)
-            .await?;
+        let (total, first, last, email, phone): Lengths =
+            sqlx::query_as_with(sqlx::AssertSqlSafe(sql), args)
+                .fetch_one(&mut *conn)
+                .await?;
         let total = u64::try_from(total).unwrap_or_default();
         let widths = ColumnWidths::fitting([first, last, email, phone].map(|w| w.unwrap_or(0)));
 
         let target = file::Target::create(path)?;
-        let mut args = SqliteArguments::default();
-        let sql = select_sql(&actor, &query, &mut args, None)?;
-        let mut rows =
-            sqlx::query_as_with::<_, ListRow, _>(sqlx::AssertSqlSafe(sql), args).fetch(&mut *conn);
         let in_file = |error: Error| match error {
             Error::Io(e) => file::failure(target.path(), &e),
             other => other,
@@ -210,21 +237,25 @@ impl Roster {
                 Box::new(XlsxWriter::new(target.writer()?, widths).map_err(in_file)?)
             }
         };
+        let mut args = SqliteArguments::default();
+        let sql = batches_sql(&actor, &query, &mut args, BATCH as u32)?;
+        let mut batches = sqlx::query_scalar_with::<_, String, _>(sqlx::AssertSqlSafe(sql), args)
+            .fetch(&mut *conn);
         let mut written = 0_u64;
         progress(ExportProgress { written, total });
-        while let Some(row) = rows.try_next().await? {
-            if written.is_multiple_of(BATCH) && cancel.load(Ordering::Relaxed) {
+        while let Some(batch) = batches.try_next().await? {
+            if cancel.load(Ordering::Relaxed) {
                 return Err(Error::Cancelled);
             }
-            writer
-                .write_row(&ExportRow::from(UserDetails::from(row.user)))
-                .map_err(in_file)?;
-            written += 1;
-            if written.is_multiple_of(BATCH) {
-                progress(ExportProgress { written, total });
+            let users: Vec<BatchUser> = serde_json::from_str(&batch)
+                .map_err(|e| Error::Database(sqlx::Error::Decode(Box::new(e))))?;
+            for user in users {
+                writer.write_row(&ExportRow::from(user)).map_err(in_file)?;
+                written += 1;
             }
+            progress(ExportProgress { written, total });
         }
-        drop(rows);
+        drop(batches);
         if cancel.load(Ordering::Relaxed) {
             return Err(Error::Cancelled);
         }

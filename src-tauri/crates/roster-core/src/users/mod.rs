@@ -44,7 +44,7 @@ pub(crate) struct UserRow {
     pub(crate) role_names: Option<String>,
 }
 
-fn role_label(is_super_user: bool, role_names: Option<String>) -> String {
+pub(crate) fn role_label(is_super_user: bool, role_names: Option<String>) -> String {
     if is_super_user {
         SUPER_USER_ROLE.to_owned()
     } else {
