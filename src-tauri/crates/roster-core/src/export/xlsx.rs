@@ -3,6 +3,7 @@
 //! widths. Constant-memory mode: rows go to a temporary file as they come, so 100,000 users
 //! need a few megabytes of memory.
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
@@ -51,9 +52,13 @@ fn xlsx(error: XlsxError) -> Error {
 }
 
 /// Removes characters XML cannot hold and that no cell should show (controls, including tab
-/// and line breaks).
-fn clean(text: &str) -> String {
-    text.chars().filter(|c| !c.is_control()).collect()
+/// and line breaks); borrows the text when there are none, as almost always.
+fn clean(text: &str) -> Cow<'_, str> {
+    if text.chars().any(char::is_control) {
+        Cow::Owned(text.chars().filter(|c| !c.is_control()).collect())
+    } else {
+        Cow::Borrowed(text)
+    }
 }
 
 impl<W: Write + Send> XlsxWriter<W> {
