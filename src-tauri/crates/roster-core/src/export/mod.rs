@@ -202,7 +202,9 @@ impl Roster {
             after: None,
             ..query.clone()
         };
-        let mut conn = self.pool.acquire().await?;
+        // One read transaction: the total and the rows come from the same snapshot, whatever
+        // other windows or sync write meanwhile (WAL readers never block writers).
+        let mut conn = self.pool.begin().await?;
         let actor = actor::load_ready(&mut conn, session).await?;
         actor.require(Permission::UsersExport)?;
 
@@ -256,6 +258,7 @@ impl Roster {
             progress(ExportProgress { written, total });
         }
         drop(batches);
+        conn.rollback().await?;
         if cancel.load(Ordering::Relaxed) {
             return Err(Error::Cancelled);
         }
