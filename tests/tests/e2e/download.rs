@@ -42,8 +42,15 @@ async fn downloads_both_formats_through_the_save_dialog_and_cancel_writes_nothin
     sign_in_demo(&app).await;
     let folder = tempfile::tempdir().expect("folder");
 
-    choose_download(&app, "CSV — All users").await;
+    app.testid("download-button")
+        .await
+        .click()
+        .await
+        .expect("open Download");
+    app.see("CSV — All users, including removed").await;
     app.screenshot("menu").await;
+    app.click("CSV — All users, including removed").await;
+    app.screenshot("save-dialog").await;
     let csv_path = folder.path().join("everyone.csv");
     answer_save_dialog(Some(&csv_path));
     let done = app.testid("export-done").await;
@@ -84,7 +91,7 @@ async fn downloads_both_formats_through_the_save_dialog_and_cancel_writes_nothin
         "header and the nine users of the current view"
     );
 
-    choose_download(&app, "CSV — All users").await;
+    choose_download(&app, "CSV — All users, including removed").await;
     answer_save_dialog(None);
     tokio::time::sleep(Duration::from_secs(1)).await;
     let names: Vec<_> = std::fs::read_dir(folder.path())

@@ -54,9 +54,9 @@ describe("Download", () => {
 
     const items = within(screen.getByRole("menu")).getAllByRole("menuitem");
     expect(items.map((item) => item.textContent?.trim())).toEqual([
-      "Excel (.xlsx) — All users",
+      "Excel (.xlsx) — All users, including removed",
       "Excel (.xlsx) — Current view (42 users)",
-      "CSV — All users",
+      "CSV — All users, including removed",
       "CSV — Current view (42 users)",
     ]);
   });
@@ -71,9 +71,9 @@ describe("Download", () => {
     await userEvent.click(screen.getByRole("button", { name: "Email" }));
     await waitFor(() => expect((ipc.argsOf("users_list").at(-1)?.query as UserQuery).sort).toBe("email"));
 
-    await choose("Excel (.xlsx) — All users");
+    await choose("Excel (.xlsx) — All users, including removed");
     await waitFor(() => expect(ipc.argsOf("users_export")).toHaveLength(1));
-    await choose("CSV — All users");
+    await choose("CSV — All users, including removed");
     await waitFor(() => expect(ipc.argsOf("users_export")).toHaveLength(2));
 
     const all = { search: "", filter: "all", sort: "name", direction: "asc", after: null, limit: 500 };
@@ -120,7 +120,7 @@ describe("Download", () => {
 
     screen.getByTestId("download-button").focus();
     await userEvent.keyboard("{ArrowDown}");
-    expect(screen.getByRole("menuitem", { name: "Excel (.xlsx) — All users" })).toHaveFocus();
+    expect(screen.getByRole("menuitem", { name: "Excel (.xlsx) — All users, including removed" })).toHaveFocus();
     await userEvent.keyboard("{End}{Enter}");
 
     await waitFor(() => expect(ipc.argsOf("users_export")).toHaveLength(1));
@@ -134,7 +134,7 @@ describe("Download", () => {
     renderUsers();
     await screen.findAllByTestId("user-row");
 
-    await choose("Excel (.xlsx) — All users");
+    await choose("Excel (.xlsx) — All users, including removed");
     await waitFor(() => expect(ipc.argsOf("users_export")).toHaveLength(1));
     // The native save dialog is open: no notice behind it until the core starts writing.
     expect(screen.queryByTestId("export-progress")).not.toBeInTheDocument();
@@ -178,7 +178,7 @@ describe("Download", () => {
     renderUsers();
     await screen.findAllByTestId("user-row");
 
-    await choose("CSV — All users");
+    await choose("CSV — All users, including removed");
     await waitFor(() => expect(ipc.argsOf("users_export")).toHaveLength(1));
     expect(screen.queryByTestId("export-progress")).not.toBeInTheDocument();
     pending.resolve(null);
@@ -218,7 +218,7 @@ describe("Download", () => {
     renderUsers();
     await screen.findAllByTestId("user-row");
 
-    await choose("Excel (.xlsx) — All users");
+    await choose("Excel (.xlsx) — All users, including removed");
     const done = await screen.findByTestId("export-done");
     expect(within(done).getByRole("status")).toHaveTextContent("Saved 3 users to users.xlsx.");
 
@@ -245,9 +245,9 @@ describe("Download", () => {
     renderUsers();
     await screen.findAllByTestId("user-row");
 
-    await choose("CSV — All users");
+    await choose("CSV — All users, including removed");
     expect(await screen.findByTestId("export-done")).toHaveTextContent("Saved 1 user to users.xlsx.");
-    await choose("CSV — All users");
+    await choose("CSV — All users, including removed");
 
     await waitFor(() => expect(screen.queryByTestId("export-done")).not.toBeInTheDocument());
     await waitFor(() => expect(ipc.argsOf("users_export")).toHaveLength(2));
@@ -266,7 +266,7 @@ describe("Download", () => {
     renderUsers();
     await screen.findAllByTestId("user-row");
 
-    await choose("CSV — All users");
+    await choose("CSV — All users, including removed");
     const alert = await screen.findByTestId("form-error");
     expect(alert).toHaveAttribute("role", "alert");
     expect(alert).toHaveTextContent("Could not save /media/usb/users.csv: the disk is full.");
@@ -286,7 +286,7 @@ describe("Download", () => {
     renderUsers();
     await screen.findAllByTestId("user-row");
 
-    await choose("Excel (.xlsx) — All users");
+    await choose("Excel (.xlsx) — All users, including removed");
     await userEvent.click(await screen.findByRole("button", { name: "Show in folder" }));
 
     expect(await screen.findByTestId("form-error")).toHaveTextContent("The file users.xlsx is no longer there.");
