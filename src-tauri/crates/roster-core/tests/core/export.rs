@@ -357,3 +357,73 @@ async fn downloads_need_the_permission_and_are_audited() {
             .expect("audit");
     assert_eq!(details, [r#"{"format":"csv","rows":2}"#]);
 }
+
+#[tokio::test]
+async fn the_current_view_keeps_its_search_filter_and_order() {
+    let w = world().await;
+    for (i, (first, last)) in [
+        ("Ana", "Zed"),
+        ("Bea", "Yarrow"),
+        ("Carla", "Xu"),
+        ("Dana", "Wolf"),
+        ("Ana", "Vale"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        w.add(
+            &format!("{}{i}@example.com", first.to_lowercase()),
+            first,
+            last,
+        )
+        .await;
+    }
+    let gone = w.add("anna@example.com", "Anna", "Gone").await;
+    w.roster
+        .remove_user(&w.admin, &gone.id)
+        .await
+        .expect("remove");
+    for sort in [
+        UserSort::Email,
+        UserSort::Status,
+        UserSort::AddedOn,
+        UserSort::Name,
+    ] {
+        let view = UserQuery {
+            search: "an".into(),
+            filter: StatusFilter::Current,
+            sort,
+            direction: SortDirection::Desc,
+            after: None,
+            limit: 500,
+        };
+        let listed: Vec<String> = w
+            .roster
+            .list_users(&w.admin, &view)
+            .await
+            .expect("list")
+            .items
+            .into_iter()
+            .map(|u| u.email)
+            .collect();
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("view.csv");
+        w.roster
+            .export_users(
+                &w.admin,
+                ExportFormat::Csv,
+                &view,
+                &path,
+                &mut |_| {},
+                &AtomicBool::new(false),
+            )
+            .await
+            .expect("export");
+        let exported: Vec<String> = csv_records(&path)[1..]
+            .iter()
+            .map(|r| r[2].clone())
+            .collect();
+        assert!(listed.len() >= 3, "{listed:?}");
+        assert_eq!(exported, listed, "{sort:?}");
+    }
+}
