@@ -3,13 +3,27 @@
 
 use std::io::Write;
 
+use chrono::{Datelike, NaiveDateTime, Timelike};
+
 use super::{COLUMNS, ExportRow, RowWriter, guard_formula};
 use crate::error::{Error, Result};
 
 /// UTF-8 byte-order mark.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
-/// Date and time as written: ISO 8601 with a space, UTC.
-const DATE_TIME: &str = "%Y-%m-%d %H:%M:%S";
+/// Date and time as written: ISO 8601 with a space, UTC (`2026-11-30 08:15:00`). Written by
+/// hand: chrono's strftime parses its pattern on every call, a measurable part of a 100,000-row
+/// download.
+fn date_time(t: NaiveDateTime) -> String {
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
 
 /// Writes users as CSV into any `Write`.
 pub struct CsvWriter<W: Write> {
@@ -39,11 +53,8 @@ impl<W: Write> CsvWriter<W> {
 
 impl<W: Write + Send> RowWriter for CsvWriter<W> {
     fn write_row(&mut self, row: &ExportRow) -> Result<()> {
-        let added = row.added_on.format(DATE_TIME).to_string();
-        let last = row
-            .last_sign_in
-            .map(|t| t.format(DATE_TIME).to_string())
-            .unwrap_or_default();
+        let added = date_time(row.added_on);
+        let last = row.last_sign_in.map(date_time).unwrap_or_default();
         self.inner
             .write_record([
                 guard_formula(&row.first_name, false).as_ref(),
