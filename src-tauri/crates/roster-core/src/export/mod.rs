@@ -23,7 +23,7 @@ use crate::clock::parse_timestamp;
 use crate::error::{Error, Result};
 use crate::model::{ExportFormat, ExportOutcome, ExportProgress, Status, UserQuery};
 use crate::permissions::{Permission, Session};
-use crate::users::list::download_sql;
+use crate::users::list::{batches_sql, from_where};
 use crate::users::role_label;
 use crate::{Roster, actor, store, validation};
 
@@ -40,7 +40,7 @@ pub const COLUMNS: [&str; 8] = [
 ];
 
 /// Users per batch read from SQLite, between progress reports and cancel checks.
-const BATCH: u32 = 1_000;
+const BATCH: u64 = 1_000;
 
 /// One user as a download holds it. Times are UTC.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,9 +74,8 @@ impl ExportRow {
     }
 }
 
-/// A download's count and the longest first name, last name, email and phone, in characters.
-#[derive(serde::Deserialize)]
-struct Summary(i64, Option<i64>, Option<i64>, Option<i64>, Option<i64>);
+/// The total and the longest first name, last name, email and phone of a download.
+type Lengths = (i64, Option<i64>, Option<i64>, Option<i64>, Option<i64>);
 
 /// One user of a batch as `batches_sql` writes it (a JSON array, in this order).
 #[derive(serde::Deserialize)]
@@ -209,43 +208,56 @@ impl Roster {
         let actor = actor::load_ready(&mut conn, session).await?;
         actor.require(Permission::UsersExport)?;
 
+        // Excel needs column widths before the first row; CSV needs only the total.
+        let measure = match format {
+            ExportFormat::Xlsx => {
+                "max(length(u.first_name)), max(length(u.last_name)), max(length(u.email)),
+                 max(length(u.phone))"
+            }
+            ExportFormat::Csv => "0, 0, 0, 0",
+        };
+        let mut args = SqliteArguments::default();
+        let sql = format!(
+            "SELECT count(*), {measure} {}",
+            from_where(&actor, &query, &mut args)?
+        );
+        let (total, first, last, email, phone): Lengths =
+            sqlx::query_as_with(sqlx::AssertSqlSafe(sql), args)
+                .fetch_one(&mut *conn)
+                .await?;
+        let total = u64::try_from(total).unwrap_or_default();
+        let widths = ColumnWidths::fitting([first, last, email, phone].map(|w| w.unwrap_or(0)));
+
         let target = file::Target::create(path)?;
         let in_file = |error: Error| match error {
             Error::Io(e) => file::failure(target.path(), &e),
             other => other,
         };
-        let decode = |e: serde_json::Error| Error::Database(sqlx::Error::Decode(Box::new(e)));
-        let mut args = SqliteArguments::default();
-        let sql = download_sql(&actor, &query, &mut args, BATCH)?;
-        let mut parts = sqlx::query_as_with::<_, (i64, String), _>(sqlx::AssertSqlSafe(sql), args)
-            .fetch(&mut *conn);
-        let summary: Summary = match parts.try_next().await? {
-            Some((0, json)) => serde_json::from_str(&json).map_err(decode)?,
-            _ => return Err(Error::Database(sqlx::Error::RowNotFound)),
-        };
-        let total = u64::try_from(summary.0).unwrap_or_default();
-        let longest = [summary.1, summary.2, summary.3, summary.4].map(|w| w.unwrap_or(0));
         let mut writer: Box<dyn RowWriter> = match format {
             ExportFormat::Csv => Box::new(CsvWriter::new(target.writer()?).map_err(in_file)?),
-            ExportFormat::Xlsx => Box::new(
-                XlsxWriter::new(target.writer()?, ColumnWidths::fitting(longest))
-                    .map_err(in_file)?,
-            ),
+            ExportFormat::Xlsx => {
+                Box::new(XlsxWriter::new(target.writer()?, widths).map_err(in_file)?)
+            }
         };
+        let mut args = SqliteArguments::default();
+        let sql = batches_sql(&actor, &query, &mut args, BATCH as u32)?;
+        let mut batches = sqlx::query_scalar_with::<_, String, _>(sqlx::AssertSqlSafe(sql), args)
+            .fetch(&mut *conn);
         let mut written = 0_u64;
         progress(ExportProgress { written, total });
-        while let Some((_, batch)) = parts.try_next().await? {
+        while let Some(batch) = batches.try_next().await? {
             if cancel.load(Ordering::Relaxed) {
                 return Err(Error::Cancelled);
             }
-            let users: Vec<BatchUser> = serde_json::from_str(&batch).map_err(decode)?;
+            let users: Vec<BatchUser> = serde_json::from_str(&batch)
+                .map_err(|e| Error::Database(sqlx::Error::Decode(Box::new(e))))?;
             for user in users {
                 writer.write_row(&ExportRow::from(user)).map_err(in_file)?;
                 written += 1;
             }
             progress(ExportProgress { written, total });
         }
-        drop(parts);
+        drop(batches);
         conn.rollback().await?;
         if cancel.load(Ordering::Relaxed) {
             return Err(Error::Cancelled);

@@ -218,18 +218,14 @@ pub(crate) fn select_sql(
     Ok(sql)
 }
 
-/// The list query (no cursor, no limit) for a download, as `(part, json)` rows in `part` order.
-/// Part 0 is a summary: `[count, longest first name, last name, email, phone]` (lengths in
-/// characters, null when there are no users). Parts 1, 2, … are batches of up to `batch` users in
-/// list order, each user `[first_name, last_name, email, phone, is_super_user, role_names,
-/// status, created_at, last_sign_in_at]`.
-///
-/// Why this shape: sqlx hands every result row between threads, and that handoff cost more than
-/// SQLite's own work when each user was a row; 100,000 users are now 101 rows. The users (with
-/// their role names) are gathered once, in table order — looking roles up in list order touched
-/// the role index at random — and the summary comes from the same gathered rows, so total and
-/// rows always agree.
-pub(crate) fn download_sql(
+/// The list query (no cursor, no limit) as batches: each result row is one JSON array of up to
+/// `batch` users in list order, each user `[first_name, last_name, email, phone,
+/// is_super_user, role_names, status, created_at, last_sign_in_at]`. A download reads 100,000
+/// users as 100 rows instead of 100,000: sqlx hands every result row between threads, and that
+/// handoff, not SQLite, was most of the cost. The users (with their role names) are gathered
+/// first, in table order, and sorted afterwards: looking roles up in list order touched the
+/// role index at random and cost more than the sort.
+pub(crate) fn batches_sql(
     actor: &Actor,
     query: &UserQuery,
     args: &mut SqliteArguments,
@@ -244,16 +240,11 @@ pub(crate) fn download_sql(
         .map(|c| format!("{} {direction}", c.trim_start_matches("u.")))
         .collect();
     Ok(format!(
-        "WITH chosen AS MATERIALIZED (SELECT {}, u.name_key, u.email_key {}),
-              numbered AS (SELECT *, row_number() OVER (ORDER BY {}) AS rn FROM chosen)
-         SELECT 0 AS part, json_array(count(*), max(length(first_name)), max(length(last_name)),
-                    max(length(email)), max(length(phone))) FROM chosen
-         UNION ALL
-         SELECT 1 + (rn - 1) / {batch} AS part,
-                json_group_array(json_array(first_name, last_name, email, phone, is_super_user,
+        "WITH chosen AS MATERIALIZED (SELECT {}, u.name_key, u.email_key {})
+         SELECT json_group_array(json_array(first_name, last_name, email, phone, is_super_user,
                     role_names, status, created_at, last_sign_in_at) ORDER BY rn)
-         FROM numbered GROUP BY (rn - 1) / {batch}
-         ORDER BY part",
+         FROM (SELECT *, row_number() OVER (ORDER BY {}) AS rn FROM chosen)
+         GROUP BY (rn - 1) / {batch} ORDER BY (rn - 1) / {batch}",
         user_columns!(),
         from_where(actor, query, args)?,
         order.join(", ")
