@@ -23,7 +23,7 @@ use crate::clock::parse_timestamp;
 use crate::error::{Error, Result};
 use crate::model::{ExportFormat, ExportOutcome, ExportProgress, Status, UserQuery};
 use crate::permissions::{Permission, Session};
-use crate::users::list::{batches_sql, from_where};
+use crate::users::list::{batches_sql, counts, from_where, matching};
 use crate::users::role_label;
 use crate::{Roster, actor, store, validation};
 
@@ -208,25 +208,29 @@ impl Roster {
         let actor = actor::load_ready(&mut conn, session).await?;
         actor.require(Permission::UsersExport)?;
 
-        // Excel needs column widths before the first row; CSV needs only the total.
-        let measure = match format {
+        // Excel needs the longest values for its column widths before the first row (one pass
+        // that also counts); CSV needs only the total, usually straight from the counts table.
+        let (total, longest) = match format {
             ExportFormat::Xlsx => {
-                "max(length(u.first_name)), max(length(u.last_name)), max(length(u.email)),
-                 max(length(u.phone))"
+                let mut args = SqliteArguments::default();
+                let sql = format!(
+                    "SELECT count(*), max(length(u.first_name)), max(length(u.last_name)),
+                            max(length(u.email)), max(length(u.phone)) {}",
+                    from_where(&actor, &query, &mut args)?
+                );
+                let (total, first, last, email, phone): Lengths =
+                    sqlx::query_as_with(sqlx::AssertSqlSafe(sql), args)
+                        .fetch_one(&mut *conn)
+                        .await?;
+                (total, [first, last, email, phone].map(|w| w.unwrap_or(0)))
             }
-            ExportFormat::Csv => "0, 0, 0, 0",
+            ExportFormat::Csv => {
+                let counts = counts(&mut conn, &actor).await?;
+                (matching(&mut conn, &actor, &query, &counts).await?, [0; 4])
+            }
         };
-        let mut args = SqliteArguments::default();
-        let sql = format!(
-            "SELECT count(*), {measure} {}",
-            from_where(&actor, &query, &mut args)?
-        );
-        let (total, first, last, email, phone): Lengths =
-            sqlx::query_as_with(sqlx::AssertSqlSafe(sql), args)
-                .fetch_one(&mut *conn)
-                .await?;
         let total = u64::try_from(total).unwrap_or_default();
-        let widths = ColumnWidths::fitting([first, last, email, phone].map(|w| w.unwrap_or(0)));
+        let widths = ColumnWidths::fitting(longest);
 
         let target = file::Target::create(path)?;
         let in_file = |error: Error| match error {

@@ -156,19 +156,7 @@ impl Roster {
         let mut conn = self.pool.acquire().await?;
         let actor = actor::load_ready(&mut conn, session).await?;
         let counts = counts(&mut conn, &actor).await?;
-        let matching = if trim_input(&query.search).is_empty() {
-            match query.filter {
-                StatusFilter::Current => counts.users,
-                StatusFilter::Removed => counts.removed,
-                StatusFilter::All => counts.users + counts.removed,
-            }
-        } else {
-            let mut args = SqliteArguments::default();
-            let sql = format!("SELECT count(*) {}", from_where(&actor, query, &mut args)?);
-            sqlx::query_scalar_with(sqlx::AssertSqlSafe(sql), args)
-                .fetch_one(&mut *conn)
-                .await?
-        };
+        let matching = matching(&mut conn, &actor, query, &counts).await?;
         let (items, next_cursor) = page(&mut conn, &actor, query).await?;
         Ok(UserPage {
             items,
@@ -275,9 +263,31 @@ async fn page(
     Ok((items, next_cursor))
 }
 
+/// How many users match `query`: read from the Workspace totals when there is no search,
+/// counted through the search index otherwise.
+pub(crate) async fn matching(
+    conn: &mut SqliteConnection,
+    actor: &Actor,
+    query: &UserQuery,
+    counts: &UserCounts,
+) -> Result<i64> {
+    if trim_input(&query.search).is_empty() {
+        return Ok(match query.filter {
+            StatusFilter::Current => counts.users,
+            StatusFilter::Removed => counts.removed,
+            StatusFilter::All => counts.users + counts.removed,
+        });
+    }
+    let mut args = SqliteArguments::default();
+    let sql = format!("SELECT count(*) {}", from_where(actor, query, &mut args)?);
+    Ok(sqlx::query_scalar_with(sqlx::AssertSqlSafe(sql), args)
+        .fetch_one(conn)
+        .await?)
+}
+
 /// Workspace totals from `user_status_counts` (kept by triggers); a user without `users.view`
 /// counts only themselves.
-async fn counts(conn: &mut SqliteConnection, actor: &Actor) -> Result<UserCounts> {
+pub(crate) async fn counts(conn: &mut SqliteConnection, actor: &Actor) -> Result<UserCounts> {
     let per_status: Vec<(String, i64)> = if actor.can(Permission::UsersView) {
         sqlx::query_as("SELECT status, users FROM user_status_counts WHERE workspace_id = ?")
             .bind(&actor.workspace_id)
