@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::sqlite::SqliteArguments;
 use sqlx::{Arguments, SqliteConnection};
 
-use super::{UserRow, user_columns};
+use super::{UserRow, role_names, user_columns};
 use crate::error::{Error, Result};
 use crate::model::{
     SortDirection, Status, StatusFilter, UserCounts, UserDetails, UserPage, UserQuery, UserSort,
@@ -228,12 +228,15 @@ pub(crate) fn batches_sql(
         .map(|c| format!("{} {direction}", c.trim_start_matches("u.")))
         .collect();
     Ok(format!(
-        "WITH chosen AS MATERIALIZED (SELECT {}, u.name_key, u.email_key {})
+        "WITH chosen AS MATERIALIZED (
+             SELECT u.first_name, u.last_name, u.email, u.phone, u.is_super_user, u.status,
+                    u.created_at, u.last_sign_in_at, u.name_key, u.email_key, u.id,
+                    {} AS role_names {})
          SELECT json_group_array(json_array(first_name, last_name, email, phone, is_super_user,
                     role_names, status, created_at, last_sign_in_at) ORDER BY rn)
          FROM (SELECT *, row_number() OVER (ORDER BY {}) AS rn FROM chosen)
          GROUP BY (rn - 1) / {batch} ORDER BY (rn - 1) / {batch}",
-        user_columns!(),
+        role_names!(),
         from_where(actor, query, args)?,
         order.join(", ")
     ))

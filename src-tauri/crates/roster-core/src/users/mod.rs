@@ -14,15 +14,27 @@ use crate::text::{display_name, email_key, search_text, sort_key};
 /// What the role column shows for a super-user.
 pub const SUPER_USER_ROLE: &str = "Super-user";
 
+/// The names of a user's roles (users aliased `u`), one correlated subquery; a macro so
+/// queries stay `&'static str`.
+macro_rules! role_names {
+    () => {
+        "(SELECT group_concat(r.name, ', ') FROM user_roles ur
+          JOIN roles r ON r.id = ur.role_id AND r.deleted_at IS NULL
+          WHERE ur.user_id = u.id)"
+    };
+}
+use role_names;
+
 /// The columns of a user row as [`UserRow`] reads them (users aliased `u`), shared by the list
-/// and the panel; a macro so queries stay `&'static str`.
+/// and the panel.
 macro_rules! user_columns {
     () => {
-        "u.id, u.email, u.first_name, u.last_name, u.phone, u.is_super_user, u.status,
-         u.created_at, u.last_sign_in_at, u.removed_at, u.must_change_password, u.version,
-         (SELECT group_concat(r.name, ', ') FROM user_roles ur
-          JOIN roles r ON r.id = ur.role_id AND r.deleted_at IS NULL
-          WHERE ur.user_id = u.id) AS role_names"
+        concat!(
+            "u.id, u.email, u.first_name, u.last_name, u.phone, u.is_super_user, u.status,
+             u.created_at, u.last_sign_in_at, u.removed_at, u.must_change_password, u.version, ",
+            role_names!(),
+            " AS role_names"
+        )
     };
 }
 use user_columns;
