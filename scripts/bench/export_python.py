@@ -34,10 +34,10 @@ def main(fmt, db, out):
         with open(out, "w", newline="", encoding="utf-8-sig") as f:
             w = csv.writer(f)
             w.writerow(COLUMNS)
+            # Text dates need no parsing: "2026-11-30T08:15:00.000Z" -> "2026-11-30 08:15:00".
             for r in rows:
-                added, last = when(r[6]), when(r[7])
                 w.writerow([guard(v or "") for v in r[:6]] + [
-                    added.strftime("%Y-%m-%d %H:%M:%S"), last.strftime("%Y-%m-%d %H:%M:%S") if last else ""])
+                    r[6][:19].replace("T", " "), r[7][:19].replace("T", " ") if r[7] else ""])
         return
     import xlsxwriter
     book = xlsxwriter.Workbook(out, {"constant_memory": True})
