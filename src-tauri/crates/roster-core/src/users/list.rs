@@ -34,9 +34,9 @@ struct Cursor {
 }
 
 #[derive(sqlx::FromRow)]
-pub(crate) struct ListRow {
+struct ListRow {
     #[sqlx(flatten)]
-    pub(crate) user: UserRow,
+    user: UserRow,
     name_key: String,
     email_key: String,
 }
@@ -168,13 +168,13 @@ impl Roster {
 }
 
 /// The list query in the requested order: `SELECT` user columns (+ keys) `FROM … WHERE …`,
-/// after the cursor keys when given, `ORDER BY` the sort columns, with `LIMIT ?` when given.
+/// after the cursor keys when given, `ORDER BY` the sort columns, `LIMIT ?`.
 /// All values are bound into `args`.
-pub(crate) fn select_sql(
+fn select_sql(
     actor: &Actor,
     query: &UserQuery,
     args: &mut SqliteArguments,
-    limit: Option<i64>,
+    limit: i64,
 ) -> Result<String> {
     let mut sql = format!(
         "SELECT {}, u.name_key, u.email_key {}",
@@ -199,10 +199,8 @@ pub(crate) fn select_sql(
     }
     let order: Vec<String> = columns.iter().map(|c| format!("{c} {direction}")).collect();
     sql.push_str(&format!("ORDER BY {}", order.join(", ")));
-    if let Some(limit) = limit {
-        sql.push_str(" LIMIT ?");
-        bind(args, limit)?;
-    }
+    sql.push_str(" LIMIT ?");
+    bind(args, limit)?;
     Ok(sql)
 }
 
@@ -248,7 +246,7 @@ async fn page(
     query: &UserQuery,
 ) -> Result<(Vec<UserSummary>, Option<String>)> {
     let mut args = SqliteArguments::default();
-    let sql = select_sql(actor, query, &mut args, Some(i64::from(query.limit) + 1))?;
+    let sql = select_sql(actor, query, &mut args, i64::from(query.limit) + 1)?;
     let mut rows: Vec<ListRow> = sqlx::query_as_with(sqlx::AssertSqlSafe(sql), args)
         .fetch_all(&mut *conn)
         .await?;

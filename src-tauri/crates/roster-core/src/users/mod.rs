@@ -40,20 +40,20 @@ macro_rules! user_columns {
 use user_columns;
 
 #[derive(sqlx::FromRow)]
-pub(crate) struct UserRow {
-    pub(crate) id: String,
-    pub(crate) email: String,
-    pub(crate) first_name: String,
-    pub(crate) last_name: String,
-    pub(crate) phone: String,
-    pub(crate) is_super_user: bool,
-    pub(crate) status: String,
-    pub(crate) created_at: String,
-    pub(crate) last_sign_in_at: Option<String>,
-    pub(crate) removed_at: Option<String>,
-    pub(crate) must_change_password: bool,
-    pub(crate) version: i64,
-    pub(crate) role_names: Option<String>,
+struct UserRow {
+    id: String,
+    email: String,
+    first_name: String,
+    last_name: String,
+    phone: String,
+    is_super_user: bool,
+    status: String,
+    created_at: String,
+    last_sign_in_at: Option<String>,
+    removed_at: Option<String>,
+    must_change_password: bool,
+    version: i64,
+    role_names: Option<String>,
 }
 
 pub(crate) fn role_label(is_super_user: bool, role_names: Option<String>) -> String {
