@@ -23,8 +23,8 @@ use crate::clock::parse_timestamp;
 use crate::error::{Error, Result};
 use crate::model::{ExportFormat, ExportOutcome, ExportProgress, Status, UserQuery};
 use crate::permissions::{Permission, Session};
+use crate::users::SUPER_USER_ROLE;
 use crate::users::list::{batches_sql, counts, from_where, matching};
-use crate::users::role_label;
 use crate::{Roster, actor, store, validation};
 
 /// Column headers, in order.
@@ -42,19 +42,20 @@ pub const COLUMNS: [&str; 8] = [
 /// Users per batch read from SQLite, between progress reports and cancel checks.
 const BATCH: u64 = 1_000;
 
-/// One user as a download holds it. Times are UTC.
+/// One user as a download holds it, borrowing its text from the batch it was read from.
+/// Times are UTC.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ExportRow {
+pub struct ExportRow<'a> {
     /// First name.
-    pub first_name: String,
+    pub first_name: Cow<'a, str>,
     /// Last name ("" when empty — never "null").
-    pub last_name: String,
+    pub last_name: Cow<'a, str>,
     /// Email as typed.
-    pub email: String,
+    pub email: Cow<'a, str>,
     /// Phone as typed, or "".
-    pub phone: String,
+    pub phone: Cow<'a, str>,
     /// "Super-user" or role names.
-    pub role: String,
+    pub role: Cow<'a, str>,
     /// Status.
     pub status: Status,
     /// When the user was added (UTC).
@@ -63,7 +64,7 @@ pub struct ExportRow {
     pub last_sign_in: Option<NaiveDateTime>,
 }
 
-impl ExportRow {
+impl ExportRow<'_> {
     /// The status as the file shows it.
     pub fn status_label(&self) -> &'static str {
         match self.status {
@@ -77,22 +78,23 @@ impl ExportRow {
 /// The total and the longest first name, last name, email and phone of a download.
 type Lengths = (i64, Option<i64>, Option<i64>, Option<i64>, Option<i64>);
 
-/// One user of a batch as `batches_sql` writes it (a JSON array, in this order).
+/// One user of a batch as `batches_sql` writes it (a JSON array, in this order). Text is
+/// borrowed from the batch unless JSON escapes forced a copy.
 #[derive(serde::Deserialize)]
-struct BatchUser(
-    String,
-    String,
-    String,
-    String,
+struct BatchUser<'a>(
+    #[serde(borrow)] Cow<'a, str>,
+    #[serde(borrow)] Cow<'a, str>,
+    #[serde(borrow)] Cow<'a, str>,
+    #[serde(borrow)] Cow<'a, str>,
     i64,
-    Option<String>,
-    String,
-    String,
-    Option<String>,
+    #[serde(borrow)] Option<Cow<'a, str>>,
+    &'a str,
+    &'a str,
+    Option<&'a str>,
 );
 
-impl From<BatchUser> for ExportRow {
-    fn from(user: BatchUser) -> Self {
+impl<'a> From<BatchUser<'a>> for ExportRow<'a> {
+    fn from(user: BatchUser<'a>) -> Self {
         let BatchUser(
             first_name,
             last_name,
@@ -106,10 +108,14 @@ impl From<BatchUser> for ExportRow {
         ) = user;
         let utc = |text: &str| parse_timestamp(text).map(|t| t.naive_utc());
         Self {
-            added_on: utc(&added).unwrap_or_default(),
-            last_sign_in: last.as_deref().and_then(utc),
-            status: Status::parse(&status),
-            role: role_label(is_super_user != 0, roles),
+            added_on: utc(added).unwrap_or_default(),
+            last_sign_in: last.and_then(utc),
+            status: Status::parse(status),
+            role: if is_super_user != 0 {
+                Cow::Borrowed(SUPER_USER_ROLE)
+            } else {
+                roles.unwrap_or_default()
+            },
             first_name,
             last_name,
             email,
@@ -121,7 +127,7 @@ impl From<BatchUser> for ExportRow {
 /// Something rows can be written to (see [`CsvWriter`], [`XlsxWriter`]).
 pub trait RowWriter: Send {
     /// Writes one user.
-    fn write_row(&mut self, row: &ExportRow) -> Result<()>;
+    fn write_row(&mut self, row: &ExportRow<'_>) -> Result<()>;
     /// Completes the file and flushes it into the underlying writer.
     fn finish(self: Box<Self>) -> Result<()>;
 }
@@ -131,15 +137,13 @@ pub trait RowWriter: Send {
 /// leading `'` so spreadsheet programs read it as text (OWASP "CSV Injection"). A phone number
 /// that passes Roster's phone validation (`+44 …`) is left as typed.
 pub fn guard_formula(value: &str, is_phone: bool) -> Cow<'_, str> {
-    if is_phone && validation::phone(value).is_ok() {
-        return Cow::Borrowed(value);
-    }
     let starts_with_control = value.starts_with(['\t', '\r']);
     let first = value.trim_start().chars().next();
-    if starts_with_control || matches!(first, Some('=' | '+' | '-' | '@')) {
-        Cow::Owned(format!("'{value}"))
-    } else {
+    let risky = starts_with_control || matches!(first, Some('=' | '+' | '-' | '@'));
+    if !risky || (is_phone && validation::phone(value).is_ok()) {
         Cow::Borrowed(value)
+    } else {
+        Cow::Owned(format!("'{value}"))
     }
 }
 

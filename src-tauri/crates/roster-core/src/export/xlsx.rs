@@ -93,7 +93,7 @@ impl<W: Write + Send> XlsxWriter<W> {
 }
 
 impl<W: Write + Send> RowWriter for XlsxWriter<W> {
-    fn write_row(&mut self, row: &ExportRow) -> Result<()> {
+    fn write_row(&mut self, row: &ExportRow<'_>) -> Result<()> {
         let r = self.next_row;
         let sheet = self.workbook.worksheet_from_index(0).map_err(xlsx)?;
         let texts = [
