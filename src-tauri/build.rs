@@ -21,6 +21,12 @@ const COMMANDS: &[&str] = &[
     "users_export",
     "users_export_cancel",
     "export_reveal",
+    "roles_list",
+    "roles_create",
+    "roles_update",
+    "roles_delete",
+    "reports_seats",
+    "users_activity",
 ];
 
 fn main() {

@@ -4,6 +4,8 @@
 mod app;
 mod export;
 mod profile;
+mod reports;
+mod roles;
 mod session;
 mod users;
 
@@ -31,5 +33,11 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         export::users_export,
         export::users_export_cancel,
         export::export_reveal,
+        roles::roles_list,
+        roles::roles_create,
+        roles::roles_update,
+        roles::roles_delete,
+        reports::reports_seats,
+        reports::users_activity,
     ]
 }

@@ -33,6 +33,10 @@ confirmPassword: string,
  */
 mustChangePassword: boolean, 
 /**
- * Super-user (true) or Member (false).
+ * Super-user: every permission; `role_ids` must then be empty.
  */
-isSuperUser: boolean, };
+isSuperUser: boolean, 
+/**
+ * Ids of the roles to hold (at least one unless a super-user).
+ */
+roleIds: Array<string>, };

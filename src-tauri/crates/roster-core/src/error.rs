@@ -31,6 +31,16 @@ pub enum Field {
     CurrentPassword,
     /// The new password in a reset or own change.
     NewPassword,
+    /// Super-user or the roles a user holds (Add user step 5, Edit).
+    Roles,
+    /// A role's name.
+    RoleName,
+    /// A role's description.
+    RoleDescription,
+    /// A role's permissions.
+    Permissions,
+    /// The role that takes over a deleted role's users.
+    MoveUsersTo,
 }
 
 /// Everything that can go wrong in the core. Each variant maps to one [`ErrorCode`].
@@ -85,7 +95,7 @@ pub enum Error {
     #[error("{0} not found")]
     NotFound(&'static str),
     /// The row changed since the caller read it (optimistic concurrency on `version`).
-    #[error("This user was changed by someone else. Reload and try again.")]
+    #[error("This was changed by someone else meanwhile. Reload and try again.")]
     Conflict,
     /// The change would leave the Workspace without an active super-user.
     #[error("The Workspace must keep at least one active super-user")]

@@ -76,6 +76,8 @@ impl From<UserRow> for UserDetails {
             last_name: row.last_name,
             phone: row.phone,
             is_super_user: row.is_super_user,
+            role_ids: Vec::new(),
+            permissions: Vec::new(),
             added_on: row.created_at,
             last_sign_in_at: row.last_sign_in_at,
             removed_at: row.removed_at,

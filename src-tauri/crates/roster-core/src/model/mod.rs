@@ -7,6 +7,12 @@ use ts_rs::TS;
 use crate::passwords::Secret;
 use crate::permissions::Permission;
 
+mod reports;
+mod roles;
+
+pub use reports::{ActivityEntry, RoleSeats, SeatDay, SeatReport};
+pub use roles::{RoleDeletion, RoleInput, RoleSummary};
+
 /// A user's standing in the Workspace.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -250,6 +256,11 @@ pub struct UserDetails {
     pub phone: String,
     /// "Super-user" or the names of the user's roles.
     pub role: String,
+    /// Ids of the roles held (empty for a super-user).
+    pub role_ids: Vec<String>,
+    /// Every permission the user holds through their roles (all for a super-user), in
+    /// catalogue order.
+    pub permissions: Vec<Permission>,
     /// Holds every permission.
     pub is_super_user: bool,
     /// Status.
@@ -278,7 +289,7 @@ pub enum NewUserStep {
     Names,
     /// Password and confirmation.
     Password,
-    /// Super-user or Member.
+    /// Super-user or roles.
     Role,
     /// Everything.
     Confirm,
@@ -305,11 +316,13 @@ pub struct NewUser {
     pub confirm_password: Secret,
     /// Ask the user to choose a new password at first sign-in.
     pub must_change_password: bool,
-    /// Super-user (true) or Member (false).
+    /// Super-user: every permission; `role_ids` must then be empty.
     pub is_super_user: bool,
+    /// Ids of the roles to hold (at least one unless a super-user).
+    pub role_ids: Vec<String>,
 }
 
-/// "Edit" by a super-user.
+/// "Edit" of another user (needs `users.edit`).
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
@@ -320,8 +333,10 @@ pub struct UserUpdate {
     pub last_name: String,
     /// Phone (optional).
     pub phone: String,
-    /// Super-user (true) or Member (false).
+    /// Super-user: every permission; `role_ids` must then be empty.
     pub is_super_user: bool,
+    /// Ids of the roles to hold (at least one unless a super-user).
+    pub role_ids: Vec<String>,
     /// The `version` the form was loaded with.
     #[ts(type = "number")]
     pub expected_version: i64,
