@@ -6,10 +6,9 @@ use fake::locales::{AR_SA, DE_DE, EN, FR_FR, JA_JP, PT_BR, ZH_CN};
 
 use crate::audit::{self, Entry};
 use crate::error::Result;
-use crate::model::CreateWorkspaceInput;
-use crate::model::Status;
+use crate::model::{CreateWorkspaceInput, RoleInput, Status};
 use crate::passwords::Secret;
-use crate::permissions::Session;
+use crate::permissions::{Permission, Session};
 use crate::{Roster, new_id, store, users};
 
 /// The demo super-user's email.
@@ -36,13 +35,85 @@ pub async fn seed(roster: &Roster) -> Result<()> {
             confirm_password: password.clone(),
         })
         .await?;
-    add_sample_users(roster, &session, DEMO_USERS, &password).await
+    add_sample_users(roster, &session, DEMO_USERS, &password).await?;
+    add_sample_roles(roster, &session).await
+}
+
+/// Roles of a small office, each given to some of the sample users besides Member.
+const SAMPLE_ROLES: [(&str, &str, &[Permission], usize); 3] = [
+    (
+        "Office manager",
+        "Runs the team list day to day.",
+        &[
+            Permission::UsersView,
+            Permission::UsersCreate,
+            Permission::UsersEdit,
+            Permission::UsersRemove,
+            Permission::UsersResetPassword,
+            Permission::UsersExport,
+        ],
+        23,
+    ),
+    (
+        "Accountant",
+        "Checks seats and bills.",
+        &[
+            Permission::UsersView,
+            Permission::UsersExport,
+            Permission::ReportsView,
+        ],
+        11,
+    ),
+    (
+        "Team lead",
+        "Sees the whole team.",
+        &[Permission::UsersView],
+        5,
+    ),
+];
+
+/// Creates [`SAMPLE_ROLES`] through the roles service and gives role `k` to every `n`-th
+/// sample user (not super-users), in one transaction.
+async fn add_sample_roles(roster: &Roster, session: &Session) -> Result<()> {
+    let mut created = Vec::new();
+    for (name, description, permissions, every) in SAMPLE_ROLES {
+        let role = roster
+            .create_role(
+                session,
+                RoleInput {
+                    name: name.into(),
+                    description: description.into(),
+                    permissions: permissions.to_vec(),
+                    expected_version: 0,
+                },
+            )
+            .await?;
+        created.push((role.id, every));
+    }
+    let mut tx = store::begin_write(roster.pool()).await?;
+    for (role_id, every) in created {
+        sqlx::query(
+            "INSERT INTO user_roles (user_id, role_id)
+             SELECT id, ? FROM users
+             WHERE workspace_id = ? AND is_super_user = 0 AND email LIKE 'user%'
+               AND CAST(substr(email, 5, 6) AS INTEGER) % ? = 0",
+        )
+        .bind(&role_id)
+        .bind(&session.workspace_id)
+        .bind(i64::try_from(every).unwrap_or(1))
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Adds `count` invented users (`user000001@demo.example`, ...) to the session's Workspace in
-/// one transaction: mixed-script names, a few phones, every 17th removed, every 40th a
-/// super-user, all with one shared hash of `password` (hashed once, so 100,000 users take
-/// seconds — benchmarks use this too). Each gets an audit entry like any other change.
+/// one transaction, added over the past year: mixed-script names, a few phones, every 40th a
+/// super-user and the others Members, every 17th removed halfway between being added and
+/// now, all with one shared hash of `password` (hashed once, so 100,000 users take seconds —
+/// benchmarks use this too). Each addition and removal gets its audit entry like any other
+/// change, so reports and the seat chart have a history.
 pub async fn add_sample_users(
     roster: &Roster,
     session: &Session,
@@ -51,7 +122,7 @@ pub async fn add_sample_users(
 ) -> Result<()> {
     let hash = roster.hash(password).await?;
     let mut tx = store::begin_write(roster.pool()).await?;
-    let role_id = crate::workspaces::member_role_id(&mut tx, &session.workspace_id).await?;
+    let members = [crate::workspaces::member_role_id(&mut tx, &session.workspace_id).await?];
     let now = roster.clock.now();
     for i in 0..count {
         // Spread over the past year, oldest first, so "Date added" sorts meaningfully.
@@ -64,11 +135,7 @@ pub async fn add_sample_users(
         } else {
             String::new()
         };
-        let status = if i % 17 == 0 {
-            Status::Removed
-        } else {
-            Status::Active
-        };
+        let is_super_user = i % 40 == 0;
         let id = new_id();
         let row = users::NewRow {
             id: &id,
@@ -77,11 +144,11 @@ pub async fn add_sample_users(
             first_name: &first,
             last_name: &last,
             phone: &phone,
-            status,
-            is_super_user: i % 40 == 0,
+            status: Status::Active,
+            is_super_user,
             password_hash: Some(&hash),
             must_change_password: false,
-            role_id: &role_id,
+            role_ids: if is_super_user { &[] } else { &members },
             at: &at,
         };
         users::insert(&mut tx, &row).await?;
@@ -98,13 +165,41 @@ pub async fn add_sample_users(
                     "firstName",
                     "lastName",
                     "phone",
-                    "role",
+                    "roles",
                     "password",
                 ],
                 at: &at,
+                seats: 1,
             },
         )
         .await?;
+        if i % 17 == 0 {
+            let removed = crate::clock::timestamp(added + (now - added) / 2);
+            sqlx::query(
+                "UPDATE users SET status = 'removed', removed_at = ?, version = version + 1,
+                     updated_at = ?
+                 WHERE id = ?",
+            )
+            .bind(&removed)
+            .bind(&removed)
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
+            audit::record(
+                &mut tx,
+                Entry {
+                    workspace_id: &session.workspace_id,
+                    actor_id: None,
+                    action: "user.remove",
+                    target_type: "user",
+                    target_id: &id,
+                    fields: &["status"],
+                    at: &removed,
+                    seats: -1,
+                },
+            )
+            .await?;
+        }
     }
     tx.commit().await?;
     Ok(())

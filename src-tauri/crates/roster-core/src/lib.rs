@@ -18,6 +18,8 @@ pub mod validation;
 
 mod actor;
 mod audit;
+mod reports;
+mod roles;
 mod sessions;
 pub(crate) mod users;
 mod workspaces;

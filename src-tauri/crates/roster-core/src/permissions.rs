@@ -124,6 +124,53 @@ impl Actor {
         }
     }
 
+    /// Whether the actor holds every permission in `permissions`: nobody grants, takes away or
+    /// exercises through someone else a permission they do not hold themselves.
+    pub fn holds_all<'a>(&self, permissions: impl IntoIterator<Item = &'a Permission>) -> bool {
+        self.is_super_user
+            || permissions
+                .into_iter()
+                .all(|p| self.permissions.contains(p))
+    }
+
+    /// Errors with [`Error::Forbidden`] naming the first permission in `permissions` the actor
+    /// does not hold; `what` completes "You cannot … ".
+    pub fn require_all<'a>(
+        &self,
+        permissions: impl IntoIterator<Item = &'a Permission>,
+        what: &str,
+    ) -> Result<()> {
+        if self.is_super_user {
+            return Ok(());
+        }
+        match permissions
+            .into_iter()
+            .find(|p| !self.permissions.contains(p))
+        {
+            None => Ok(()),
+            Some(missing) => Err(Error::Forbidden(format!(
+                "You cannot {what}: it needs the permission {}, which you do not hold",
+                missing.as_str()
+            ))),
+        }
+    }
+
+    /// Errors with [`Error::Forbidden`] unless the actor may act on another user holding
+    /// `target_permissions` (all of them when `target_is_super_user`): only super-users
+    /// manage super-users, and nobody manages a user more powerful than themselves, since
+    /// editing, removing or setting the password of such a user would borrow their power.
+    pub fn require_may_manage(
+        &self,
+        target_is_super_user: bool,
+        target_permissions: &[Permission],
+        action: &str,
+    ) -> Result<()> {
+        if target_is_super_user {
+            return self.require_super_user(&format!("{action} super-users"));
+        }
+        self.require_all(target_permissions, &format!("{action} this user"))
+    }
+
     /// Errors with [`Error::Forbidden`] unless the actor is a super-user.
     pub fn require_super_user(&self, action: &str) -> Result<()> {
         if self.is_super_user {

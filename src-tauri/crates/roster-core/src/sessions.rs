@@ -104,6 +104,7 @@ impl Roster {
                             &["lastSignInAt"]
                         },
                         at: &at,
+                        seats: 0,
                     },
                 )
                 .await?;
@@ -163,6 +164,7 @@ impl Roster {
                 target_id: &candidate.id,
                 fields: &[],
                 at: &at,
+                seats: 0,
             },
         )
         .await?;

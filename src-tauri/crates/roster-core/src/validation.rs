@@ -39,12 +39,13 @@ pub fn email(value: &str) -> Result<String> {
     Ok(trimmed.to_owned())
 }
 
-/// A required first name or Workspace name: trimmed, 1..=100 characters, no control characters.
+/// A required first name, Workspace name or role name: trimmed, 1..=100 characters, no control characters.
 pub fn required_name(field: Field, value: &str) -> Result<String> {
     let trimmed = name(field, value)?;
     if trimmed.is_empty() {
         let what = match field {
             Field::WorkspaceName => "a Workspace name",
+            Field::RoleName => "a role name",
             _ => "a first name",
         };
         return Err(Error::invalid(field, format!("Enter {what}")));

@@ -83,10 +83,11 @@ impl Roster {
                 target_id: &workspace_id,
                 fields: &["name"],
                 at: &now,
+                seats: 0,
             },
         )
         .await?;
-        let role_id = insert_member_role(&mut tx, &workspace_id, &now).await?;
+        insert_member_role(&mut tx, &workspace_id, &now).await?;
         let row = users::NewRow {
             id: &user_id,
             workspace_id: &workspace_id,
@@ -98,7 +99,7 @@ impl Roster {
             is_super_user: true,
             password_hash: Some(&hash),
             must_change_password: false,
-            role_id: &role_id,
+            role_ids: &[],
             at: &now,
         };
         users::insert(&mut tx, &row).await?;
@@ -110,8 +111,9 @@ impl Roster {
                 action: "user.create",
                 target_type: "user",
                 target_id: &user_id,
-                fields: &["email", "firstName", "lastName", "role", "password"],
+                fields: &["email", "firstName", "lastName", "roles", "password"],
                 at: &now,
+                seats: 1,
             },
         )
         .await?;
@@ -129,7 +131,7 @@ async fn insert_member_role(
     conn: &mut SqliteConnection,
     workspace_id: &str,
     now: &str,
-) -> Result<String> {
+) -> Result<()> {
     let role_id = new_id();
     sqlx::query(
         "INSERT INTO roles (id, workspace_id, name, description, is_builtin, created_at, updated_at)
@@ -152,10 +154,11 @@ async fn insert_member_role(
             target_id: &role_id,
             fields: &["name", "description"],
             at: now,
+            seats: 0,
         },
     )
     .await?;
-    Ok(role_id)
+    Ok(())
 }
 
 /// The id of the Workspace's built-in Member role.

@@ -289,6 +289,7 @@ impl Roster {
                 target_id: &actor.workspace_id,
                 fields: &[],
                 at: &now,
+                seats: 0,
             },
             &serde_json::json!({ "format": format.extension(), "rows": written }),
         )

@@ -8,7 +8,6 @@ use crate::error::{Error, Field, Result};
 use crate::model::{NewUser, NewUserStep, Status, UserDetails};
 use crate::permissions::{Actor, Permission, Session};
 use crate::text::email_key;
-use crate::workspaces::member_role_id;
 use crate::{Roster, actor, new_id, passwords, store, validation};
 
 /// A [`NewUser`] after validation: trimmed values ready to store.
@@ -24,7 +23,7 @@ fn check_step(input: &NewUser, step: NewUserStep) -> Result<()> {
         NewUserStep::Email => validation::email(&input.email).map(drop),
         NewUserStep::Names => check_names(input).map(drop),
         NewUserStep::Password => check_password(input),
-        NewUserStep::Role => Ok(()),
+        NewUserStep::Role => super::roles::check_shape(input.is_super_user, &input.role_ids),
         NewUserStep::Confirm => validate(input).map(drop),
     }
 }
@@ -52,6 +51,7 @@ fn validate(input: &NewUser) -> Result<ValidNewUser> {
     let email = validation::email(&input.email)?;
     let (first_name, last_name, phone) = check_names(input)?;
     check_password(input)?;
+    super::roles::check_shape(input.is_super_user, &input.role_ids)?;
     Ok(ValidNewUser {
         email,
         first_name,
@@ -60,12 +60,20 @@ fn validate(input: &NewUser) -> Result<ValidNewUser> {
     })
 }
 
-fn authorize(actor: &Actor, input: &NewUser) -> Result<()> {
+/// Needs `users.create`; a super-user needs a super-user, and every chosen role must grant
+/// only permissions the actor holds. Returns the chosen roles' ids.
+async fn authorize(
+    conn: &mut SqliteConnection,
+    actor: &Actor,
+    input: &NewUser,
+) -> Result<Vec<String>> {
     actor.require(Permission::UsersCreate)?;
     if input.is_super_user {
         actor.require_super_user("add super-users")?;
     }
-    Ok(())
+    let roles = super::roles::chosen(conn, actor, &input.role_ids).await?;
+    super::roles::ensure_may_assign(actor, &roles)?;
+    Ok(roles.into_iter().map(|r| r.id).collect())
 }
 
 /// Refuses an email already used in the Workspace: [`Error::EmailTaken`], or
@@ -109,7 +117,7 @@ impl Roster {
     ) -> Result<()> {
         let mut conn = self.pool.acquire().await?;
         let actor = actor::load_ready(&mut conn, session).await?;
-        authorize(&actor, input)?;
+        authorize(&mut conn, &actor, input).await?;
         check_step(input, step)?;
         if matches!(step, NewUserStep::Email | NewUserStep::Confirm) {
             let email = validation::email(&input.email)?;
@@ -118,13 +126,15 @@ impl Roster {
         Ok(())
     }
 
-    /// Adds an active user with a password. Needs `users.create`; adding a super-user needs a
-    /// super-user. Errors: field validation, [`Error::WeakPassword`], [`Error::EmailTaken`],
+    /// Adds an active user with a password, as a super-user or holding the chosen roles.
+    /// Needs `users.create`; adding a super-user needs a super-user; every role given must
+    /// grant only permissions the actor holds. Errors: field validation, [`Error::WeakPassword`], [`Error::EmailTaken`],
     /// [`Error::EmailOfRemovedUser`].
     pub async fn create_user(&self, session: &Session, input: NewUser) -> Result<UserDetails> {
         {
             let mut conn = self.pool.acquire().await?;
-            authorize(&actor::load_ready(&mut conn, session).await?, &input)?;
+            let actor = actor::load_ready(&mut conn, session).await?;
+            authorize(&mut conn, &actor, &input).await?;
         }
         let valid = validate(&input)?;
         let hash = self.hash(&input.password).await?;
@@ -133,9 +143,8 @@ impl Roster {
 
         let mut tx = store::begin_write(&self.pool).await?;
         let actor = actor::load_ready(&mut tx, session).await?;
-        authorize(&actor, &input)?;
+        let role_ids = authorize(&mut tx, &actor, &input).await?;
         ensure_email_free(&mut tx, &actor.workspace_id, &valid.email).await?;
-        let role_id = member_role_id(&mut tx, &actor.workspace_id).await?;
         let row = super::NewRow {
             id: &user_id,
             workspace_id: &actor.workspace_id,
@@ -147,7 +156,7 @@ impl Roster {
             is_super_user: input.is_super_user,
             password_hash: Some(&hash),
             must_change_password: input.must_change_password,
-            role_id: &role_id,
+            role_ids: &role_ids,
             at: &now,
         };
         super::insert(&mut tx, &row).await.map_err(|e| {
@@ -170,11 +179,12 @@ impl Roster {
                     "firstName",
                     "lastName",
                     "phone",
-                    "role",
+                    "roles",
                     "password",
                     "mustChangePassword",
                 ],
                 at: &now,
+                seats: 1,
             },
         )
         .await?;

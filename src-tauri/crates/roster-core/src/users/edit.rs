@@ -1,6 +1,9 @@
 //! Reading one user, editing (by a super-user or in My profile), removing and restoring.
 
-use super::{another_super_user_exists, fetch};
+use std::collections::BTreeSet;
+
+use super::roles::{check_shape, chosen, ensure_may_assign};
+use super::{another_super_user_exists, fetch, set_roles};
 use crate::audit::{self, Entry};
 use crate::error::{Error, Field, Result};
 use crate::model::{ProfileUpdate, Status, UserDetails, UserUpdate};
@@ -33,12 +36,10 @@ fn ensure_visible(actor: &Actor, user_id: &str) -> Result<()> {
     }
 }
 
-/// Only super-users manage super-users.
+/// Only super-users manage super-users, and nobody manages a user holding a permission they
+/// do not hold (see [`Actor::require_may_manage`]).
 fn ensure_may_manage(actor: &Actor, target: &UserDetails, action: &str) -> Result<()> {
-    if target.is_super_user {
-        actor.require_super_user(action)?;
-    }
-    Ok(())
+    actor.require_may_manage(target.is_super_user, &target.permissions, action)
 }
 
 impl Roster {
@@ -50,10 +51,12 @@ impl Roster {
         fetch(&mut conn, &actor.workspace_id, user_id).await
     }
 
-    /// A super-user's "Edit": names, phone, Super-user or Member. Needs `users.edit`; changing
-    /// or editing a super-user needs a super-user. Your own role cannot be changed
-    /// ([`Error::LastSuperUser`] when you are the only super-user, [`Error::Forbidden`]
-    /// otherwise). [`Error::Conflict`] when `expected_version` is stale.
+    /// "Edit" of another user: names, phone, and super-user or roles. Needs `users.edit` and
+    /// every permission the user holds (super-users only by super-users); making someone a
+    /// super-user needs a super-user; each role given or taken must grant only permissions the
+    /// actor holds. Your own roles cannot be changed ([`Error::LastSuperUser`] when you are
+    /// the only super-user, [`Error::Forbidden`] otherwise). [`Error::Conflict`] when
+    /// `expected_version` is stale.
     pub async fn update_user(
         &self,
         session: &Session,
@@ -61,26 +64,43 @@ impl Roster {
         input: UserUpdate,
     ) -> Result<UserDetails> {
         let profile = validate_profile(&input.first_name, &input.last_name, &input.phone)?;
+        check_shape(input.is_super_user, &input.role_ids)?;
         let mut tx = store::begin_write(&self.pool).await?;
         let actor = actor::load_ready(&mut tx, session).await?;
         actor.require(Permission::UsersEdit)?;
         ensure_visible(&actor, user_id)?;
         let target = fetch(&mut tx, &actor.workspace_id, user_id).await?;
-        ensure_may_manage(&actor, &target, "edit super-users")?;
+        if target.id != actor.user_id {
+            ensure_may_manage(&actor, &target, "edit")?;
+        }
         if input.is_super_user && !target.is_super_user {
             actor.require_super_user("make users super-users")?;
         }
+        let wanted = chosen(&mut tx, &actor, &input.role_ids).await?;
+        let wanted_ids: BTreeSet<&str> = wanted.iter().map(|r| r.id.as_str()).collect();
+        let held_ids: BTreeSet<&str> = target.role_ids.iter().map(String::as_str).collect();
+        let taken: Vec<String> = held_ids
+            .difference(&wanted_ids)
+            .map(|id| (*id).to_owned())
+            .collect();
+        let taken = chosen(&mut tx, &actor, &taken).await?;
+        let given = wanted.iter().filter(|r| !held_ids.contains(r.id.as_str()));
+        ensure_may_assign(&actor, given.chain(taken.iter()))?;
         if target.version != input.expected_version {
             return Err(Error::Conflict);
         }
-        let role_changes = input.is_super_user != target.is_super_user;
-        if role_changes && target.id == actor.user_id {
-            if !another_super_user_exists(&mut tx, &actor.workspace_id, &actor.user_id).await? {
+        let super_user_changes = input.is_super_user != target.is_super_user;
+        let roles_change = wanted_ids != held_ids;
+        if (super_user_changes || roles_change) && target.id == actor.user_id {
+            if super_user_changes
+                && !another_super_user_exists(&mut tx, &actor.workspace_id, &actor.user_id)
+                    .await?
+            {
                 return Err(Error::LastSuperUser);
             }
-            return Err(Error::Forbidden("You cannot change your own role".into()));
+            return Err(Error::Forbidden("You cannot change your own roles".into()));
         }
-        if role_changes
+        if super_user_changes
             && target.is_super_user
             && target.status == Status::Active
             && !another_super_user_exists(&mut tx, &actor.workspace_id, &target.id).await?
@@ -88,8 +108,10 @@ impl Roster {
             return Err(Error::LastSuperUser);
         }
         let mut fields = profile_changes(&target, &profile);
-        if role_changes {
-            fields.push("role");
+        if super_user_changes || roles_change {
+            fields.push("roles");
+            let role_ids: Vec<String> = wanted.into_iter().map(|r| r.id).collect();
+            set_roles(&mut tx, &target.id, &role_ids).await?;
         }
         let details = self
             .write_profile(
@@ -172,6 +194,7 @@ impl Roster {
                 target_id: &target.id,
                 fields,
                 at: &now,
+                seats: 0,
             },
         )
         .await?;
@@ -198,7 +221,7 @@ impl Roster {
                 "You cannot remove yourself from the Workspace".into(),
             ));
         }
-        ensure_may_manage(&actor, &target, "remove super-users")?;
+        ensure_may_manage(&actor, &target, "remove")?;
         if target.status == Status::Removed {
             return Ok(target);
         }
@@ -212,7 +235,7 @@ impl Roster {
         .bind(&target.id)
         .execute(&mut *tx)
         .await?;
-        self.finish_status_change(tx, &actor, &target.id, "user.remove", &now)
+        self.finish_status_change(tx, &actor, &target, "user.remove", &now)
             .await
     }
 
@@ -224,7 +247,7 @@ impl Roster {
         actor.require(Permission::UsersRemove)?;
         ensure_visible(&actor, user_id)?;
         let target = fetch(&mut tx, &actor.workspace_id, user_id).await?;
-        ensure_may_manage(&actor, &target, "restore super-users")?;
+        ensure_may_manage(&actor, &target, "restore")?;
         if target.status != Status::Removed {
             return Ok(target);
         }
@@ -238,18 +261,22 @@ impl Roster {
         .bind(&target.id)
         .execute(&mut *tx)
         .await?;
-        self.finish_status_change(tx, &actor, &target.id, "user.restore", &now)
+        self.finish_status_change(tx, &actor, &target, "user.restore", &now)
             .await
     }
 
+    /// Records a status change of `before` (the user as read before it) with how it moved
+    /// the seats, and returns the user as it is now.
     async fn finish_status_change(
         &self,
         mut tx: sqlx::Transaction<'static, sqlx::Sqlite>,
         actor: &Actor,
-        user_id: &str,
+        before: &UserDetails,
         action: &'static str,
         now: &str,
     ) -> Result<UserDetails> {
+        let details = fetch(&mut tx, &actor.workspace_id, &before.id).await?;
+        let seat = |status: Status| i64::from(status == Status::Active);
         audit::record(
             &mut tx,
             Entry {
@@ -257,13 +284,13 @@ impl Roster {
                 actor_id: Some(&actor.user_id),
                 action,
                 target_type: "user",
-                target_id: user_id,
+                target_id: &before.id,
                 fields: &["status"],
                 at: now,
+                seats: seat(details.status) - seat(before.status),
             },
         )
         .await?;
-        let details = fetch(&mut tx, &actor.workspace_id, user_id).await?;
         tx.commit().await?;
         Ok(details)
     }

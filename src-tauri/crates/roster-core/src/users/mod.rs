@@ -4,21 +4,25 @@ mod create;
 mod edit;
 pub(crate) mod list;
 mod passwords;
+mod roles;
+
+use std::collections::BTreeSet;
 
 use sqlx::SqliteConnection;
 
 use crate::error::{Error, Result};
 use crate::model::{Status, UserDetails, UserSummary};
+use crate::permissions::Permission;
 use crate::text::{display_name, email_key, search_text, sort_key};
 
 /// What the role column shows for a super-user.
 pub const SUPER_USER_ROLE: &str = "Super-user";
 
-/// The names of a user's roles (users aliased `u`), one correlated subquery; a macro so
-/// queries stay `&'static str`.
+/// The names of a user's roles by name (users aliased `u`), one correlated subquery; a macro
+/// so queries stay `&'static str`.
 macro_rules! role_names {
     () => {
-        "(SELECT group_concat(r.name, ', ') FROM user_roles ur
+        "(SELECT group_concat(r.name, ', ' ORDER BY r.name) FROM user_roles ur
           JOIN roles r ON r.id = ur.role_id AND r.deleted_at IS NULL
           WHERE ur.user_id = u.id)"
     };
@@ -104,7 +108,8 @@ impl From<UserDetails> for UserSummary {
     }
 }
 
-/// Reads one user of the Workspace; [`Error::NotFound`] for ids of other Workspaces too.
+/// Reads one user of the Workspace with their role ids and permissions; [`Error::NotFound`]
+/// for ids of other Workspaces too.
 async fn fetch(
     conn: &mut SqliteConnection,
     workspace_id: &str,
@@ -117,9 +122,29 @@ async fn fetch(
     ))
     .bind(workspace_id)
     .bind(user_id)
-    .fetch_optional(conn)
+    .fetch_optional(&mut *conn)
     .await?;
-    row.map(UserDetails::from).ok_or(Error::NotFound("User"))
+    let mut details = row.map(UserDetails::from).ok_or(Error::NotFound("User"))?;
+    let held: Vec<(String, Option<String>)> = sqlx::query_as(
+        "SELECT r.id, (SELECT group_concat(rp.permission) FROM role_permissions rp
+                       WHERE rp.role_id = r.id)
+         FROM user_roles ur JOIN roles r ON r.id = ur.role_id AND r.deleted_at IS NULL
+         WHERE ur.user_id = ? ORDER BY r.name",
+    )
+    .bind(user_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let permissions: BTreeSet<Permission> = if details.is_super_user {
+        Permission::ALL.into_iter().collect()
+    } else {
+        held.iter()
+            .flat_map(|(_, names)| names.as_deref().unwrap_or_default().split(','))
+            .filter_map(Permission::parse)
+            .collect()
+    };
+    details.role_ids = held.into_iter().map(|(id, _)| id).collect();
+    details.permissions = permissions.into_iter().collect();
+    Ok(details)
 }
 
 /// Whether some active super-user other than `user_id` exists. Called inside the write
@@ -152,7 +177,8 @@ pub(crate) struct NewRow<'a> {
     pub is_super_user: bool,
     pub password_hash: Option<&'a str>,
     pub must_change_password: bool,
-    pub role_id: &'a str,
+    /// Empty for a super-user.
+    pub role_ids: &'a [String],
     pub at: &'a str,
 }
 
@@ -187,10 +213,25 @@ pub(crate) async fn insert(
     .bind(row.at)
     .execute(&mut *conn)
     .await?;
-    sqlx::query("INSERT INTO user_roles (user_id, role_id) VALUES (?, ?)")
-        .bind(row.id)
-        .bind(row.role_id)
-        .execute(conn)
+    set_roles(conn, row.id, row.role_ids).await
+}
+
+/// Replaces the roles `user_id` holds with `role_ids`.
+pub(crate) async fn set_roles(
+    conn: &mut SqliteConnection,
+    user_id: &str,
+    role_ids: &[String],
+) -> std::result::Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM user_roles WHERE user_id = ?")
+        .bind(user_id)
+        .execute(&mut *conn)
         .await?;
+    for role_id in role_ids {
+        sqlx::query("INSERT OR IGNORE INTO user_roles (user_id, role_id) VALUES (?, ?)")
+            .bind(user_id)
+            .bind(role_id)
+            .execute(&mut *conn)
+            .await?;
+    }
     Ok(())
 }

@@ -3,14 +3,36 @@
 use super::fetch;
 use crate::audit::{self, Entry};
 use crate::error::{Error, Field, Result};
-use crate::model::{OwnPasswordChange, PasswordReset, SessionInfo};
+use crate::model::{OwnPasswordChange, PasswordReset, SessionInfo, UserDetails};
 use crate::passwords::{self as policy, Secret, Verification};
-use crate::permissions::{Permission, Session};
+use crate::permissions::{Actor, Permission, Session};
 use crate::{Roster, actor, store};
 
+/// The user whose password `actor` may set: another user of the Workspace, visible to the
+/// actor and no more powerful than them.
+async fn target_of_reset(
+    conn: &mut sqlx::SqliteConnection,
+    actor: &Actor,
+    user_id: &str,
+) -> Result<UserDetails> {
+    if actor.user_id == user_id {
+        return Err(Error::Forbidden(
+            "Change your own password from My profile, with your current password".into(),
+        ));
+    }
+    if !actor.can(Permission::UsersView) {
+        return Err(Error::NotFound("User"));
+    }
+    let target = fetch(conn, &actor.workspace_id, user_id).await?;
+    actor.require_may_manage(target.is_super_user, &target.permissions, "set the password of")?;
+    Ok(target)
+}
+
 impl Roster {
-    /// "Change password" on another user. Needs `users.reset_password`; a super-user's password
-    /// only by a super-user; your own goes through [`Roster::change_own_password`]. The
+    /// "Change password" on another user. Needs `users.reset_password`, `users.view` (others
+    /// are NOT_FOUND without it) and every permission the user holds — setting someone's
+    /// password borrows their power; a super-user's password only by a super-user; your own
+    /// goes through [`Roster::change_own_password`]. The
     /// confirmation must match (checked here, not only in the form). Clears any sign-in
     /// back-off.
     pub async fn reset_password(
@@ -23,16 +45,7 @@ impl Roster {
             let mut conn = self.pool.acquire().await?;
             let actor = actor::load_ready(&mut conn, session).await?;
             actor.require(Permission::UsersResetPassword)?;
-            if actor.user_id == user_id {
-                return Err(Error::Forbidden(
-                    "Change your own password from My profile, with your current password".into(),
-                ));
-            }
-            let target = fetch(&mut conn, &actor.workspace_id, user_id).await?;
-            if target.is_super_user {
-                actor.require_super_user("change a super-user's password")?;
-            }
-            target
+            target_of_reset(&mut conn, &actor, user_id).await?
         };
         let inputs = [target.email.as_str(), &target.first_name, &target.last_name];
         policy::check_policy(Field::NewPassword, &input.new_password, &inputs)?;
@@ -42,23 +55,20 @@ impl Roster {
         let mut tx = store::begin_write(&self.pool).await?;
         let actor = actor::load_ready(&mut tx, session).await?;
         actor.require(Permission::UsersResetPassword)?;
+        // Read again inside the write: the user may have gained power since the first check.
+        target_of_reset(&mut tx, &actor, user_id).await?;
         let now = self.now();
-        let updated = sqlx::query(
+        sqlx::query(
             "UPDATE users SET password_hash = ?, must_change_password = ?, failed_sign_ins = 0,
                  locked_until = NULL, version = version + 1, updated_at = ?
-             WHERE id = ? AND workspace_id = ? AND (is_super_user = 0 OR ?)",
+             WHERE id = ?",
         )
         .bind(&hash)
         .bind(input.must_change_password)
         .bind(&now)
         .bind(user_id)
-        .bind(&actor.workspace_id)
-        .bind(actor.is_super_user)
         .execute(&mut *tx)
         .await?;
-        if updated.rows_affected() != 1 {
-            return Err(Error::Conflict);
-        }
         audit::record(
             &mut tx,
             Entry {
@@ -69,6 +79,7 @@ impl Roster {
                 target_id: user_id,
                 fields: &["password", "mustChangePassword"],
                 at: &now,
+                seats: 0,
             },
         )
         .await?;
@@ -148,6 +159,7 @@ impl Roster {
                 target_id: &actor.user_id,
                 fields: &["password"],
                 at: &now,
+                seats: 0,
             },
         )
         .await?;

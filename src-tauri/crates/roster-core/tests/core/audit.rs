@@ -111,6 +111,7 @@ async fn changes_bump_the_row_version_and_stale_edits_conflict() {
         last_name: "Berg".into(),
         phone: "+47 912 34 567".into(),
         is_super_user: false,
+        role_ids: vec![w.member_role.clone()],
         expected_version: version,
     };
     let saved = w

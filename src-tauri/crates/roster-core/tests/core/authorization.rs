@@ -50,12 +50,12 @@ async fn a_member_sees_only_themselves_and_changes_nobody_else() {
     assert_eq!(
         code(
             w.roster
-                .create_user(&session, new_user("x@example.com", "X", "Y"))
+                .create_user(&session, w.new_user("x@example.com", "X", "Y"))
                 .await
         ),
         ErrorCode::Forbidden
     );
-    let input = new_user("x@example.com", "X", "Y");
+    let input = w.new_user("x@example.com", "X", "Y");
     assert_eq!(
         code(
             w.roster
@@ -69,6 +69,7 @@ async fn a_member_sees_only_themselves_and_changes_nobody_else() {
         last_name: String::new(),
         phone: String::new(),
         is_super_user: true,
+        role_ids: Vec::new(),
         expected_version: other.version,
     };
     assert_eq!(
@@ -116,14 +117,14 @@ async fn a_demoted_super_user_loses_power_at_the_next_command() {
         .await
         .expect("can list all");
 
-    let demote = with_role(&sara, false);
+    let demote = w.with_role(&sara, false);
     w.roster
         .update_user(&w.admin, &sara.id, demote)
         .await
         .expect("demote");
     let result = w
         .roster
-        .create_user(&sara_session, new_user("z@example.com", "Z", "Z"))
+        .create_user(&sara_session, w.new_user("z@example.com", "Z", "Z"))
         .await;
     assert_eq!(code(result), ErrorCode::Forbidden);
     let page = w

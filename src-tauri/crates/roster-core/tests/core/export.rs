@@ -173,7 +173,7 @@ async fn e3_phones_keep_their_form() {
     let w = world().await;
     let phones = ["07700900123", "+441632960001", "0031 6 1234 5678"];
     for (i, phone) in phones.iter().enumerate() {
-        let mut input = new_user(&format!("p{i}@example.com"), "Pat", &format!("Phone{i}"));
+        let mut input = w.new_user(&format!("p{i}@example.com"), "Pat", &format!("Phone{i}"));
         input.phone = (*phone).into();
         w.roster.create_user(&w.admin, input).await.expect("create");
     }

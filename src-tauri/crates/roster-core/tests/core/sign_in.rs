@@ -79,7 +79,7 @@ async fn five_failures_start_an_exponential_back_off() {
 #[tokio::test]
 async fn a_required_change_comes_before_anything_else() {
     let w = world().await;
-    let mut input = new_user("tom@example.com", "Tom", "Ek");
+    let mut input = w.new_user("tom@example.com", "Tom", "Ek");
     input.must_change_password = true;
     w.roster.create_user(&w.admin, input).await.expect("create");
     let (session, info) = w

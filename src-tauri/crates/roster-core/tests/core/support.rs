@@ -33,6 +33,8 @@ pub struct World {
     pub roster: Roster,
     pub clock: Arc<TestClock>,
     pub admin: Session,
+    /// The id of the built-in Member role.
+    pub member_role: String,
 }
 
 pub async fn world() -> World {
@@ -49,11 +51,20 @@ pub async fn world() -> World {
         .create_first_workspace(workspace_input("Acme", ADMIN_EMAIL, ADMIN_PASSWORD))
         .await
         .expect("first workspace");
+    let member_role = roster
+        .roles(&admin)
+        .await
+        .expect("roles")
+        .into_iter()
+        .find(|r| r.is_builtin)
+        .expect("built-in role")
+        .id;
     World {
         _dir: dir,
         roster,
         clock,
         admin,
+        member_role,
     }
 }
 
@@ -68,7 +79,7 @@ pub fn workspace_input(name: &str, email: &str, password: &str) -> CreateWorkspa
     }
 }
 
-pub fn new_user(email: &str, first_name: &str, last_name: &str) -> NewUser {
+fn new_user_with(email: &str, first_name: &str, last_name: &str, role_ids: Vec<String>) -> NewUser {
     NewUser {
         email: email.into(),
         first_name: first_name.into(),
@@ -78,6 +89,7 @@ pub fn new_user(email: &str, first_name: &str, last_name: &str) -> NewUser {
         confirm_password: Secret::new(USER_PASSWORD),
         must_change_password: false,
         is_super_user: false,
+        role_ids,
     }
 }
 
@@ -90,9 +102,30 @@ pub fn sign_in_input(email: &str, password: &str) -> SignInInput {
 }
 
 impl World {
+    /// "Add user" input for a Member.
+    pub fn new_user(&self, email: &str, first_name: &str, last_name: &str) -> NewUser {
+        new_user_with(email, first_name, last_name, vec![self.member_role.clone()])
+    }
+
+    /// An edit of `user` that keeps names and phone and makes them a super-user or a Member.
+    pub fn with_role(&self, user: &UserDetails, is_super_user: bool) -> UserUpdate {
+        UserUpdate {
+            first_name: user.first_name.clone(),
+            last_name: user.last_name.clone(),
+            phone: user.phone.clone(),
+            is_super_user,
+            role_ids: if is_super_user {
+                Vec::new()
+            } else {
+                vec![self.member_role.clone()]
+            },
+            expected_version: user.version,
+        }
+    }
+
     pub async fn add(&self, email: &str, first: &str, last: &str) -> UserDetails {
         self.roster
-            .create_user(&self.admin, new_user(email, first, last))
+            .create_user(&self.admin, self.new_user(email, first, last))
             .await
             .expect("create user")
     }
@@ -110,7 +143,7 @@ impl World {
 
     /// Adds a second super-user, Sara, and signs her in.
     pub async fn super_user(&self) -> (UserDetails, Session) {
-        let mut input = new_user("sara@example.com", "Sara", "Okafor");
+        let mut input = new_user_with("sara@example.com", "Sara", "Okafor", Vec::new());
         input.is_super_user = true;
         let sara = self
             .roster
@@ -131,17 +164,6 @@ impl World {
             .fetch_one(self.roster.pool())
             .await
             .expect("read hash")
-    }
-}
-
-/// An edit of `user` that keeps names and phone and sets the role.
-pub fn with_role(user: &UserDetails, is_super_user: bool) -> UserUpdate {
-    UserUpdate {
-        first_name: user.first_name.clone(),
-        last_name: user.last_name.clone(),
-        phone: user.phone.clone(),
-        is_super_user,
-        expected_version: user.version,
     }
 }
 

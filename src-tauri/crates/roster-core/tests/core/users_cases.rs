@@ -8,7 +8,7 @@ use crate::support::*;
 #[tokio::test]
 async fn u1_email_differing_only_in_case_is_taken() {
     let w = world().await;
-    let input = new_user("Ana.Silva@Example.COM", "Ana", "Two");
+    let input = w.new_user("Ana.Silva@Example.COM", "Ana", "Two");
     let step = w
         .roster
         .check_new_user(&w.admin, &input, NewUserStep::Email)
@@ -35,7 +35,7 @@ async fn u1_a_missing_required_value_is_not_email_taken() {
     let w = world().await;
     let error = w
         .roster
-        .create_user(&w.admin, new_user("Ana.Silva@Example.COM", "  ", "Two"))
+        .create_user(&w.admin, w.new_user("Ana.Silva@Example.COM", "  ", "Two"))
         .await
         .expect_err("refused");
     assert_eq!(
@@ -50,7 +50,7 @@ async fn u1_non_ascii_case_is_folded_too() {
     w.add("Élodie@Example.fr", "Élodie", "Roux").await;
     let error = w
         .roster
-        .create_user(&w.admin, new_user("élodie@example.fr", "É", "R"))
+        .create_user(&w.admin, w.new_user("élodie@example.fr", "É", "R"))
         .await;
     assert_eq!(code(error), ErrorCode::EmailTaken);
 }
@@ -71,7 +71,7 @@ async fn u2_whitespace_around_the_email_is_trimmed() {
     ] {
         let error = w
             .roster
-            .create_user(&w.admin, new_user(variant, "B", "C"))
+            .create_user(&w.admin, w.new_user(variant, "B", "C"))
             .await;
         assert_eq!(code(error), ErrorCode::EmailTaken, "{variant:?}");
     }
@@ -84,7 +84,7 @@ async fn u3_one_normalisation_on_create_reset_change_and_sign_in() {
     let composed = "Caf\u{00E9}-Stra\u{00DF}e-2031";
     let decomposed = "Cafe\u{0301}-Stra\u{00DF}e-2031";
     let w = world().await;
-    let mut input = new_user("chloe@example.com", "Chloé", "Martin");
+    let mut input = w.new_user("chloe@example.com", "Chloé", "Martin");
     input.password = Secret::new(composed);
     input.confirm_password = Secret::new(decomposed);
     let user = w
@@ -137,7 +137,7 @@ async fn u4_hash_with_other_parameters_verifies_and_is_upgraded() {
         .roster
         .with_hashing(Hashing::with_params(19_456, 2, 1, 48).expect("params"));
     let user = old
-        .create_user(&w.admin, new_user("olga@example.com", "Olga", "Berg"))
+        .create_user(&w.admin, w.new_user("olga@example.com", "Olga", "Berg"))
         .await
         .expect("create");
     let before = w.password_hash(&user.id).await.expect("hash");
@@ -187,7 +187,7 @@ async fn u5_long_passwords_are_not_truncated() {
     let w = world().await;
     let base = "correct-horse-battery-staple-".repeat(3);
     let prefix = &base[..72];
-    let mut input = new_user("lena@example.com", "Lena", "Voss");
+    let mut input = w.new_user("lena@example.com", "Lena", "Voss");
     input.password = Secret::new(&format!("{prefix}X"));
     input.confirm_password = input.password.clone();
     w.roster.create_user(&w.admin, input).await.expect("create");
@@ -201,7 +201,7 @@ async fn u5_long_passwords_are_not_truncated() {
         .await
         .expect("right one");
 
-    let mut too_long = new_user("max@example.com", "Max", "Weber");
+    let mut too_long = w.new_user("max@example.com", "Max", "Weber");
     too_long.password = Secret::new(&"Zebra-Quartz-91-".repeat(9));
     too_long.confirm_password = too_long.password.clone();
     let error = w
@@ -254,7 +254,7 @@ async fn u7_generated_passwords_are_accepted_and_never_logged() {
             .generate_password(&w.admin)
             .await
             .expect("generate");
-        let mut input = new_user(&format!("gen{i}@example.com"), "Gen", "Erated");
+        let mut input = w.new_user(&format!("gen{i}@example.com"), "Gen", "Erated");
         input.password = password.clone();
         input.confirm_password = password.clone();
         input.must_change_password = true;
@@ -279,7 +279,7 @@ async fn u7_generated_passwords_are_accepted_and_never_logged() {
 async fn u8_the_only_super_user_cannot_demote_or_remove_themselves() {
     let w = world().await;
     let me = w.roster.user(&w.admin, &w.admin.user_id).await.expect("me");
-    let demote = with_role(&me, false);
+    let demote = w.with_role(&me, false);
     assert_eq!(
         code(w.roster.update_user(&w.admin, &me.id, demote).await),
         ErrorCode::LastSuperUser
@@ -312,7 +312,7 @@ async fn u8_demoting_the_last_other_super_user_is_refused_when_it_would_leave_no
         .await
         .expect("sara removes ana");
     let me = w.roster.user(&sara_session, &sara.id).await.expect("sara");
-    let demote = with_role(&me, false);
+    let demote = w.with_role(&me, false);
     assert_eq!(
         code(w.roster.update_user(&sara_session, &sara.id, demote).await),
         ErrorCode::LastSuperUser
@@ -348,7 +348,7 @@ async fn u9_names_as_people_write_them() {
     ] {
         let error = w
             .roster
-            .create_user(&w.admin, new_user("bad@example.com", first, last))
+            .create_user(&w.admin, w.new_user("bad@example.com", first, last))
             .await
             .expect_err("refused");
         assert_eq!(
