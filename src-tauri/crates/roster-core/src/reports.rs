@@ -48,6 +48,17 @@ fn seats_per_day(
     days
 }
 
+/// An audit entry about a user with the name of whoever made it (none for Roster itself).
+#[derive(sqlx::FromRow)]
+struct AuditRow {
+    id: String,
+    at: String,
+    action: String,
+    fields: String,
+    first_name: Option<String>,
+    last_name: Option<String>,
+}
+
 /// What an audit entry did to a user, in words for the Activity tab.
 fn describe(action: &str, fields: &[String]) -> String {
     match action {
@@ -163,32 +174,31 @@ impl Roster {
         if exists.is_none() {
             return Err(Error::NotFound("User"));
         }
-        let rows: Vec<(String, String, String, String, Option<String>, Option<String>)> =
-            sqlx::query_as(
-                "SELECT a.id, a.created_at, a.action, a.fields, x.first_name, x.last_name
+        let rows: Vec<AuditRow> = sqlx::query_as(
+            "SELECT a.id, a.created_at AS at, a.action, a.fields, x.first_name, x.last_name
                  FROM audit_log a LEFT JOIN users x ON x.id = a.actor_id
                  WHERE a.workspace_id = ? AND a.target_id = ? AND a.target_type = 'user'
                    AND a.action NOT LIKE 'session.%'
                  ORDER BY a.created_at DESC, a.id DESC LIMIT ?",
-            )
-            .bind(&actor.workspace_id)
-            .bind(user_id)
-            .bind(ACTIVITY_LIMIT)
-            .fetch_all(&mut *conn)
-            .await?;
+        )
+        .bind(&actor.workspace_id)
+        .bind(user_id)
+        .bind(ACTIVITY_LIMIT)
+        .fetch_all(&mut *conn)
+        .await?;
         Ok(rows
             .into_iter()
-            .map(|(id, at, action, fields, first, last)| {
-                let fields: Vec<String> = serde_json::from_str(&fields).unwrap_or_default();
+            .map(|row| {
+                let fields: Vec<String> = serde_json::from_str(&row.fields).unwrap_or_default();
                 ActivityEntry {
-                    summary: describe(&action, &fields),
-                    actor: match (first, last) {
+                    summary: describe(&row.action, &fields),
+                    actor: match (row.first_name, row.last_name) {
                         (Some(first), last) => display_name(&first, &last.unwrap_or_default()),
                         (None, _) => "Roster".to_owned(),
                     },
-                    id,
-                    at,
-                    action,
+                    id: row.id,
+                    at: row.at,
+                    action: row.action,
                 }
             })
             .collect())

@@ -56,17 +56,29 @@ pub(crate) async fn load(
     })
 }
 
+#[derive(sqlx::FromRow)]
+struct RoleRow {
+    id: String,
+    name: String,
+    description: String,
+    is_builtin: bool,
+    version: i64,
+    users: i64,
+    permissions: Option<String>,
+}
+
 /// Every role of the Workspace with its permissions and the number of users (not removed)
 /// holding it, by name.
 pub(crate) async fn list(
     conn: &mut SqliteConnection,
     workspace_id: &str,
 ) -> Result<Vec<RoleSummary>> {
-    let rows: Vec<(String, String, String, bool, i64, i64, Option<String>)> = sqlx::query_as(
+    let rows: Vec<RoleRow> = sqlx::query_as(
         "SELECT r.id, r.name, r.description, r.is_builtin, r.version,
                 (SELECT count(*) FROM user_roles ur JOIN users u ON u.id = ur.user_id
-                 WHERE ur.role_id = r.id AND u.status <> 'removed'),
+                 WHERE ur.role_id = r.id AND u.status <> 'removed') AS users,
                 (SELECT group_concat(rp.permission) FROM role_permissions rp WHERE rp.role_id = r.id)
+                    AS permissions
          FROM roles r WHERE r.workspace_id = ? AND r.deleted_at IS NULL",
     )
     .bind(workspace_id)
@@ -74,24 +86,23 @@ pub(crate) async fn list(
     .await?;
     let mut roles: Vec<RoleSummary> = rows
         .into_iter()
-        .map(
-            |(id, name, description, is_builtin, version, users, permissions)| {
-                let held: BTreeSet<Permission> = permissions
-                    .unwrap_or_default()
-                    .split(',')
-                    .filter_map(Permission::parse)
-                    .collect();
-                RoleSummary {
-                    id,
-                    name,
-                    description,
-                    is_builtin,
-                    permissions: held.into_iter().collect(),
-                    users: u32::try_from(users).unwrap_or(u32::MAX),
-                    version,
-                }
-            },
-        )
+        .map(|row| {
+            let held: BTreeSet<Permission> = row
+                .permissions
+                .unwrap_or_default()
+                .split(',')
+                .filter_map(Permission::parse)
+                .collect();
+            RoleSummary {
+                id: row.id,
+                name: row.name,
+                description: row.description,
+                is_builtin: row.is_builtin,
+                permissions: held.into_iter().collect(),
+                users: u32::try_from(row.users).unwrap_or(u32::MAX),
+                version: row.version,
+            }
+        })
         .collect();
     roles.sort_by_cached_key(|r| (crate::text::sort_key(&r.name), r.id.clone()));
     Ok(roles)
@@ -139,12 +150,11 @@ async fn ensure_name_free(
     name: &str,
     except: Option<&str>,
 ) -> Result<()> {
-    let names: Vec<(String, String)> = sqlx::query_as(
-        "SELECT id, name FROM roles WHERE workspace_id = ? AND deleted_at IS NULL",
-    )
-    .bind(workspace_id)
-    .fetch_all(conn)
-    .await?;
+    let names: Vec<(String, String)> =
+        sqlx::query_as("SELECT id, name FROM roles WHERE workspace_id = ? AND deleted_at IS NULL")
+            .bind(workspace_id)
+            .fetch_all(conn)
+            .await?;
     let key = fold(name);
     if names
         .iter()
@@ -365,7 +375,11 @@ impl Roster {
                     Field::MoveUsersTo,
                     format!(
                         "{holders} {} this role: choose a role to move them to",
-                        if holders == 1 { "user holds" } else { "users hold" }
+                        if holders == 1 {
+                            "user holds"
+                        } else {
+                            "users hold"
+                        }
                     ),
                 ));
             }

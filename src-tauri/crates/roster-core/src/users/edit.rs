@@ -93,8 +93,7 @@ impl Roster {
         let roles_change = wanted_ids != held_ids;
         if (super_user_changes || roles_change) && target.id == actor.user_id {
             if super_user_changes
-                && !another_super_user_exists(&mut tx, &actor.workspace_id, &actor.user_id)
-                    .await?
+                && !another_super_user_exists(&mut tx, &actor.workspace_id, &actor.user_id).await?
             {
                 return Err(Error::LastSuperUser);
             }

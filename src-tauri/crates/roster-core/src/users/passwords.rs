@@ -24,7 +24,11 @@ async fn target_of_reset(
         return Err(Error::NotFound("User"));
     }
     let target = fetch(conn, &actor.workspace_id, user_id).await?;
-    actor.require_may_manage(target.is_super_user, &target.permissions, "set the password of")?;
+    actor.require_may_manage(
+        target.is_super_user,
+        &target.permissions,
+        "set the password of",
+    )?;
     Ok(target)
 }
 

@@ -34,15 +34,16 @@ pub(crate) async fn chosen(
         if roles.iter().any(|r| &r.id == id) {
             continue;
         }
-        let role = roles::load(conn, &actor.workspace_id, id)
-            .await
-            .map_err(|error| match error {
-                Error::NotFound(_) => Error::invalid(
-                    Field::Roles,
-                    "One of the chosen roles no longer exists; reload and choose again",
-                ),
-                other => other,
-            })?;
+        let role =
+            roles::load(conn, &actor.workspace_id, id)
+                .await
+                .map_err(|error| match error {
+                    Error::NotFound(_) => Error::invalid(
+                        Field::Roles,
+                        "One of the chosen roles no longer exists; reload and choose again",
+                    ),
+                    other => other,
+                })?;
         roles.push(role);
     }
     Ok(roles)

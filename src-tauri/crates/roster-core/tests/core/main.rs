@@ -6,5 +6,8 @@ mod audit;
 mod authorization;
 mod export;
 mod list;
+mod matrix;
+mod reports;
+mod roles;
 mod sign_in;
 mod users_cases;

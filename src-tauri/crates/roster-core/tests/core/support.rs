@@ -3,8 +3,10 @@
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, Utc};
-use roster_core::model::{CreateWorkspaceInput, NewUser, SignInInput, UserDetails, UserUpdate};
-use roster_core::{Clock, ErrorCode, Hashing, Roster, Secret, Session};
+use roster_core::model::{
+    CreateWorkspaceInput, NewUser, RoleInput, SignInInput, UserDetails, UserUpdate,
+};
+use roster_core::{Clock, ErrorCode, Hashing, Permission, Roster, Secret, Session};
 use tempfile::TempDir;
 
 pub const ADMIN_EMAIL: &str = "ana.silva@example.com";
@@ -158,6 +160,32 @@ impl World {
         (sara, session)
     }
 
+    /// Signs in a user who has [`USER_PASSWORD`].
+    pub async fn sign_in(&self, email: &str) -> Session {
+        self.roster
+            .sign_in(sign_in_input(email, USER_PASSWORD))
+            .await
+            .expect("sign in")
+            .0
+    }
+
+    /// Adds a role granting `permissions`, as the admin; returns its id.
+    pub async fn role(&self, name: &str, permissions: &[Permission]) -> String {
+        self.roster
+            .create_role(
+                &self.admin,
+                RoleInput {
+                    name: name.into(),
+                    description: String::new(),
+                    permissions: permissions.to_vec(),
+                    expected_version: 0,
+                },
+            )
+            .await
+            .expect("create role")
+            .id
+    }
+
     pub async fn password_hash(&self, user_id: &str) -> Option<String> {
         sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ?")
             .bind(user_id)
@@ -170,4 +198,16 @@ impl World {
 /// The error code of a result that must have failed.
 pub fn code<T: std::fmt::Debug>(result: roster_core::Result<T>) -> ErrorCode {
     result.expect_err("expected an error").code()
+}
+
+/// The first page of current users by name.
+pub fn list_query() -> roster_core::model::UserQuery {
+    roster_core::model::UserQuery {
+        search: String::new(),
+        filter: roster_core::model::StatusFilter::Current,
+        sort: roster_core::model::UserSort::Name,
+        direction: roster_core::model::SortDirection::Asc,
+        after: None,
+        limit: 100,
+    }
 }

@@ -1,0 +1,462 @@
+//! The authorization matrix (issue 4): every service operation the app's commands reach ×
+//! {super-user, Member, a role per single permission, `users.view` plus each permission that
+//! acts on another user, a removed user, a super-user of another Workspace} → allowed, or the
+//! error the permission catalogue (DESIGN.md §1) calls for. Each cell runs on fresh rows.
+//!
+//! `every_command_is_in_the_matrix` reads the command list the app registers (src-tauri's
+//! build.rs) and fails when a command is neither an operation here nor exempt with a reason.
+
+use std::collections::BTreeSet;
+use std::sync::atomic::AtomicBool;
+
+use roster_core::model::{
+    ExportFormat, NewUserStep, OwnPasswordChange, PasswordReset, ProfileUpdate, RoleDeletion,
+    RoleInput, UserDetails, UserQuery, UserUpdate,
+};
+use roster_core::{ErrorCode, Permission, Secret, Session};
+
+use crate::support::*;
+
+/// Commands that reach no rule of the matrix, and why.
+const EXEMPT: [(&str, &str); 6] = [
+    (
+        "app_launch_state",
+        "before sign-in: lists Workspace names only",
+    ),
+    (
+        "workspace_create",
+        "before sign-in: creates a new Workspace",
+    ),
+    ("session_sign_in", "before sign-in: tested in sign_in.rs"),
+    ("session_sign_out", "forgets the shell's own session"),
+    ("users_export_cancel", "sets the shell's cancel flag"),
+    (
+        "export_reveal",
+        "opens the folder of the shell's last download",
+    ),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Op {
+    UsersList,
+    UsersGet,
+    UsersCheckNew,
+    UsersCreate,
+    UsersUpdate,
+    UsersRemove,
+    UsersRestore,
+    UsersResetPassword,
+    PasswordGenerate,
+    ProfileUpdate,
+    ProfileChangePassword,
+    UsersExport,
+    RolesList,
+    RolesCreate,
+    RolesUpdate,
+    RolesDelete,
+    ReportsSeats,
+    UsersActivity,
+}
+
+/// What an operation needs, straight from the catalogue.
+#[derive(Debug, Clone, Copy)]
+enum Rule {
+    /// Any signed-in user (acting on themselves, or seeing only themselves).
+    SignedIn,
+    /// The permission.
+    Holds(Permission),
+    /// One of these permissions.
+    HoldsAny(&'static [Permission]),
+    /// Another user of the Workspace: NOT_FOUND without `users.view`.
+    Sees,
+    /// The permission, on another user: FORBIDDEN without it, NOT_FOUND without `users.view`.
+    HoldsAndSees(Permission),
+}
+
+impl Op {
+    const ALL: [Op; 18] = [
+        Op::UsersList,
+        Op::UsersGet,
+        Op::UsersCheckNew,
+        Op::UsersCreate,
+        Op::UsersUpdate,
+        Op::UsersRemove,
+        Op::UsersRestore,
+        Op::UsersResetPassword,
+        Op::PasswordGenerate,
+        Op::ProfileUpdate,
+        Op::ProfileChangePassword,
+        Op::UsersExport,
+        Op::RolesList,
+        Op::RolesCreate,
+        Op::RolesUpdate,
+        Op::RolesDelete,
+        Op::ReportsSeats,
+        Op::UsersActivity,
+    ];
+
+    fn command(self) -> &'static str {
+        match self {
+            Op::UsersList => "users_list",
+            Op::UsersGet => "users_get",
+            Op::UsersCheckNew => "users_check_new",
+            Op::UsersCreate => "users_create",
+            Op::UsersUpdate => "users_update",
+            Op::UsersRemove => "users_remove",
+            Op::UsersRestore => "users_restore",
+            Op::UsersResetPassword => "users_reset_password",
+            Op::PasswordGenerate => "password_generate",
+            Op::ProfileUpdate => "profile_update",
+            Op::ProfileChangePassword => "profile_change_password",
+            Op::UsersExport => "users_export",
+            Op::RolesList => "roles_list",
+            Op::RolesCreate => "roles_create",
+            Op::RolesUpdate => "roles_update",
+            Op::RolesDelete => "roles_delete",
+            Op::ReportsSeats => "reports_seats",
+            Op::UsersActivity => "users_activity",
+        }
+    }
+
+    fn rule(self) -> Rule {
+        use Permission::*;
+        match self {
+            Op::UsersList | Op::ProfileUpdate | Op::ProfileChangePassword => Rule::SignedIn,
+            Op::UsersGet | Op::UsersActivity => Rule::Sees,
+            Op::UsersCheckNew | Op::UsersCreate => Rule::Holds(UsersCreate),
+            Op::UsersUpdate => Rule::HoldsAndSees(UsersEdit),
+            Op::UsersRemove | Op::UsersRestore => Rule::HoldsAndSees(UsersRemove),
+            Op::UsersResetPassword => Rule::HoldsAndSees(UsersResetPassword),
+            Op::PasswordGenerate => Rule::HoldsAny(&[UsersCreate, UsersResetPassword]),
+            Op::UsersExport => Rule::Holds(UsersExport),
+            Op::RolesList => Rule::HoldsAny(&[RolesManage, UsersCreate, UsersEdit, UsersInvite]),
+            Op::RolesCreate | Op::RolesUpdate | Op::RolesDelete => Rule::Holds(RolesManage),
+            Op::ReportsSeats => Rule::Holds(ReportsView),
+        }
+    }
+
+    /// Whether the operation names a row of the actor's Workspace (a user or a role).
+    fn targets_a_row(self) -> bool {
+        matches!(
+            self,
+            Op::UsersGet
+                | Op::UsersUpdate
+                | Op::UsersRemove
+                | Op::UsersRestore
+                | Op::UsersResetPassword
+                | Op::RolesUpdate
+                | Op::RolesDelete
+                | Op::UsersActivity
+        )
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Who {
+    SuperUser,
+    Member,
+    Holding(Vec<Permission>),
+    Removed,
+    OtherWorkspace,
+}
+
+fn actors() -> Vec<Who> {
+    let mut all = vec![Who::SuperUser, Who::Member];
+    all.extend(Permission::ALL.into_iter().map(|p| Who::Holding(vec![p])));
+    for p in [
+        Permission::UsersEdit,
+        Permission::UsersRemove,
+        Permission::UsersResetPassword,
+    ] {
+        all.push(Who::Holding(vec![Permission::UsersView, p]));
+    }
+    all.extend([Who::Removed, Who::OtherWorkspace]);
+    all
+}
+
+/// The catalogue's answer: `None` for allowed.
+fn expected(op: Op, who: &Who) -> Option<ErrorCode> {
+    let held: BTreeSet<Permission> = match who {
+        Who::Removed => return Some(ErrorCode::Unauthenticated),
+        Who::OtherWorkspace if op.targets_a_row() => return Some(ErrorCode::NotFound),
+        Who::SuperUser | Who::OtherWorkspace => return None,
+        Who::Member => BTreeSet::new(),
+        Who::Holding(permissions) => permissions.iter().copied().collect(),
+    };
+    let sees = held.contains(&Permission::UsersView);
+    match op.rule() {
+        Rule::SignedIn => None,
+        Rule::Holds(p) => (!held.contains(&p)).then_some(ErrorCode::Forbidden),
+        Rule::HoldsAny(any) => {
+            (!any.iter().any(|p| held.contains(p))).then_some(ErrorCode::Forbidden)
+        }
+        Rule::Sees => (!sees).then_some(ErrorCode::NotFound),
+        Rule::HoldsAndSees(p) if !held.contains(&p) => Some(ErrorCode::Forbidden),
+        Rule::HoldsAndSees(_) => (!sees).then_some(ErrorCode::NotFound),
+    }
+}
+
+/// Workspace A with its admin, the actor (in A, or a super-user of Workspace B), and the
+/// actor's own row.
+struct Cell {
+    w: World,
+    actor: Session,
+    me: UserDetails,
+    /// The built-in role of the actor's own Workspace.
+    own_member_role: String,
+    _downloads: tempfile::TempDir,
+}
+
+async fn cell(who: &Who) -> Cell {
+    let w = world().await;
+    let (actor, me) = match who {
+        Who::SuperUser => {
+            let (me, session) = w.super_user().await;
+            (session, me)
+        }
+        Who::Member | Who::Removed => {
+            let (me, session) = w.member("mia@example.com").await;
+            if matches!(who, Who::Removed) {
+                w.roster
+                    .remove_user(&w.admin, &me.id)
+                    .await
+                    .expect("remove");
+            }
+            (session, me)
+        }
+        Who::Holding(permissions) => {
+            let role = w.role("Tested", permissions).await;
+            let mut input = w.new_user("rhea@example.com", "Rhea", "Role");
+            input.role_ids = vec![role];
+            let me = w.roster.create_user(&w.admin, input).await.expect("create");
+            (w.sign_in("rhea@example.com").await, me)
+        }
+        Who::OtherWorkspace => {
+            let (session, _) = w
+                .roster
+                .create_workspace(workspace_input(
+                    "Globex",
+                    "otto@globex.example",
+                    ADMIN_PASSWORD,
+                ))
+                .await
+                .expect("second Workspace");
+            let me = w.roster.user(&session, &session.user_id).await.expect("me");
+            (session, me)
+        }
+    };
+    let own_member_role = if actor.workspace_id == w.admin.workspace_id {
+        w.member_role.clone()
+    } else {
+        let roles = w.roster.roles(&actor).await.expect("roles");
+        roles
+            .into_iter()
+            .find(|r| r.is_builtin)
+            .expect("built-in")
+            .id
+    };
+    Cell {
+        w,
+        actor,
+        me,
+        own_member_role,
+        _downloads: tempfile::tempdir().expect("temp dir"),
+    }
+}
+
+fn all_users() -> UserQuery {
+    UserQuery {
+        search: String::new(),
+        filter: roster_core::model::StatusFilter::All,
+        sort: roster_core::model::UserSort::Name,
+        direction: roster_core::model::SortDirection::Asc,
+        after: None,
+        limit: 100,
+    }
+}
+
+/// Runs `op` as the cell's actor on fresh rows of Workspace A; `Ok` when it was allowed.
+/// Operations that read lists also check that they show exactly what the actor may see.
+async fn run(c: &Cell, who: &Who, op: Op, n: usize) -> roster_core::Result<()> {
+    let w = &c.w;
+    let s = &c.actor;
+    let in_a = s.workspace_id == w.admin.workspace_id;
+    let sees_others = in_a
+        && match who {
+            Who::SuperUser => true,
+            Who::Holding(permissions) => permissions.contains(&Permission::UsersView),
+            _ => false,
+        };
+    let target = w.add(&format!("t{n}@example.com"), "Tess", "Target").await;
+    let role_id = w.role(&format!("Spare {n}"), &[]).await;
+    let password = Secret::new("Quartz-Harbor-Maple-93");
+    match op {
+        Op::UsersList => {
+            let page = w.roster.list_users(s, &all_users()).await?;
+            let ids: Vec<&str> = page.items.iter().map(|u| u.id.as_str()).collect();
+            if sees_others {
+                assert!(ids.contains(&target.id.as_str()), "{who:?} sees everyone");
+            } else {
+                assert_eq!(ids, [c.me.id.as_str()], "{who:?} sees only themselves");
+            }
+            Ok(())
+        }
+        Op::UsersGet => w.roster.user(s, &target.id).await.map(drop),
+        Op::UsersCheckNew => {
+            let mut input = w.new_user(&format!("new{n}@example.com"), "New", "User");
+            input.role_ids = vec![c.own_member_role.clone()];
+            w.roster
+                .check_new_user(s, &input, NewUserStep::Confirm)
+                .await
+        }
+        Op::UsersCreate => {
+            let mut input = w.new_user(&format!("new{n}@example.com"), "New", "User");
+            input.role_ids = vec![c.own_member_role.clone()];
+            w.roster.create_user(s, input).await.map(drop)
+        }
+        Op::UsersUpdate => {
+            let mut update: UserUpdate = w.with_role(&target, false);
+            update.phone = "+44 1632 960001".into();
+            w.roster.update_user(s, &target.id, update).await.map(drop)
+        }
+        Op::UsersRemove => w.roster.remove_user(s, &target.id).await.map(drop),
+        Op::UsersRestore => {
+            w.roster
+                .remove_user(&w.admin, &target.id)
+                .await
+                .expect("admin removes");
+            w.roster.restore_user(s, &target.id).await.map(drop)
+        }
+        Op::UsersResetPassword => {
+            let reset = PasswordReset {
+                new_password: password.clone(),
+                confirm_password: password,
+                must_change_password: true,
+            };
+            w.roster.reset_password(s, &target.id, reset).await
+        }
+        Op::PasswordGenerate => w.roster.generate_password(s).await.map(drop),
+        Op::ProfileUpdate => {
+            let me = w.roster.user(&w.admin, &c.me.id).await;
+            let version = me.map_or(c.me.version, |m| m.version);
+            let update = ProfileUpdate {
+                first_name: "Renamed".into(),
+                last_name: String::new(),
+                phone: String::new(),
+                expected_version: version,
+            };
+            w.roster.update_profile(s, update).await.map(drop)
+        }
+        Op::ProfileChangePassword => {
+            let current = if in_a { USER_PASSWORD } else { ADMIN_PASSWORD };
+            let change = OwnPasswordChange {
+                current_password: Secret::new(current),
+                new_password: password.clone(),
+                confirm_password: password,
+            };
+            w.roster.change_own_password(s, change).await.map(drop)
+        }
+        Op::UsersExport => {
+            let path = c._downloads.path().join(format!("users-{n}.csv"));
+            let outcome = w
+                .roster
+                .export_users(
+                    s,
+                    ExportFormat::Csv,
+                    &all_users(),
+                    &path,
+                    &mut |_| {},
+                    &AtomicBool::new(false),
+                )
+                .await?;
+            let text = std::fs::read_to_string(&path).expect("file");
+            assert_eq!(
+                text.contains(&target.email),
+                sees_others,
+                "{who:?} downloads exactly the users they may see"
+            );
+            assert!(text.contains(&c.me.email) && outcome.rows >= 1);
+            Ok(())
+        }
+        Op::RolesList => {
+            let roles = w.roster.roles(s).await?;
+            assert_eq!(
+                roles.iter().any(|r| r.id == role_id),
+                in_a,
+                "roles of another Workspace stay hidden"
+            );
+            Ok(())
+        }
+        Op::RolesCreate => {
+            let input = RoleInput {
+                name: format!("Made {n}"),
+                description: String::new(),
+                permissions: Vec::new(),
+                expected_version: 0,
+            };
+            w.roster.create_role(s, input).await.map(drop)
+        }
+        Op::RolesUpdate => {
+            let input = RoleInput {
+                name: format!("Renamed {n}"),
+                description: "Changed".into(),
+                permissions: Vec::new(),
+                expected_version: 1,
+            };
+            w.roster.update_role(s, &role_id, input).await.map(drop)
+        }
+        Op::RolesDelete => {
+            let input = RoleDeletion {
+                move_users_to: None,
+                expected_version: 1,
+            };
+            w.roster.delete_role(s, &role_id, input).await
+        }
+        Op::ReportsSeats => {
+            let report = w.roster.seat_report(s).await?;
+            assert_eq!(
+                report.seats >= 3,
+                in_a,
+                "seats count only the actor's Workspace"
+            );
+            Ok(())
+        }
+        Op::UsersActivity => w.roster.user_activity(s, &target.id).await.map(drop),
+    }
+}
+
+#[tokio::test]
+async fn every_operation_for_every_kind_of_actor() {
+    let mut failures = Vec::new();
+    for who in actors() {
+        let c = cell(&who).await;
+        for (n, op) in Op::ALL.into_iter().enumerate() {
+            let outcome = run(&c, &who, op, n).await.err().map(|e| e.code());
+            let want = expected(op, &who);
+            if outcome != want {
+                failures.push(format!("{op:?} as {who:?}: got {outcome:?}, want {want:?}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_command_is_in_the_matrix() {
+    let build = include_str!("../../../../build.rs");
+    let list = build
+        .split_once("const COMMANDS: &[&str] = &[")
+        .and_then(|(_, rest)| rest.split_once("];"))
+        .map(|(list, _)| list)
+        .expect("COMMANDS in src-tauri/build.rs");
+    let commands: BTreeSet<&str> = list.split('"').skip(1).step_by(2).collect();
+    let covered: BTreeSet<&str> = Op::ALL
+        .iter()
+        .map(|op| op.command())
+        .chain(EXEMPT.iter().map(|(command, _)| *command))
+        .collect();
+    assert_eq!(
+        commands, covered,
+        "every command the app registers is an operation of the matrix or exempt with a reason"
+    );
+}
