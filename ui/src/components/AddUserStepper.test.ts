@@ -2,7 +2,8 @@ import { render, screen, waitFor, within } from "@testing-library/svelte";
 import userEvent, { type UserEvent } from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { NewUserStep } from "../bindings/NewUserStep";
-import { details } from "../test/fixtures";
+import type { SessionInfo } from "../bindings/SessionInfo";
+import { details, roles, session } from "../test/fixtures";
 import { appError, mockCommands, rejectWith, type Handler } from "../test/ipc";
 import AddUserStepper from "./AddUserStepper.svelte";
 
@@ -14,11 +15,16 @@ beforeEach(() => {
   user = userEvent.setup();
 });
 
-function renderStepper(handlers: Record<string, Handler> = {}) {
-  const ipc = mockCommands({ users_check_new: () => null, password_generate: () => GENERATED, ...handlers });
+function renderStepper(handlers: Record<string, Handler> = {}, who: SessionInfo = session()) {
+  const ipc = mockCommands({
+    users_check_new: () => null,
+    password_generate: () => GENERATED,
+    roles_list: () => roles(),
+    ...handlers,
+  });
   const onClose = vi.fn();
   const onDone = vi.fn();
-  render(AddUserStepper, { onClose, onDone });
+  render(AddUserStepper, { session: who, onClose, onDone });
   const dialog = screen.getByTestId("add-user-stepper");
   return { ipc, onClose, onDone, dialog };
 }
@@ -62,6 +68,7 @@ describe("AddUserStepper", () => {
           confirmPassword: "",
           mustChangePassword: true,
           isSuperUser: false,
+          roleIds: ["r-member"],
         },
       },
     ]);
@@ -133,7 +140,7 @@ describe("AddUserStepper", () => {
     expect(screen.queryByDisplayValue(GENERATED)).not.toBeInTheDocument();
   });
 
-  it("checks each step on Next and creates the user with what was entered", async () => {
+  it("checks each step on Next and creates a super-user with no roles", async () => {
     const created = details({ id: "u-new", email: "grace@acme.example" });
     const { ipc, dialog, onDone } = renderStepper({ users_create: () => created });
 
@@ -147,11 +154,12 @@ describe("AddUserStepper", () => {
     await user.type(within(dialog).getByLabelText("Confirm password"), "correct horse battery");
     await user.click(within(dialog).getByRole("checkbox", { name: "Require change at next sign-in" }));
     await next(dialog);
-    expect(within(dialog).getByRole("radio", { name: "Member" })).toBeChecked();
-    expect(within(dialog).getByRole("radio", { name: "Member" })).toHaveAccessibleDescription(
-      "Sees and edits only their own profile.",
-    );
-    await user.click(within(dialog).getByRole("radio", { name: "Super-user" }));
+    expect(within(dialog).getByRole("radio", { name: "Chosen roles" })).toBeChecked();
+    expect(within(dialog).getByRole("checkbox", { name: "Member" })).toBeChecked();
+    const superUser = within(dialog).getByRole("radio", { name: "Super-user" });
+    expect(superUser).toHaveAccessibleDescription("Every permission, including managing other super-users.");
+    await user.click(superUser);
+    expect(within(dialog).queryByRole("checkbox", { name: "Member" })).not.toBeInTheDocument();
     await next(dialog);
     expect(dialog).toHaveTextContent("Super-user");
 
@@ -170,9 +178,93 @@ describe("AddUserStepper", () => {
           confirmPassword: "correct horse battery",
           mustChangePassword: false,
           isSuperUser: true,
+          roleIds: [],
         },
       },
     ]);
+  });
+
+  it("creates a user with the roles ticked and names them on the confirm step", async () => {
+    const { ipc, dialog, onDone } = renderStepper({ users_create: () => details() });
+    await user.type(within(dialog).getByLabelText("Email"), "grace@acme.example");
+    for (let step = 0; step < 4; step += 1) await next(dialog);
+    expect(currentStep(dialog)).toBe("Role");
+
+    const roleList = within(dialog).getByRole("list", { name: "Roles" });
+    expect(within(roleList).getAllByRole("checkbox").map((box) => box.getAttribute("value"))).toEqual([
+      "r-helpdesk",
+      "r-member",
+      "r-sales",
+    ]);
+    expect(within(dialog).getByRole("checkbox", { name: "Member" })).toHaveAccessibleDescription(
+      "Sees and edits only their own profile.",
+    );
+    await user.click(within(dialog).getByRole("checkbox", { name: "Helpdesk" }));
+    await next(dialog);
+    const summary = dialog.querySelector("dl") as HTMLElement;
+    expect(within(summary).getByText("Role").nextElementSibling).toHaveTextContent("Helpdesk, Member");
+    await user.click(within(dialog).getByRole("button", { name: "Create user" }));
+
+    await waitFor(() => expect(onDone).toHaveBeenCalled());
+    expect(ipc.argsOf("users_create")[0]?.input).toMatchObject({
+      isSuperUser: false,
+      roleIds: ["r-member", "r-helpdesk"],
+    });
+  });
+
+  it("offers no Super-user to a user who is not one, and disables roles they may not grant", async () => {
+    const manager = session({ isSuperUser: false, permissions: ["users.view", "users.create", "users.edit"] });
+    const { ipc, dialog } = renderStepper({ users_create: () => details() }, manager);
+    await user.type(within(dialog).getByLabelText("Email"), "grace@acme.example");
+    for (let step = 0; step < 4; step += 1) await next(dialog);
+
+    expect(within(dialog).queryByRole("radio", { name: "Super-user" })).not.toBeInTheDocument();
+    expect(within(dialog).queryByRole("radio", { name: "Chosen roles" })).not.toBeInTheDocument();
+    const helpdesk = within(dialog).getByRole("checkbox", { name: "Helpdesk" });
+    expect(helpdesk).toBeDisabled();
+    expect(helpdesk).toHaveAccessibleDescription("Resets passwords. You do not hold every permission of this role.");
+    expect(within(dialog).getByRole("checkbox", { name: "Sales" })).toBeEnabled();
+    await user.click(within(dialog).getByRole("checkbox", { name: "Member" }));
+    await user.click(within(dialog).getByRole("checkbox", { name: "Sales" }));
+    await next(dialog);
+    await user.click(within(dialog).getByRole("button", { name: "Create user" }));
+
+    await waitFor(() => expect(ipc.argsOf("users_create")).toHaveLength(1));
+    expect(ipc.argsOf("users_create")[0]?.input).toMatchObject({ isSuperUser: false, roleIds: ["r-sales"] });
+  });
+
+  it("shows the core's roles error under the role choice and stays on the step", async () => {
+    const { dialog } = renderStepper({
+      users_check_new: (args) =>
+        args.step === "role"
+          ? Promise.reject(appError("VALIDATION", "Choose at least one role.", "roles"))
+          : null,
+    });
+    await user.type(within(dialog).getByLabelText("Email"), "grace@acme.example");
+    for (let step = 0; step < 4; step += 1) await next(dialog);
+    await user.click(within(dialog).getByRole("checkbox", { name: "Member" }));
+
+    await user.click(within(dialog).getByRole("button", { name: "Next" }));
+
+    expect(await within(dialog).findByTestId("field-error-roles")).toHaveTextContent("Choose at least one role.");
+    expect(currentStep(dialog)).toBe("Role");
+    const choice = within(dialog).getByRole("group", { name: "Role" });
+    expect(choice).toHaveAccessibleDescription("Choose at least one role.");
+  });
+
+  it("shows a failed role list with Try again", async () => {
+    let answers = 0;
+    const { dialog } = renderStepper({
+      roles_list: () => (++answers === 1 ? Promise.reject(appError("INTERNAL", "The database is busy.")) : roles()),
+    });
+    await user.type(within(dialog).getByLabelText("Email"), "grace@acme.example");
+    for (let step = 0; step < 4; step += 1) await next(dialog);
+
+    const alert = within(dialog).getByTestId("form-error");
+    expect(alert).toHaveTextContent("The database is busy.");
+    await user.click(within(alert).getByRole("button", { name: "Try again" }));
+
+    expect(await within(dialog).findByRole("checkbox", { name: "Member" })).toBeChecked();
   });
 
   it("jumps back to the step that owns the field when Create user fails", async () => {

@@ -1,11 +1,44 @@
 import { render, screen, waitFor, within } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
+import type { ActivityEntry } from "../bindings/ActivityEntry";
+import type { Permission } from "../bindings/Permission";
 import type { UserDetails } from "../bindings/UserDetails";
-import { formatDateTime } from "../lib/format";
-import { details, session } from "../test/fixtures";
+import { formatDateTime, formatTimestamp } from "../lib/format";
+import { details as baseDetails, session } from "../test/fixtures";
 import { appError, mockCommands, rejectWith } from "../test/ipc";
 import UserPanel from "./UserPanel.svelte";
+
+/** A Member holding only the built-in role, unless told otherwise. */
+function details(overrides: Partial<UserDetails> = {}): UserDetails {
+  return baseDetails({ roleIds: ["r-member"], permissions: [], ...overrides });
+}
+
+const everyPermission: Permission[] = [
+  "users.view",
+  "users.create",
+  "users.edit",
+  "users.remove",
+  "users.reset_password",
+  "users.export",
+  "users.invite",
+  "roles.manage",
+  "reports.view",
+  "settings.manage",
+];
+
+const memberRole = { id: "r-member", name: "Member", description: "", isBuiltin: true, permissions: [], users: 1, version: 1 };
+
+function activity(index: number, overrides: Partial<ActivityEntry> = {}): ActivityEntry {
+  return {
+    id: `a-${index}`,
+    at: `2026-11-${String(30 - index).padStart(2, "0")}T09:15:00Z`,
+    actor: "Ada Admin",
+    action: "user.update",
+    summary: `Change ${index}`,
+    ...overrides,
+  };
+}
 
 function renderPanel(user: UserDetails, who = session()) {
   const handlers = {
@@ -151,12 +184,82 @@ describe("UserPanel", () => {
     expect(visibleActions(element)).toEqual([]);
   });
 
+  it("offers only Edit to someone with users.view and users.edit looking at a Member", async () => {
+    const user = details();
+    mockCommands({ users_get: () => user });
+    renderPanel(user, session({ userId: "u-editor", isSuperUser: false, permissions: ["users.view", "users.edit"] }));
+    const element = await panel();
+
+    expect(visibleActions(element)).toEqual(["Edit"]);
+  });
+
+  it("gives a super-user all three: Edit, Remove from Workspace and Change password", async () => {
+    const user = details({ roleIds: ["r-helpdesk"], role: "Helpdesk", permissions: ["users.view", "users.reset_password"] });
+    mockCommands({ users_get: () => user });
+    renderPanel(user);
+    const element = await panel();
+
+    expect(visibleActions(element)).toEqual(["Edit", "Remove from Workspace", "More actions"]);
+    await userEvent.click(within(element).getByRole("button", { name: "More actions" }));
+    expect(screen.getByRole("menuitem", { name: "Change password" })).toBeInTheDocument();
+  });
+
+  it("offers nothing on a super-user to someone who is not one, whatever they hold", async () => {
+    const user = details({ isSuperUser: true, role: "Super-user", roleIds: [], permissions: everyPermission });
+    mockCommands({ users_get: () => user });
+    const holdsAll = everyPermission.filter((permission) => permission !== "settings.manage");
+    renderPanel(user, session({ userId: "u-manager", isSuperUser: false, permissions: holdsAll }));
+    const element = await panel();
+
+    expect(visibleActions(element)).toEqual([]);
+  });
+
+  it("offers nothing on a user who holds a permission the signed-in user lacks", async () => {
+    const user = details({ role: "Finance", roleIds: ["r-finance"], permissions: ["users.view", "reports.view"] });
+    mockCommands({ users_get: () => user });
+    const manager: Permission[] = ["users.view", "users.edit", "users.remove", "users.reset_password"];
+    renderPanel(user, session({ userId: "u-manager", isSuperUser: false, permissions: manager }));
+    const element = await panel();
+
+    expect(visibleActions(element)).toEqual([]);
+  });
+
+  it("offers Remove and Change password, not Edit, to someone with users.remove and users.reset_password", async () => {
+    const user = details();
+    mockCommands({ users_get: () => user });
+    const helpdesk: Permission[] = ["users.view", "users.remove", "users.reset_password"];
+    renderPanel(user, session({ userId: "u-helpdesk", isSuperUser: false, permissions: helpdesk }));
+    const element = await panel();
+
+    expect(visibleActions(element)).toEqual(["Remove from Workspace", "More actions"]);
+  });
+
+  it("offers Restore of a removed user only with users.remove", async () => {
+    const user = details({ status: "removed", removedAt: "2026-10-01T12:00:00.000Z" });
+    mockCommands({ users_get: () => user });
+    renderPanel(user, session({ userId: "u-editor", isSuperUser: false, permissions: ["users.view", "users.edit"] }));
+    const element = await panel();
+
+    expect(visibleActions(element)).toEqual([]);
+  });
+
+  it("lists every role the user holds", async () => {
+    const user = details({ role: "Helpdesk, Sales", roleIds: ["r-helpdesk", "r-sales"] });
+    mockCommands({ users_get: () => user });
+    renderPanel(user);
+    const element = await panel();
+
+    const roles = within(element).getByText("Roles", { selector: "dt" });
+    expect(roles.nextElementSibling).toHaveTextContent("Helpdesk, Sales");
+  });
+
   it("saves an edit of another user with the version it was read at, and shows a conflict with Reload", async () => {
     const user = details({ version: 4 });
     const fresh = details({ version: 9, lastName: "Murray Hopper" });
     let reads = 0;
     const ipc = mockCommands({
       users_get: () => (++reads === 1 ? user : fresh),
+      roles_list: () => [memberRole],
       users_update: rejectWith(appError("CONFLICT", "Someone else changed this user. Reload to see their changes.")),
     });
     renderPanel(user);
@@ -171,7 +274,14 @@ describe("UserPanel", () => {
     expect(ipc.argsOf("users_update")).toEqual([
       {
         id: "u-7",
-        input: { firstName: "Grace", lastName: "Hopper", phone: "+44 20 7946 0000", isSuperUser: true, expectedVersion: 4 },
+        input: {
+          firstName: "Grace",
+          lastName: "Hopper",
+          phone: "+44 20 7946 0000",
+          isSuperUser: true,
+          roleIds: [],
+          expectedVersion: 4,
+        },
       },
     ]);
     await userEvent.click(within(alert).getByRole("button", { name: "Reload" }));
@@ -220,5 +330,121 @@ describe("UserPanel", () => {
       },
     ]);
     expect(within(element).getByRole("status")).toHaveTextContent("Password changed.");
+  });
+});
+
+describe("UserPanel activity", () => {
+  async function openActivity(element: HTMLElement): Promise<HTMLElement> {
+    await userEvent.click(within(element).getByRole("tab", { name: "Activity" }));
+    return within(element).getByRole("tabpanel", { name: "Activity" });
+  }
+
+  it("loads the user's changes when the Activity tab is first opened", async () => {
+    const user = details();
+    const entries = [
+      activity(0, { summary: "Edited first name and phone", at: "2026-11-30T09:15:00Z" }),
+      activity(1, { summary: "Added by Ada Admin", actor: "Roster", action: "user.create", at: "2026-11-02T16:40:00Z" }),
+    ];
+    const ipc = mockCommands({ users_get: () => user, users_activity: () => entries });
+    renderPanel(user);
+    const element = await panel();
+    expect(ipc.argsOf("users_activity")).toEqual([]);
+
+    const tabpanel = await openActivity(element);
+
+    const items = await within(tabpanel).findAllByRole("listitem");
+    expect(ipc.argsOf("users_activity")).toEqual([{ id: "u-7" }]);
+    expect(items).toHaveLength(2);
+    expect(items[0]).toHaveTextContent("Edited first name and phone");
+    expect(items[0]).toHaveTextContent("Ada Admin");
+    const time = items[0]!.querySelector("time");
+    expect(time).toHaveTextContent(formatDateTime("2026-11-30T09:15:00Z"));
+    expect(time).toHaveAttribute("datetime", "2026-11-30T09:15:00Z");
+    expect(time).toHaveAttribute("title", formatTimestamp("2026-11-30T09:15:00Z"));
+    expect(items[1]).toHaveTextContent("Roster");
+    expect(within(element).queryByRole("tabpanel", { name: "Details" })).not.toBeInTheDocument();
+
+    await userEvent.click(within(element).getByRole("tab", { name: "Details" }));
+    await userEvent.click(within(element).getByRole("tab", { name: "Activity" }));
+    expect(ipc.argsOf("users_activity")).toHaveLength(1);
+  });
+
+  it("says so when nothing was recorded", async () => {
+    const user = details();
+    mockCommands({ users_get: () => user, users_activity: () => [] });
+    renderPanel(user);
+    const tabpanel = await openActivity(await panel());
+
+    expect(await within(tabpanel).findByText("No changes recorded yet.")).toBeInTheDocument();
+  });
+
+  it("shows an error with Retry, which loads again", async () => {
+    const user = details();
+    let calls = 0;
+    const ipc = mockCommands({
+      users_get: () => user,
+      users_activity: () =>
+        ++calls === 1 ? Promise.reject(appError("INTERNAL", "The activity could not be read.")) : [activity(0)],
+    });
+    renderPanel(user);
+    const tabpanel = await openActivity(await panel());
+
+    const alert = await within(tabpanel).findByTestId("form-error");
+    expect(alert).toHaveTextContent("The activity could not be read.");
+    await userEvent.click(within(alert).getByRole("button", { name: "Retry" }));
+
+    expect(await within(tabpanel).findByText("Change 0")).toBeInTheDocument();
+    expect(within(tabpanel).queryByTestId("form-error")).not.toBeInTheDocument();
+    expect(ipc.argsOf("users_activity")).toHaveLength(2);
+  });
+
+  it("loads again after the panel changes the user", async () => {
+    const user = details({ status: "removed", removedAt: "2026-10-01T12:00:00.000Z" });
+    const restored = details({ status: "active", removedAt: null, version: 6 });
+    let calls = 0;
+    const ipc = mockCommands({
+      users_get: () => user,
+      users_restore: () => restored,
+      users_activity: () =>
+        ++calls === 1 ? [activity(1)] : [activity(0, { summary: "Restored to the Workspace" }), activity(1)],
+    });
+    renderPanel(user);
+    const element = await panel();
+    const tabpanel = await openActivity(element);
+    await within(tabpanel).findByText("Change 1");
+
+    await userEvent.click(within(element).getByRole("tab", { name: "Details" }));
+    await userEvent.click(within(element).getByRole("button", { name: "Restore" }));
+    await waitFor(() => expect(ipc.argsOf("users_activity")).toHaveLength(2));
+    await userEvent.click(within(element).getByRole("tab", { name: "Activity" }));
+
+    expect(await within(tabpanel).findByText("Restored to the Workspace")).toBeInTheDocument();
+  });
+
+  it("switches tabs with the arrow keys", async () => {
+    const user = details();
+    mockCommands({ users_get: () => user, users_activity: () => [] });
+    renderPanel(user);
+    const element = await panel();
+    const detailsTab = within(element).getByRole("tab", { name: "Details" });
+    const activityTab = within(element).getByRole("tab", { name: "Activity" });
+    expect(within(element).getByRole("tablist")).toBeInTheDocument();
+    expect(detailsTab).toHaveAttribute("aria-selected", "true");
+    expect(activityTab).toHaveAttribute("tabindex", "-1");
+
+    detailsTab.focus();
+    await userEvent.keyboard("{ArrowRight}");
+
+    expect(activityTab).toHaveFocus();
+    expect(activityTab).toHaveAttribute("aria-selected", "true");
+    expect(detailsTab).toHaveAttribute("aria-selected", "false");
+    expect(within(element).getByRole("tabpanel")).toHaveAttribute("id", activityTab.getAttribute("aria-controls"));
+    await within(element).findByText("No changes recorded yet.");
+
+    await userEvent.keyboard("{ArrowLeft}");
+    expect(detailsTab).toHaveFocus();
+    expect(within(element).getByRole("tabpanel", { name: "Details" })).toHaveTextContent("grace@acme.example");
+    await userEvent.keyboard("{ArrowLeft}");
+    expect(activityTab).toHaveFocus();
   });
 });

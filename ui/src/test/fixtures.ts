@@ -1,3 +1,4 @@
+import type { RoleSummary } from "../bindings/RoleSummary";
 import type { SessionInfo } from "../bindings/SessionInfo";
 import type { UserDetails } from "../bindings/UserDetails";
 import type { UserPage } from "../bindings/UserPage";
@@ -52,6 +53,8 @@ export function details(overrides: Partial<UserDetails> = {}): UserDetails {
     displayName: "Grace Hopper",
     phone: "+44 20 7946 0000",
     role: "Member",
+    roleIds: ["r-member"],
+    permissions: [],
     isSuperUser: false,
     status: "active",
     addedOn: "2026-03-02T10:00:00.000Z",
@@ -61,4 +64,41 @@ export function details(overrides: Partial<UserDetails> = {}): UserDetails {
     version: 4,
     ...overrides,
   };
+}
+
+export function role(overrides: Partial<RoleSummary> = {}): RoleSummary {
+  return {
+    id: "r-sales",
+    name: "Sales",
+    description: "Keeps customer contacts up to date.",
+    isBuiltin: false,
+    permissions: ["users.view", "users.edit"],
+    users: 0,
+    version: 2,
+    ...overrides,
+  };
+}
+
+/** The built-in role plus two others, sorted by name as `roles_list` answers. */
+export function roles(): RoleSummary[] {
+  return [
+    role({
+      id: "r-helpdesk",
+      name: "Helpdesk",
+      description: "Resets passwords.",
+      permissions: ["users.view", "users.reset_password"],
+      users: 3,
+      version: 5,
+    }),
+    role({
+      id: "r-member",
+      name: "Member",
+      description: "Sees and edits only their own profile.",
+      isBuiltin: true,
+      permissions: [],
+      users: 12,
+      version: 1,
+    }),
+    role(),
+  ];
 }

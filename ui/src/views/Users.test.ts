@@ -2,7 +2,7 @@ import { render, screen, waitFor } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import type { UserQuery } from "../bindings/UserQuery";
-import { page, session, summaries } from "../test/fixtures";
+import { page, roles, session, summaries } from "../test/fixtures";
 import { mockCommands } from "../test/ipc";
 import Users from "./Users.svelte";
 
@@ -35,16 +35,24 @@ describe("Users", () => {
     await waitFor(() => expect((ipc.argsOf("users_list").at(-1)?.query as UserQuery).filter).toBe("removed"));
   });
 
-  it("offers Add user to super-users only", async () => {
+  it("offers Add user only with users.create", async () => {
     mockCommands({ users_list: () => page(summaries(0, 1)) });
-    renderUsers(session({ isSuperUser: false, permissions: [] }));
+    renderUsers(session({ isSuperUser: false, permissions: ["users.view", "users.edit"] }));
     await screen.findAllByTestId("user-row");
 
     expect(screen.queryByRole("button", { name: "Add user" })).not.toBeInTheDocument();
   });
 
-  it("opens the stepper from Add user and closes it with Cancel", async () => {
+  it("offers Add user to a user who is not a super-user but holds users.create", async () => {
     mockCommands({ users_list: () => page(summaries(0, 1)) });
+    renderUsers(session({ isSuperUser: false, permissions: ["users.view", "users.create"] }));
+    await screen.findAllByTestId("user-row");
+
+    expect(screen.getByRole("button", { name: "Add user" })).toBeInTheDocument();
+  });
+
+  it("opens the stepper from Add user and closes it with Cancel", async () => {
+    mockCommands({ users_list: () => page(summaries(0, 1)), roles_list: () => roles() });
     renderUsers();
     await screen.findAllByTestId("user-row");
 
