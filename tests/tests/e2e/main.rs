@@ -5,4 +5,5 @@
 mod app;
 mod demo;
 mod download;
+mod roles;
 mod users_flow;
