@@ -27,6 +27,16 @@ const COMMANDS: &[&str] = &[
     "roles_delete",
     "reports_seats",
     "users_activity",
+    "invitations_ready",
+    "users_invite",
+    "invitations_resend",
+    "invitations_revoke",
+    "invitations_preview",
+    "invitations_accept",
+    "invitations_take_link",
+    "settings_email_get",
+    "settings_email_save",
+    "settings_email_test",
 ];
 
 fn main() {

@@ -3,6 +3,8 @@
 
 mod commands;
 mod launch;
+mod links;
+mod mail;
 mod state;
 
 use tauri::Manager;
@@ -24,12 +26,18 @@ pub fn run() {
         .init();
     let options = launch::Options::from_args(std::env::args().skip(1));
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            links::focus(app);
+        }))
+        .plugin(tauri_plugin_deep_link::init())
         .setup(move |app| {
             let data_dir = options.data_dir(app.path().app_data_dir()?);
             let state =
                 tauri::async_runtime::block_on(state::AppState::open(&data_dir, options.demo))?;
             tracing::info!(data_dir = %data_dir.display(), demo = options.demo, "database open");
+            tauri::async_runtime::spawn(mail::run(state.roster.clone(), state.mail.clone()));
             app.manage(state);
+            links::listen(app.handle());
             Ok(())
         })
         .invoke_handler(commands::handler())

@@ -1,10 +1,11 @@
 //! What the running app holds: the core handle and the one signed-in session.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::sync::atomic::AtomicBool;
 
-use roster_core::{AppError, Error, Roster, Session, demo, store};
+use roster_core::{AppError, Error, Roster, Session, demo, secrets, store};
+use tokio::sync::Notify;
 
 /// Managed Tauri state.
 pub struct AppState {
@@ -19,13 +20,19 @@ pub struct AppState {
     pub export_cancel: AtomicBool,
     /// The last file a download saved, for "Show in folder" (the only path the UI can reveal).
     pub last_export: Mutex<Option<PathBuf>>,
+    /// Wakes the mail loop when a message was queued or the settings changed.
+    pub mail: Arc<Notify>,
+    /// The code of the last invitation link that reached the app, until the UI takes it.
+    invitation_link: Mutex<Option<String>>,
 }
 
 impl AppState {
     /// Opens (creating) `data_dir/roster.db`; with `demo`, seeds the demo Workspace when empty.
     pub async fn open(data_dir: &Path, demo: bool) -> Result<Self, Error> {
         std::fs::create_dir_all(data_dir)?;
-        let roster = Roster::open(&data_dir.join(store::DATABASE_FILE)).await?;
+        let roster = Roster::open(&data_dir.join(store::DATABASE_FILE))
+            .await?
+            .with_secrets(secrets::keychain_or_session(secrets::KEYCHAIN_SERVICE));
         if demo {
             demo::seed(&roster).await?;
         }
@@ -35,7 +42,26 @@ impl AppState {
             demo,
             export_cancel: AtomicBool::new(false),
             last_export: Mutex::new(None),
+            mail: Arc::new(Notify::new()),
+            invitation_link: Mutex::new(None),
         })
+    }
+
+    /// Tells the mail loop to look at the outbox now.
+    pub fn mail_waiting(&self) {
+        self.mail.notify_one();
+    }
+
+    /// Keeps the code of an invitation link for the UI.
+    pub fn set_invitation_link(&self, token: String) {
+        if let Ok(mut slot) = self.invitation_link.lock() {
+            *slot = Some(token);
+        }
+    }
+
+    /// The code of the last invitation link, once.
+    pub fn take_invitation_link(&self) -> Option<String> {
+        self.invitation_link.lock().ok().and_then(|mut slot| slot.take())
     }
 
     /// The current session, or `UNAUTHENTICATED`.

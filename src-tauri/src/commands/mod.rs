@@ -3,9 +3,11 @@
 
 mod app;
 mod export;
+mod invitations;
 mod profile;
 mod reports;
 mod roles;
+mod settings;
 mod session;
 mod users;
 
@@ -39,5 +41,15 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         roles::roles_delete,
         reports::reports_seats,
         reports::users_activity,
+        invitations::invitations_ready,
+        invitations::users_invite,
+        invitations::invitations_resend,
+        invitations::invitations_revoke,
+        invitations::invitations_preview,
+        invitations::invitations_accept,
+        invitations::invitations_take_link,
+        settings::settings_email_get,
+        settings::settings_email_save,
+        settings::settings_email_test,
     ]
 }

@@ -41,6 +41,26 @@ pub enum Field {
     Permissions,
     /// The role that takes over a deleted role's users.
     MoveUsersTo,
+    /// SMTP host.
+    SmtpHost,
+    /// SMTP port.
+    SmtpPort,
+    /// SMTP security.
+    SmtpSecurity,
+    /// SMTP user name.
+    SmtpUsername,
+    /// SMTP password.
+    SmtpPassword,
+    /// Sender name.
+    SenderName,
+    /// Sender address.
+    SenderAddress,
+    /// Days an invitation stays valid.
+    InvitationDays,
+    /// Seconds per SMTP step.
+    TimeoutSeconds,
+    /// An invitation code.
+    InvitationCode,
 }
 
 /// Everything that can go wrong in the core. Each variant maps to one [`ErrorCode`].
@@ -114,6 +134,36 @@ pub enum Error {
     /// The user cancelled a long operation; nothing was changed or left behind.
     #[error("Cancelled")]
     Cancelled,
+    /// No invitation has this code (or it was mistyped).
+    #[error("This invitation code is not valid. Check that you copied all of it.")]
+    InvitationNotFound,
+    /// The invitation is past its expiry date.
+    #[error("This invitation has expired. Ask for a new one.")]
+    InvitationExpired,
+    /// The invitation was accepted already.
+    #[error("This invitation was already used. Sign in with your email and password.")]
+    InvitationUsed,
+    /// A newer invitation replaced this one (Resend).
+    #[error("A newer invitation replaced this one. Use the code from the latest email.")]
+    InvitationReplaced,
+    /// The invitation was withdrawn.
+    #[error("This invitation was withdrawn. Ask for a new one.")]
+    InvitationRevoked,
+    /// Invitations need Settings → Email first.
+    #[error("Set up email in Settings → Email before sending invitations")]
+    EmailNotConfigured,
+    /// The mail server did not take the message; `reason` says why, without secrets.
+    #[error("The email was not sent: {reason}")]
+    Mail {
+        /// What went wrong, in words for the user.
+        reason: String,
+    },
+    /// The OS keychain failed; `reason` says how, without the secret.
+    #[error("The keychain did not answer: {reason}")]
+    Keychain {
+        /// What went wrong.
+        reason: String,
+    },
     /// Database failure that is not a rule violation.
     #[error("Database error: {0}")]
     Database(#[from] sqlx::Error),
@@ -158,6 +208,14 @@ impl Error {
             Self::LastSuperUser => ErrorCode::LastSuperUser,
             Self::Io(_) | Self::FileWrite { .. } => ErrorCode::Io,
             Self::Cancelled => ErrorCode::Cancelled,
+            Self::InvitationNotFound => ErrorCode::InvitationNotFound,
+            Self::InvitationExpired => ErrorCode::InvitationExpired,
+            Self::InvitationUsed => ErrorCode::InvitationUsed,
+            Self::InvitationReplaced => ErrorCode::InvitationReplaced,
+            Self::InvitationRevoked => ErrorCode::InvitationRevoked,
+            Self::EmailNotConfigured => ErrorCode::EmailNotConfigured,
+            Self::Mail { .. } => ErrorCode::Mail,
+            Self::Keychain { .. } => ErrorCode::Keychain,
             Self::Database(_) | Self::Migration(_) | Self::Hashing(_) => ErrorCode::Internal,
         }
     }
@@ -167,6 +225,11 @@ impl Error {
         match self {
             Self::Validation { field, .. } | Self::WeakPassword { field, .. } => Some(*field),
             Self::EmailTaken | Self::EmailOfRemovedUser { .. } => Some(Field::Email),
+            Self::InvitationNotFound
+            | Self::InvitationExpired
+            | Self::InvitationUsed
+            | Self::InvitationReplaced
+            | Self::InvitationRevoked => Some(Field::InvitationCode),
             _ => None,
         }
     }
@@ -205,6 +268,22 @@ pub enum ErrorCode {
     Io,
     /// The user cancelled; show nothing.
     Cancelled,
+    /// No invitation has this code.
+    InvitationNotFound,
+    /// The invitation expired.
+    InvitationExpired,
+    /// The invitation was accepted already.
+    InvitationUsed,
+    /// A newer invitation replaced this one.
+    InvitationReplaced,
+    /// The invitation was withdrawn.
+    InvitationRevoked,
+    /// Email is not set up.
+    EmailNotConfigured,
+    /// The mail server did not take a message.
+    Mail,
+    /// The OS keychain failed.
+    Keychain,
     /// Anything else.
     Internal,
 }

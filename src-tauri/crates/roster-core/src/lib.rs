@@ -12,12 +12,15 @@ pub mod export;
 pub mod model;
 pub mod passwords;
 pub mod permissions;
+pub mod secrets;
 pub mod store;
 pub mod text;
 pub mod validation;
 
 mod actor;
 mod audit;
+mod invitations;
+mod mail;
 mod reports;
 mod roles;
 mod sessions;
@@ -30,6 +33,8 @@ use std::sync::Arc;
 use sqlx::SqlitePool;
 
 pub use clock::{Clock, SystemClock};
+pub use invitations::ACCEPT_LINK;
+pub use mail::Delivery;
 pub use error::{AppError, Error, ErrorCode, Field, Result};
 pub use passwords::{Hashing, Secret};
 pub use permissions::{Actor, Permission, Session};
@@ -41,6 +46,7 @@ pub struct Roster {
     pool: SqlitePool,
     clock: Arc<dyn Clock>,
     hashing: Hashing,
+    secrets: Arc<dyn secrets::SecretStore>,
 }
 
 impl Roster {
@@ -62,6 +68,7 @@ impl Roster {
             pool: store::open(db_file).await?,
             clock,
             hashing,
+            secrets: Arc::new(secrets::SessionSecrets::default()),
         })
     }
 
@@ -69,6 +76,15 @@ impl Roster {
     pub fn with_hashing(&self, hashing: Hashing) -> Self {
         Self {
             hashing,
+            ..self.clone()
+        }
+    }
+
+    /// The same database and clock keeping secrets in `secrets` (the app passes the OS
+    /// keychain when [`secrets::Keychain::probe`] succeeds; by default they live in memory).
+    pub fn with_secrets(&self, secrets: Arc<dyn secrets::SecretStore>) -> Self {
+        Self {
+            secrets,
             ..self.clone()
         }
     }
@@ -81,6 +97,11 @@ impl Roster {
     /// Closes every connection (checkpointing the WAL).
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+
+    /// The current time by the core's clock (UTC).
+    pub fn now_utc(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
     }
 
     fn now(&self) -> String {

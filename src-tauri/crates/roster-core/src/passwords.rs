@@ -40,6 +40,12 @@ impl Secret {
         Self(typed.nfkc().collect())
     }
 
+    /// Wraps a secret for another system exactly as given, without normalising: an SMTP server
+    /// compares the bytes it was given.
+    pub fn verbatim(text: &str) -> Self {
+        Self(text.to_owned())
+    }
+
     /// The normalised password.
     pub fn expose(&self) -> &str {
         &self.0
@@ -51,6 +57,32 @@ impl<'de> serde::Deserialize<'de> for Secret {
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
         String::deserialize(deserializer).map(|typed| Self::new(&typed))
+    }
+}
+
+/// A credential for another system as it arrives from the UI: deserialised verbatim (see
+/// [`Secret::verbatim`]), redacted in `Debug` like [`Secret`].
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credential(Secret);
+
+impl Credential {
+    /// The secret, exactly as typed.
+    pub fn into_secret(self) -> Secret {
+        self.0
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Credential {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        String::deserialize(deserializer).map(|text| Self(Secret::verbatim(&text)))
+    }
+}
+
+impl fmt::Debug for Credential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
     }
 }
 

@@ -7,9 +7,14 @@ use ts_rs::TS;
 use crate::passwords::Secret;
 use crate::permissions::Permission;
 
+mod invitations;
 mod reports;
 mod roles;
 
+pub use invitations::{
+    EmailSettings, EmailSettingsInput, InvitationAcceptance, InvitationInfo, InvitationPreview,
+    InvitationState, NewInvitation, SecretStorage, SmtpSecurity,
+};
 pub use reports::{ActivityEntry, RoleSeats, SeatDay, SeatReport};
 pub use roles::{RoleDeletion, RoleInput, RoleSummary};
 
@@ -273,6 +278,8 @@ pub struct UserDetails {
     pub removed_at: Option<String>,
     /// Must choose a new password at next sign-in.
     pub must_change_password: bool,
+    /// The latest invitation, for users who were invited.
+    pub invitation: Option<InvitationInfo>,
     /// Row version for optimistic concurrency; pass back as `expectedVersion`.
     #[ts(type = "number")]
     pub version: i64,

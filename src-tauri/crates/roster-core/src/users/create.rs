@@ -2,20 +2,19 @@
 
 use sqlx::SqliteConnection;
 
-use super::fetch;
 use crate::audit::{self, Entry};
 use crate::error::{Error, Field, Result};
-use crate::model::{NewUser, NewUserStep, Status, UserDetails};
+use crate::model::{NewInvitation, NewUser, NewUserStep, Status, UserDetails};
 use crate::permissions::{Actor, Permission, Session};
 use crate::text::email_key;
 use crate::{Roster, actor, new_id, passwords, store, validation};
 
-/// A [`NewUser`] after validation: trimmed values ready to store.
-struct ValidNewUser {
-    email: String,
-    first_name: String,
-    last_name: String,
-    phone: String,
+/// A [`NewUser`] or [`NewInvitation`] after validation: trimmed values ready to store.
+pub(crate) struct ValidNewUser {
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub phone: String,
 }
 
 fn check_step(input: &NewUser, step: NewUserStep) -> Result<()> {
@@ -29,11 +28,29 @@ fn check_step(input: &NewUser, step: NewUserStep) -> Result<()> {
 }
 
 fn check_names(input: &NewUser) -> Result<(String, String, String)> {
+    names(&input.first_name, &input.last_name, &input.phone)
+}
+
+fn names(first_name: &str, last_name: &str, phone: &str) -> Result<(String, String, String)> {
     Ok((
-        validation::required_name(Field::FirstName, &input.first_name)?,
-        validation::name(Field::LastName, &input.last_name)?,
-        validation::phone(&input.phone)?,
+        validation::required_name(Field::FirstName, first_name)?,
+        validation::name(Field::LastName, last_name)?,
+        validation::phone(phone)?,
     ))
+}
+
+/// Validates "Send invitation" input: email, names, phone, super-user or roles.
+pub(crate) fn check_invitation(input: &NewInvitation) -> Result<ValidNewUser> {
+    let email = validation::email(&input.email)?;
+    let (first_name, last_name, phone) =
+        names(&input.first_name, &input.last_name, &input.phone)?;
+    super::roles::check_shape(input.is_super_user, &input.role_ids)?;
+    Ok(ValidNewUser {
+        email,
+        first_name,
+        last_name,
+        phone,
+    })
 }
 
 fn check_password(input: &NewUser) -> Result<()> {
@@ -60,25 +77,45 @@ fn validate(input: &NewUser) -> Result<ValidNewUser> {
     })
 }
 
-/// Needs `users.create`; a super-user needs a super-user, and every chosen role must grant
-/// only permissions the actor holds. Returns the chosen roles' ids.
+/// Needs `users.create`; see [`authorize_roles`]. Returns the chosen roles' ids.
 async fn authorize(
     conn: &mut SqliteConnection,
     actor: &Actor,
     input: &NewUser,
 ) -> Result<Vec<String>> {
     actor.require(Permission::UsersCreate)?;
-    if input.is_super_user {
+    authorize_roles(conn, actor, input.is_super_user, &input.role_ids).await
+}
+
+/// A new super-user needs a super-user, and every chosen role must grant only permissions the
+/// actor holds. Returns the chosen roles' ids.
+pub(crate) async fn authorize_roles(
+    conn: &mut SqliteConnection,
+    actor: &Actor,
+    is_super_user: bool,
+    role_ids: &[String],
+) -> Result<Vec<String>> {
+    if is_super_user {
         actor.require_super_user("add super-users")?;
     }
-    let roles = super::roles::chosen(conn, actor, &input.role_ids).await?;
+    let roles = super::roles::chosen(conn, actor, role_ids).await?;
     super::roles::ensure_may_assign(actor, &roles)?;
     Ok(roles.into_iter().map(|r| r.id).collect())
 }
 
+/// Maps a failed insert: the email constraint is [`Error::EmailTaken`], anything else stays a
+/// database error.
+pub(crate) fn email_conflict_or(error: sqlx::Error) -> Error {
+    if is_email_conflict(&error) {
+        Error::EmailTaken
+    } else {
+        error.into()
+    }
+}
+
 /// Refuses an email already used in the Workspace: [`Error::EmailTaken`], or
 /// [`Error::EmailOfRemovedUser`] naming the removed user so they can be restored instead.
-async fn ensure_email_free(
+pub(crate) async fn ensure_email_free(
     conn: &mut SqliteConnection,
     workspace_id: &str,
     email: &str,
@@ -159,13 +196,9 @@ impl Roster {
             role_ids: &role_ids,
             at: &now,
         };
-        super::insert(&mut tx, &row).await.map_err(|e| {
-            if is_email_conflict(&e) {
-                Error::EmailTaken
-            } else {
-                e.into()
-            }
-        })?;
+        super::insert(&mut tx, &row)
+            .await
+            .map_err(email_conflict_or)?;
         audit::record(
             &mut tx,
             Entry {
@@ -188,7 +221,7 @@ impl Roster {
             },
         )
         .await?;
-        let details = fetch(&mut tx, &actor.workspace_id, &user_id).await?;
+        let details = self.details(&mut tx, &actor.workspace_id, &user_id).await?;
         tx.commit().await?;
         Ok(details)
     }

@@ -48,7 +48,7 @@ impl Roster {
         let mut conn = self.pool.acquire().await?;
         let actor = actor::load_ready(&mut conn, session).await?;
         ensure_visible(&actor, user_id)?;
-        fetch(&mut conn, &actor.workspace_id, user_id).await
+        self.details(&mut conn, &actor.workspace_id, user_id).await
     }
 
     /// "Edit" of another user: names, phone, and super-user or roles. Needs `users.edit` and
@@ -197,7 +197,7 @@ impl Roster {
             },
         )
         .await?;
-        fetch(tx, &actor.workspace_id, &target.id).await
+        self.details(tx, &actor.workspace_id, &target.id).await
     }
 
     /// "Remove from Workspace": the user loses access at once and no longer counts as a seat;
@@ -274,7 +274,7 @@ impl Roster {
         action: &'static str,
         now: &str,
     ) -> Result<UserDetails> {
-        let details = fetch(&mut tx, &actor.workspace_id, &before.id).await?;
+        let details = self.details(&mut tx, &actor.workspace_id, &before.id).await?;
         let seat = |status: Status| i64::from(status == Status::Active);
         audit::record(
             &mut tx,

@@ -6,6 +6,8 @@ pub(crate) mod list;
 mod passwords;
 mod roles;
 
+pub(crate) use create::{authorize_roles, check_invitation, email_conflict_or, ensure_email_free};
+
 use std::collections::BTreeSet;
 
 use sqlx::SqliteConnection;
@@ -82,6 +84,7 @@ impl From<UserRow> for UserDetails {
             is_super_user: row.is_super_user,
             role_ids: Vec::new(),
             permissions: Vec::new(),
+            invitation: None,
             added_on: row.created_at,
             last_sign_in_at: row.last_sign_in_at,
             removed_at: row.removed_at,
@@ -110,7 +113,7 @@ impl From<UserDetails> for UserSummary {
 
 /// Reads one user of the Workspace with their role ids and permissions; [`Error::NotFound`]
 /// for ids of other Workspaces too.
-async fn fetch(
+pub(crate) async fn fetch(
     conn: &mut SqliteConnection,
     workspace_id: &str,
     user_id: &str,

@@ -1,0 +1,275 @@
+//! The mail outbox: messages wait in SQLite and a background loop sends the due ones, so a
+//! send survives restarts and simply waits while offline. A failure that may pass (no network,
+//! timeout, 4xx) retries with exponential back-off; a refusal (5xx) stops until Resend.
+
+use chrono::{DateTime, Duration, Utc};
+use sqlx::SqliteConnection;
+
+use super::settings::smtp_for;
+use super::smtp::{self, Outgoing};
+use crate::audit::{self, Entry};
+use crate::clock::{parse_timestamp, timestamp};
+use crate::error::{Error, Result};
+use crate::{Roster, new_id, store};
+
+/// Messages sent per pass of [`Roster::deliver_due_mail`].
+const BATCH: i64 = 20;
+/// First retry delay; it doubles with each failure up to [`MAX_BACKOFF`].
+const FIRST_BACKOFF: Duration = Duration::seconds(30);
+/// Longest wait between two attempts.
+const MAX_BACKOFF: Duration = Duration::hours(1);
+/// How long a claimed message stays away from other Roster windows sharing the database.
+const CLAIM: Duration = Duration::minutes(10);
+
+/// What one pass of the outbox did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Delivery {
+    /// Messages the server took.
+    pub sent: u32,
+    /// Messages that failed and will be tried again.
+    pub retrying: u32,
+    /// Messages the server refused for good.
+    pub refused: u32,
+}
+
+/// The wait before attempt `attempts + 1` after `attempts` failures.
+fn backoff(attempts: i64) -> Duration {
+    let doublings = u32::try_from(attempts.saturating_sub(1).clamp(0, 16)).unwrap_or(16);
+    (FIRST_BACKOFF * 2_i32.pow(doublings)).min(MAX_BACKOFF)
+}
+
+/// A message for the outbox.
+pub(crate) struct Queued<'a> {
+    pub workspace_id: &'a str,
+    pub invitation_id: &'a str,
+    pub to: &'a str,
+    pub subject: &'a str,
+    pub text: &'a str,
+    pub html: &'a str,
+    pub at: &'a str,
+}
+
+/// Queues a message, due now, inside the caller's transaction.
+pub(crate) async fn enqueue(conn: &mut SqliteConnection, message: &Queued<'_>) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO mail_outbox (id, workspace_id, invitation_id, recipient, subject, body_text,
+             body_html, state, next_attempt_at, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)",
+    )
+    .bind(new_id())
+    .bind(message.workspace_id)
+    .bind(message.invitation_id)
+    .bind(message.to)
+    .bind(message.subject)
+    .bind(message.text)
+    .bind(message.html)
+    .bind(message.at)
+    .bind(message.at)
+    .bind(message.at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Stops any queued message of `invitation_id` and erases its body (it carries the code).
+pub(crate) async fn cancel(conn: &mut SqliteConnection, invitation_id: &str, at: &str) -> Result<()> {
+    sqlx::query(
+        "UPDATE mail_outbox SET state = 'cancelled', body_text = NULL, body_html = NULL,
+             updated_at = ?
+         WHERE invitation_id = ? AND state = 'queued'",
+    )
+    .bind(at)
+    .bind(invitation_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct Due {
+    id: String,
+    workspace_id: String,
+    invitation_id: Option<String>,
+    recipient: String,
+    subject: String,
+    body_text: Option<String>,
+    body_html: Option<String>,
+    attempts: i64,
+}
+
+impl Roster {
+    /// Sends the messages that are due, at most 20 per pass; each is claimed first so two
+    /// windows on one database never send it twice. Sending happens outside any transaction;
+    /// each outcome is then written in its own. The background loop calls this again at
+    /// [`Roster::next_mail_due`].
+    pub async fn deliver_due_mail(&self) -> Result<Delivery> {
+        let now = self.now();
+        let claimed: Vec<Due> = {
+            let mut tx = store::begin_write(&self.pool).await?;
+            let due: Vec<Due> = sqlx::query_as(
+                "SELECT id, workspace_id, invitation_id, recipient, subject, body_text, body_html,
+                        attempts
+                 FROM mail_outbox WHERE state = 'queued' AND next_attempt_at <= ?
+                 ORDER BY next_attempt_at LIMIT ?",
+            )
+            .bind(&now)
+            .bind(BATCH)
+            .fetch_all(&mut *tx)
+            .await?;
+            let lease = timestamp(self.clock.now() + CLAIM);
+            for message in &due {
+                sqlx::query("UPDATE mail_outbox SET next_attempt_at = ? WHERE id = ?")
+                    .bind(&lease)
+                    .bind(&message.id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            due
+        };
+        let mut delivery = Delivery::default();
+        for message in claimed {
+            match self.send_one(&message).await? {
+                Ok(()) => delivery.sent += 1,
+                Err(true) => delivery.refused += 1,
+                Err(false) => delivery.retrying += 1,
+            }
+        }
+        Ok(delivery)
+    }
+
+    /// When the next queued message is due (`None` when nothing waits).
+    pub async fn next_mail_due(&self) -> Result<Option<DateTime<Utc>>> {
+        let next: Option<String> = sqlx::query_scalar(
+            "SELECT min(next_attempt_at) FROM mail_outbox WHERE state = 'queued'",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(next.as_deref().and_then(parse_timestamp))
+    }
+
+    /// Sends one claimed message and records the outcome: `Ok(Ok)` sent, `Ok(Err(permanent))`
+    /// failed (the reason is kept on the message and in the audit log).
+    async fn send_one(&self, message: &Due) -> Result<std::result::Result<(), bool>> {
+        let smtp = {
+            let mut conn = self.pool.acquire().await?;
+            smtp_for(self, &mut conn, &message.workspace_id).await
+        };
+        let reason = match smtp {
+            Err(Error::EmailNotConfigured) => {
+                "email is not set up: see Settings → Email".to_owned()
+            }
+            Err(other) => return Err(other),
+            Ok((smtp, _)) => {
+                let sent = smtp::send(
+                    &smtp,
+                    &Outgoing {
+                        to: &message.recipient,
+                        subject: &message.subject,
+                        text: message.body_text.as_deref().unwrap_or_default(),
+                        html: message.body_html.as_deref().unwrap_or_default(),
+                    },
+                )
+                .await;
+                match sent {
+                    Ok(()) => {
+                        self.mark_sent(message).await?;
+                        return Ok(Ok(()));
+                    }
+                    Err(failure) => {
+                        self.mark_failed(message, &failure.reason, failure.permanent)
+                            .await?;
+                        return Ok(Err(failure.permanent));
+                    }
+                }
+            }
+        };
+        self.mark_failed(message, &reason, false).await?;
+        Ok(Err(false))
+    }
+
+    async fn mark_sent(&self, message: &Due) -> Result<()> {
+        let now = self.now();
+        sqlx::query(
+            "UPDATE mail_outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1,
+                 body_text = NULL, body_html = NULL, last_error = NULL, updated_at = ?
+             WHERE id = ?",
+        )
+        .bind(&now)
+        .bind(&now)
+        .bind(&message.id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn mark_failed(&self, message: &Due, reason: &str, permanent: bool) -> Result<()> {
+        let now = self.clock.now();
+        let at = timestamp(now);
+        let mut tx = store::begin_write(&self.pool).await?;
+        if permanent {
+            sqlx::query(
+                "UPDATE mail_outbox SET state = 'failed', attempts = attempts + 1, last_error = ?,
+                     body_text = NULL, body_html = NULL, updated_at = ?
+                 WHERE id = ?",
+            )
+            .bind(reason)
+            .bind(&at)
+            .bind(&message.id)
+            .execute(&mut *tx)
+            .await?;
+        } else {
+            sqlx::query(
+                "UPDATE mail_outbox SET attempts = attempts + 1, last_error = ?,
+                     next_attempt_at = ?, updated_at = ?
+                 WHERE id = ? AND state = 'queued'",
+            )
+            .bind(reason)
+            .bind(timestamp(now + backoff(message.attempts + 1)))
+            .bind(&at)
+            .bind(&message.id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let user_id: Option<String> = match &message.invitation_id {
+            Some(id) => sqlx::query_scalar("SELECT user_id FROM invitations WHERE id = ?")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?,
+            None => None,
+        };
+        if let Some(user_id) = user_id {
+            audit::record_with_details(
+                &mut tx,
+                Entry {
+                    workspace_id: &message.workspace_id,
+                    actor_id: None,
+                    action: "invitation.send_failed",
+                    target_type: "user",
+                    target_id: &user_id,
+                    fields: &[],
+                    at: &at,
+                    seats: 0,
+                },
+                &serde_json::json!({ "reason": reason, "willRetry": !permanent }),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_wait_longer_each_time_up_to_an_hour() {
+        let waits: Vec<i64> = (1..=10).map(|n| backoff(n).num_seconds()).collect();
+        assert_eq!(
+            waits,
+            [30, 60, 120, 240, 480, 960, 1920, 3600, 3600, 3600]
+        );
+    }
+}

@@ -1,0 +1,201 @@
+//! Email settings, invitations and their acceptance as the UI sees them.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::passwords::{Credential, Secret};
+use crate::permissions::Permission;
+
+/// How the connection to the SMTP server is secured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum SmtpSecurity {
+    /// Plain connection upgraded with STARTTLS before authenticating (usually port 587).
+    Starttls,
+    /// TLS from the first byte (usually port 465).
+    Tls,
+    /// No encryption: only for a server on this computer (localhost).
+    None,
+}
+
+impl SmtpSecurity {
+    /// The stored text.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Starttls => "starttls",
+            Self::Tls => "tls",
+            Self::None => "none",
+        }
+    }
+
+    /// The security stored as `text`; unknown text reads as STARTTLS, never as none.
+    pub fn parse(text: &str) -> Self {
+        match text {
+            "tls" => Self::Tls,
+            "none" => Self::None,
+            _ => Self::Starttls,
+        }
+    }
+}
+
+/// Where the SMTP password is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum SecretStorage {
+    /// The OS keychain (Keychain, Credential Manager, Secret Service).
+    Keychain,
+    /// No keychain answered the round-trip check: kept in memory until Roster closes.
+    Session,
+}
+
+/// Settings → Email, as the form shows it. The password itself never leaves the core.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct EmailSettings {
+    /// SMTP host name.
+    pub host: String,
+    /// TCP port.
+    pub port: u16,
+    /// Connection security.
+    pub security: SmtpSecurity,
+    /// User name for SMTP authentication ("" for none).
+    pub username: String,
+    /// A password is available for this session (saved in the keychain or typed).
+    pub has_password: bool,
+    /// Where passwords are kept on this computer.
+    pub password_storage: SecretStorage,
+    /// Name shown as the sender.
+    pub sender_name: String,
+    /// Address the invitations come from.
+    pub sender_address: String,
+    /// Days an invitation stays valid (1..=90, default 7).
+    pub invitation_days: u32,
+    /// Seconds each SMTP step may take: connect, TLS, each command (1..=300, default 15).
+    pub timeout_seconds: u32,
+    /// Row version; pass back as `expectedVersion` (0 before the first save).
+    #[ts(type = "number")]
+    pub version: i64,
+}
+
+/// "Save" in Settings → Email.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct EmailSettingsInput {
+    /// SMTP host name.
+    pub host: String,
+    /// TCP port.
+    pub port: u16,
+    /// Connection security; `none` only for localhost.
+    pub security: SmtpSecurity,
+    /// User name ("" for none).
+    pub username: String,
+    /// A new password, kept exactly as typed; `null` keeps the one saved.
+    #[ts(type = "string | null")]
+    pub password: Option<Credential>,
+    /// Name shown as the sender.
+    pub sender_name: String,
+    /// Address the invitations come from.
+    pub sender_address: String,
+    /// Days an invitation stays valid (1..=90).
+    pub invitation_days: u32,
+    /// Seconds each SMTP step may take (1..=300).
+    pub timeout_seconds: u32,
+    /// The `version` the form was loaded with (0 before the first save).
+    #[ts(type = "number")]
+    pub expected_version: i64,
+}
+
+/// "Add user → Send invitation" input: like "Add user" without a password.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct NewInvitation {
+    /// Email as typed.
+    pub email: String,
+    /// First name.
+    pub first_name: String,
+    /// Last name (optional).
+    pub last_name: String,
+    /// Phone (optional).
+    pub phone: String,
+    /// Super-user: every permission; `role_ids` must then be empty.
+    pub is_super_user: bool,
+    /// Ids of the roles to hold (at least one unless a super-user).
+    pub role_ids: Vec<String>,
+}
+
+/// Where an invitation stands, for the user panel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum InvitationState {
+    /// Waiting to be sent (first try, or retrying after a failure).
+    Queued,
+    /// Sent to the mail server.
+    Sent,
+    /// The server refused it for good (e.g. unknown recipient); Resend after fixing.
+    NotSent,
+    /// Past its expiry date without being accepted.
+    Expired,
+    /// Accepted: the user chose a password.
+    Accepted,
+    /// Withdrawn with Revoke.
+    Revoked,
+}
+
+/// The latest invitation of an invited user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct InvitationInfo {
+    /// Where it stands.
+    pub state: InvitationState,
+    /// When it was created.
+    pub created_at: String,
+    /// When it expires.
+    pub expires_at: String,
+    /// When the mail server took it, if it did.
+    pub sent_at: Option<String>,
+    /// Why the last attempt failed, if it did (kept while retrying).
+    pub last_error: Option<String>,
+    /// When the next attempt is due, while queued.
+    pub next_attempt_at: Option<String>,
+}
+
+/// What the "Accept invitation" screen shows before the password is chosen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct InvitationPreview {
+    /// The Workspace invited to.
+    pub workspace_name: String,
+    /// The invited email.
+    pub email: String,
+    /// The invited user's first name.
+    pub first_name: String,
+    /// Who invited them ("Roster" if unknown).
+    pub invited_by: String,
+    /// When the invitation expires.
+    pub expires_at: String,
+    /// What they will be able to do (all for a super-user).
+    pub permissions: Vec<Permission>,
+}
+
+/// "Accept invitation": the code and the new password.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct InvitationAcceptance {
+    /// The code from the email (or the `token` of the link).
+    pub token: String,
+    /// The password to set.
+    #[ts(type = "string")]
+    pub password: Secret,
+    /// The same password again.
+    #[ts(type = "string")]
+    pub confirm_password: Secret,
+}

@@ -1,0 +1,157 @@
+//! Secrets for other systems (the SMTP password) kept outside SQLite: in the OS keychain when
+//! one answers, otherwise in memory until Roster closes (DESIGN.md §4).
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Arc, Mutex};
+
+use crate::error::{Error, Result};
+use crate::model::SecretStorage;
+use crate::passwords::Secret;
+
+/// The keychain service name Roster's entries are filed under (the app identifier).
+pub const KEYCHAIN_SERVICE: &str = "app.roster.desktop";
+
+/// Where secrets go. Implementations are blocking (the keychain talks to the OS); the core
+/// calls them off the async runtime.
+pub trait SecretStore: Send + Sync + fmt::Debug {
+    /// What kind of store this is, for Settings to say plainly.
+    fn storage(&self) -> SecretStorage;
+    /// The secret saved under `name`, if any.
+    fn get(&self, name: &str) -> Result<Option<Secret>>;
+    /// Saves `secret` under `name`, replacing any.
+    fn set(&self, name: &str, secret: &Secret) -> Result<()>;
+    /// Forgets `name` (no error when absent).
+    fn delete(&self, name: &str) -> Result<()>;
+}
+
+/// Secrets in memory only, for this run of Roster.
+#[derive(Default)]
+pub struct SessionSecrets(Mutex<HashMap<String, Secret>>);
+
+impl fmt::Debug for SessionSecrets {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SessionSecrets(<redacted>)")
+    }
+}
+
+impl SessionSecrets {
+    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<String, Secret>> {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl SecretStore for SessionSecrets {
+    fn storage(&self) -> SecretStorage {
+        SecretStorage::Session
+    }
+
+    fn get(&self, name: &str) -> Result<Option<Secret>> {
+        Ok(self.map().get(name).cloned())
+    }
+
+    fn set(&self, name: &str, secret: &Secret) -> Result<()> {
+        self.map().insert(name.to_owned(), secret.clone());
+        Ok(())
+    }
+
+    fn delete(&self, name: &str) -> Result<()> {
+        self.map().remove(name);
+        Ok(())
+    }
+}
+
+/// The OS keychain through `keyring` (Keychain Services, Windows Credential Manager, the
+/// Secret Service on Linux and BSD).
+#[derive(Debug)]
+pub struct Keychain {
+    service: String,
+}
+
+fn keychain_error(error: keyring::Error) -> Error {
+    Error::Keychain {
+        reason: error.to_string(),
+    }
+}
+
+impl Keychain {
+    /// A keychain that answered a round trip (save, read back, delete a probe entry) under
+    /// `service`; `Err` says why not — e.g. no Secret Service on a headless Linux, where the
+    /// keyring crate reports `NoDefaultStore`.
+    pub fn probe(service: &str) -> std::result::Result<Self, String> {
+        let keychain = Self {
+            service: service.to_owned(),
+        };
+        let probe = Secret::verbatim("roster-probe");
+        let round_trip = keychain
+            .set("probe", &probe)
+            .and_then(|()| keychain.get("probe"))
+            .and_then(|read| {
+                keychain.delete("probe")?;
+                Ok(read)
+            });
+        match round_trip {
+            Ok(Some(read)) if read == probe => Ok(keychain),
+            Ok(_) => Err("the keychain did not give back what was saved".to_owned()),
+            Err(error) => Err(error.to_string()),
+        }
+    }
+
+    fn entry(&self, name: &str) -> Result<keyring::Entry> {
+        keyring::Entry::new(&self.service, name).map_err(keychain_error)
+    }
+}
+
+impl SecretStore for Keychain {
+    fn storage(&self) -> SecretStorage {
+        SecretStorage::Keychain
+    }
+
+    fn get(&self, name: &str) -> Result<Option<Secret>> {
+        match self.entry(name)?.get_password() {
+            Ok(text) => Ok(Some(Secret::verbatim(&text))),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(error) => Err(keychain_error(error)),
+        }
+    }
+
+    fn set(&self, name: &str, secret: &Secret) -> Result<()> {
+        self.entry(name)?
+            .set_password(secret.expose())
+            .map_err(keychain_error)
+    }
+
+    fn delete(&self, name: &str) -> Result<()> {
+        match self.entry(name)?.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(error) => Err(keychain_error(error)),
+        }
+    }
+}
+
+/// The keychain when it passes [`Keychain::probe`], else [`SessionSecrets`] (logging why).
+pub fn keychain_or_session(service: &str) -> Arc<dyn SecretStore> {
+    match Keychain::probe(service) {
+        Ok(keychain) => Arc::new(keychain),
+        Err(reason) => {
+            tracing::warn!(%reason, "no OS keychain; secrets are kept for this session only");
+            Arc::new(SessionSecrets::default())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn session_secrets_keep_values_exactly_and_forget_them() {
+        let store = SessionSecrets::default();
+        let typed = Secret::verbatim("ﬁ-Ligature-Pass");
+        store.set("smtp:w", &typed).expect("set");
+        assert_eq!(store.get("smtp:w").expect("get"), Some(typed));
+        store.delete("smtp:w").expect("delete");
+        assert_eq!(store.get("smtp:w").expect("get"), None);
+        assert_eq!(format!("{store:?}"), "SessionSecrets(<redacted>)");
+    }
+}

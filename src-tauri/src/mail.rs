@@ -1,0 +1,37 @@
+//! The background mail loop: sends what the outbox holds when it is due, wakes early when a
+//! command queues a message, and keeps going through failures (they are recorded on the
+//! message and retried by the core's back-off).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use roster_core::Roster;
+use tokio::sync::Notify;
+
+/// Longest sleep between two looks at the outbox, so messages queued by another Roster
+/// window on the same database go out too.
+const IDLE: Duration = Duration::from_secs(60);
+
+/// Runs forever on the Tauri async runtime.
+pub async fn run(roster: Roster, wake: Arc<Notify>) {
+    loop {
+        match roster.deliver_due_mail().await {
+            Ok(delivery) if delivery != roster_core::Delivery::default() => {
+                tracing::info!(?delivery, "mail outbox pass");
+            }
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "mail outbox pass failed"),
+        }
+        let sleep = match roster.next_mail_due().await {
+            Ok(Some(due)) => (due - roster.now_utc())
+                .to_std()
+                .unwrap_or(Duration::ZERO)
+                .clamp(Duration::from_millis(200), IDLE),
+            Ok(None) | Err(_) => IDLE,
+        };
+        tokio::select! {
+            () = tokio::time::sleep(sleep) => {}
+            () = wake.notified() => {}
+        }
+    }
+}
