@@ -1,8 +1,8 @@
 //! What the running app holds: the core handle and the one signed-in session.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex};
 
 use roster_core::{AppError, Error, Roster, Session, demo, secrets, store};
 use tokio::sync::Notify;
@@ -61,7 +61,10 @@ impl AppState {
 
     /// The code of the last invitation link, once.
     pub fn take_invitation_link(&self) -> Option<String> {
-        self.invitation_link.lock().ok().and_then(|mut slot| slot.take())
+        self.invitation_link
+            .lock()
+            .ok()
+            .and_then(|mut slot| slot.take())
     }
 
     /// The current session, or `UNAUTHENTICATED`.

@@ -1,7 +1,9 @@
 //! Email invitations: send, resend, revoke, and accepting one with its code.
 
 use roster_core::AppError;
-use roster_core::model::{InvitationAcceptance, InvitationPreview, NewInvitation, SessionInfo, UserDetails};
+use roster_core::model::{
+    InvitationAcceptance, InvitationPreview, NewInvitation, SessionInfo, UserDetails,
+};
 use tauri::State;
 
 use crate::state::AppState;

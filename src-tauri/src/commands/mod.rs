@@ -7,8 +7,8 @@ mod invitations;
 mod profile;
 mod reports;
 mod roles;
-mod settings;
 mod session;
+mod settings;
 mod users;
 
 pub use app::LaunchState;

@@ -33,9 +33,9 @@ use std::sync::Arc;
 use sqlx::SqlitePool;
 
 pub use clock::{Clock, SystemClock};
+pub use error::{AppError, Error, ErrorCode, Field, Result};
 pub use invitations::ACCEPT_LINK;
 pub use mail::Delivery;
-pub use error::{AppError, Error, ErrorCode, Field, Result};
 pub use passwords::{Hashing, Secret};
 pub use permissions::{Actor, Permission, Session};
 

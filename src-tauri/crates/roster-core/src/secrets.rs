@@ -37,7 +37,9 @@ impl fmt::Debug for SessionSecrets {
 
 impl SessionSecrets {
     fn map(&self) -> std::sync::MutexGuard<'_, HashMap<String, Secret>> {
-        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 

@@ -93,7 +93,10 @@ mod tests {
             token: "abc-DEF_123",
             expires: "2026-12-07 10:00 UTC",
         });
-        assert_eq!(message.subject, "Ana \"Boss\" Silva invited you to R&D <North> on Roster");
+        assert_eq!(
+            message.subject,
+            "Ana \"Boss\" Silva invited you to R&D <North> on Roster"
+        );
         assert!(message.html.contains("R&amp;D &lt;North&gt;"));
         assert!(!message.html.contains("<North>"));
         for part in [&message.text, &message.html] {

@@ -117,9 +117,7 @@ async fn issue(
     .bind(&actor.user_id)
     .fetch_one(&mut *tx)
     .await?;
-    let expires_text = expires
-        .format("%Y-%m-%d %H:%M UTC")
-        .to_string();
+    let expires_text = expires.format("%Y-%m-%d %H:%M UTC").to_string();
     let mail = message::compose(&message::Invitation {
         workspace: &workspace,
         inviter: &display_name(&first, &last),

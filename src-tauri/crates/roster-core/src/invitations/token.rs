@@ -44,10 +44,16 @@ mod tests {
         let (b, _) = new_token().expect("token");
         assert_ne!(a, b);
         assert_eq!(a.len(), 43);
-        assert!(a.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'));
+        assert!(
+            a.bytes()
+                .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
+        );
         assert_eq!(hash_a.len(), 64);
         assert_eq!(hash(&format!("  {a}\n")), hash_a);
-        assert_eq!(hash(&format!("roster://accept-invitation?token={a}")), hash_a);
+        assert_eq!(
+            hash(&format!("roster://accept-invitation?token={a}")),
+            hash_a
+        );
         assert_ne!(hash(&b), hash_a);
     }
 }

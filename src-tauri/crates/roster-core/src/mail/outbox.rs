@@ -72,7 +72,11 @@ pub(crate) async fn enqueue(conn: &mut SqliteConnection, message: &Queued<'_>) -
 }
 
 /// Stops any queued message of `invitation_id` and erases its body (it carries the code).
-pub(crate) async fn cancel(conn: &mut SqliteConnection, invitation_id: &str, at: &str) -> Result<()> {
+pub(crate) async fn cancel(
+    conn: &mut SqliteConnection,
+    invitation_id: &str,
+    at: &str,
+) -> Result<()> {
     sqlx::query(
         "UPDATE mail_outbox SET state = 'cancelled', body_text = NULL, body_html = NULL,
              updated_at = ?
@@ -232,10 +236,12 @@ impl Roster {
             .await?;
         }
         let user_id: Option<String> = match &message.invitation_id {
-            Some(id) => sqlx::query_scalar("SELECT user_id FROM invitations WHERE id = ?")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?,
+            Some(id) => {
+                sqlx::query_scalar("SELECT user_id FROM invitations WHERE id = ?")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+            }
             None => None,
         };
         if let Some(user_id) = user_id {
@@ -267,9 +273,6 @@ mod tests {
     #[test]
     fn retries_wait_longer_each_time_up_to_an_hour() {
         let waits: Vec<i64> = (1..=10).map(|n| backoff(n).num_seconds()).collect();
-        assert_eq!(
-            waits,
-            [30, 60, 120, 240, 480, 960, 1920, 3600, 3600, 3600]
-        );
+        assert_eq!(waits, [30, 60, 120, 240, 480, 960, 1920, 3600, 3600, 3600]);
     }
 }

@@ -103,7 +103,10 @@ fn validate(input: &EmailSettingsInput) -> Result<Valid> {
         ));
     }
     if input.port == 0 {
-        return Err(Error::invalid(Field::SmtpPort, "Enter a port from 1 to 65535"));
+        return Err(Error::invalid(
+            Field::SmtpPort,
+            "Enter a port from 1 to 65535",
+        ));
     }
     if input.security == SmtpSecurity::None && !is_local(&host) {
         return Err(Error::invalid(
@@ -183,8 +186,10 @@ impl Roster {
                 password_storage,
                 sender_name: r.sender_name,
                 sender_address: r.sender_address,
-                invitation_days: u32::try_from(r.invitation_days).unwrap_or(DEFAULT_INVITATION_DAYS),
-                timeout_seconds: u32::try_from(r.timeout_seconds).unwrap_or(DEFAULT_TIMEOUT_SECONDS),
+                invitation_days: u32::try_from(r.invitation_days)
+                    .unwrap_or(DEFAULT_INVITATION_DAYS),
+                timeout_seconds: u32::try_from(r.timeout_seconds)
+                    .unwrap_or(DEFAULT_TIMEOUT_SECONDS),
                 version: r.version,
             },
             None => EmailSettings {

@@ -1,13 +1,16 @@
 //! One SMTP conversation with lettre over rustls. Every step — connect, TLS, each command —
-//! has the settings' timeout, and the whole conversation is capped as well, so a server that
-//! never answers (or speaks implicit TLS to a STARTTLS client) fails in bounded time.
+//! has the settings' timeout: lettre's blocking transport sets it on the socket for every
+//! read and write (its async transport bounds only the connect), so it runs on a blocking
+//! thread. The whole conversation is capped as well, so a server that never answers (or
+//! speaks implicit TLS to a STARTTLS client) fails in bounded time and the window never
+//! waits on it.
 
 use std::time::Duration;
 
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::{Message, SmtpTransport, Transport};
 
 use crate::model::SmtpSecurity;
 use crate::passwords::Secret;
@@ -52,9 +55,28 @@ fn failure(reason: impl Into<String>, permanent: bool) -> Failure {
     }
 }
 
+/// Whether a send stopped on a socket timeout: lettre reports its own timeouts, while a
+/// socket read that outlived `set_read_timeout` surfaces as an I/O error of kind
+/// `WouldBlock` (EAGAIN on Unix) or `TimedOut` (Windows) somewhere in the source chain.
+fn timed_out(error: &lettre::transport::smtp::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(current) = source {
+        if let Some(io) = current.downcast_ref::<std::io::Error>()
+            && matches!(
+                io.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            )
+        {
+            return true;
+        }
+        source = current.source();
+    }
+    error.is_timeout()
+}
+
 fn describe(error: &lettre::transport::smtp::Error, smtp: &Smtp) -> Failure {
     let server = format!("{}:{}", smtp.host, smtp.port);
-    if error.is_timeout() {
+    if timed_out(error) {
         return failure(
             format!(
                 "{server} did not answer within {} s{}",
@@ -69,14 +91,20 @@ fn describe(error: &lettre::transport::smtp::Error, smtp: &Smtp) -> Failure {
         );
     }
     if error.is_permanent() {
-        let code = error.status().map(|c| format!(" ({c})")).unwrap_or_default();
+        let code = error
+            .status()
+            .map(|c| format!(" ({c})"))
+            .unwrap_or_default();
         return failure(format!("{server} refused the message{code}: {error}"), true);
     }
     if error.is_transient() {
         return failure(format!("{server} asked to try again later: {error}"), false);
     }
     if error.is_tls() {
-        return failure(format!("secure connection to {server} failed: {error}"), false);
+        return failure(
+            format!("secure connection to {server} failed: {error}"),
+            false,
+        );
     }
     failure(format!("could not reach {server}: {error}"), false)
 }
@@ -84,11 +112,17 @@ fn describe(error: &lettre::transport::smtp::Error, smtp: &Smtp) -> Failure {
 /// Sends `message`; `Err` says why, and whether it is worth retrying.
 pub(crate) async fn send(smtp: &Smtp, message: &Outgoing<'_>) -> Result<(), Failure> {
     let parse = |address: &str, what: &str| {
-        address
-            .parse()
-            .map_err(|e| failure(format!("the {what} address {address:?} is not valid: {e}"), true))
+        address.parse().map_err(|e| {
+            failure(
+                format!("the {what} address {address:?} is not valid: {e}"),
+                true,
+            )
+        })
     };
-    let from = Mailbox::new(Some(smtp.sender_name.clone()), parse(&smtp.sender_address, "sender")?);
+    let from = Mailbox::new(
+        Some(smtp.sender_name.clone()),
+        parse(&smtp.sender_address, "sender")?,
+    );
     let to = Mailbox::new(None, parse(message.to, "recipient")?);
     let email = Message::builder()
         .from(from)
@@ -109,13 +143,16 @@ pub(crate) async fn send(smtp: &Smtp, message: &Outgoing<'_>) -> Result<(), Fail
         SmtpSecurity::Tls => Tls::Wrapper(tls(&smtp.host)?),
         SmtpSecurity::None => Tls::None,
     };
-    let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(smtp.host.clone())
+    let mut builder = SmtpTransport::builder_dangerous(smtp.host.clone())
         .port(smtp.port)
         .tls(tls)
         .timeout(Some(smtp.timeout));
     if !smtp.username.is_empty() {
         let password = smtp.password.as_ref().ok_or_else(|| {
-            failure("no SMTP password for this session: enter it in Settings → Email", false)
+            failure(
+                "no SMTP password for this session: enter it in Settings → Email",
+                false,
+            )
         })?;
         builder = builder.credentials(Credentials::new(
             smtp.username.clone(),
@@ -123,9 +160,11 @@ pub(crate) async fn send(smtp: &Smtp, message: &Outgoing<'_>) -> Result<(), Fail
         ));
     }
     let transport = builder.build();
-    match tokio::time::timeout(smtp.timeout * STEPS, transport.send(email)).await {
-        Ok(Ok(_)) => Ok(()),
-        Ok(Err(error)) => Err(describe(&error, smtp)),
+    let conversation = tokio::task::spawn_blocking(move || transport.send(&email));
+    match tokio::time::timeout(smtp.timeout * STEPS, conversation).await {
+        Ok(Ok(Ok(_))) => Ok(()),
+        Ok(Ok(Err(error))) => Err(describe(&error, smtp)),
+        Ok(Err(join)) => Err(failure(format!("the send stopped: {join}"), false)),
         Err(_) => Err(failure(
             format!(
                 "{}:{} did not finish within {} s",

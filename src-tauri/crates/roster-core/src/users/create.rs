@@ -42,8 +42,7 @@ fn names(first_name: &str, last_name: &str, phone: &str) -> Result<(String, Stri
 /// Validates "Send invitation" input: email, names, phone, super-user or roles.
 pub(crate) fn check_invitation(input: &NewInvitation) -> Result<ValidNewUser> {
     let email = validation::email(&input.email)?;
-    let (first_name, last_name, phone) =
-        names(&input.first_name, &input.last_name, &input.phone)?;
+    let (first_name, last_name, phone) = names(&input.first_name, &input.last_name, &input.phone)?;
     super::roles::check_shape(input.is_super_user, &input.role_ids)?;
     Ok(ValidNewUser {
         email,

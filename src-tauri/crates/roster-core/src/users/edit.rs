@@ -274,7 +274,9 @@ impl Roster {
         action: &'static str,
         now: &str,
     ) -> Result<UserDetails> {
-        let details = self.details(&mut tx, &actor.workspace_id, &before.id).await?;
+        let details = self
+            .details(&mut tx, &actor.workspace_id, &before.id)
+            .await?;
         let seat = |status: Status| i64::from(status == Status::Active);
         audit::record(
             &mut tx,

@@ -10,15 +10,15 @@ use std::collections::BTreeSet;
 use std::sync::atomic::AtomicBool;
 
 use roster_core::model::{
-    ExportFormat, NewUserStep, OwnPasswordChange, PasswordReset, ProfileUpdate, RoleDeletion,
-    RoleInput, UserDetails, UserQuery, UserUpdate,
+    EmailSettingsInput, ExportFormat, NewInvitation, NewUserStep, OwnPasswordChange, PasswordReset,
+    ProfileUpdate, RoleDeletion, RoleInput, SmtpSecurity, UserDetails, UserQuery, UserUpdate,
 };
 use roster_core::{ErrorCode, Permission, Secret, Session};
 
 use crate::support::*;
 
 /// Commands that reach no rule of the matrix, and why.
-const EXEMPT: [(&str, &str); 6] = [
+const EXEMPT: [(&str, &str); 9] = [
     (
         "app_launch_state",
         "before sign-in: lists Workspace names only",
@@ -33,6 +33,18 @@ const EXEMPT: [(&str, &str); 6] = [
     (
         "export_reveal",
         "opens the folder of the shell's last download",
+    ),
+    (
+        "invitations_preview",
+        "before sign-in: the code is the credential (invitations.rs)",
+    ),
+    (
+        "invitations_accept",
+        "before sign-in: the code is the credential (invitations.rs)",
+    ),
+    (
+        "invitations_take_link",
+        "hands over the shell's last roster:// link",
     ),
 ];
 
@@ -56,6 +68,13 @@ enum Op {
     RolesDelete,
     ReportsSeats,
     UsersActivity,
+    InvitationsReady,
+    UsersInvite,
+    InvitationsResend,
+    InvitationsRevoke,
+    SettingsEmailGet,
+    SettingsEmailSave,
+    SettingsEmailTest,
 }
 
 /// What an operation needs, straight from the catalogue.
@@ -74,7 +93,7 @@ enum Rule {
 }
 
 impl Op {
-    const ALL: [Op; 18] = [
+    const ALL: [Op; 25] = [
         Op::UsersList,
         Op::UsersGet,
         Op::UsersCheckNew,
@@ -93,6 +112,13 @@ impl Op {
         Op::RolesDelete,
         Op::ReportsSeats,
         Op::UsersActivity,
+        Op::InvitationsReady,
+        Op::UsersInvite,
+        Op::InvitationsResend,
+        Op::InvitationsRevoke,
+        Op::SettingsEmailGet,
+        Op::SettingsEmailSave,
+        Op::SettingsEmailTest,
     ];
 
     fn command(self) -> &'static str {
@@ -115,6 +141,13 @@ impl Op {
             Op::RolesDelete => "roles_delete",
             Op::ReportsSeats => "reports_seats",
             Op::UsersActivity => "users_activity",
+            Op::InvitationsReady => "invitations_ready",
+            Op::UsersInvite => "users_invite",
+            Op::InvitationsResend => "invitations_resend",
+            Op::InvitationsRevoke => "invitations_revoke",
+            Op::SettingsEmailGet => "settings_email_get",
+            Op::SettingsEmailSave => "settings_email_save",
+            Op::SettingsEmailTest => "settings_email_test",
         }
     }
 
@@ -132,6 +165,11 @@ impl Op {
             Op::RolesList => Rule::HoldsAny(&[RolesManage, UsersCreate, UsersEdit, UsersInvite]),
             Op::RolesCreate | Op::RolesUpdate | Op::RolesDelete => Rule::Holds(RolesManage),
             Op::ReportsSeats => Rule::Holds(ReportsView),
+            Op::InvitationsReady | Op::UsersInvite => Rule::Holds(UsersInvite),
+            Op::InvitationsResend | Op::InvitationsRevoke => Rule::HoldsAndSees(UsersInvite),
+            Op::SettingsEmailGet | Op::SettingsEmailSave | Op::SettingsEmailTest => {
+                Rule::Holds(SettingsManage)
+            }
         }
     }
 
@@ -147,6 +185,8 @@ impl Op {
                 | Op::RolesUpdate
                 | Op::RolesDelete
                 | Op::UsersActivity
+                | Op::InvitationsResend
+                | Op::InvitationsRevoke
         )
     }
 }
@@ -245,6 +285,16 @@ async fn cell(who: &Who) -> Cell {
             (session, me)
         }
     };
+    w.roster
+        .save_email_settings(&w.admin, closed_port_settings())
+        .await
+        .expect("email settings of Acme");
+    if actor.workspace_id != w.admin.workspace_id {
+        w.roster
+            .save_email_settings(&actor, closed_port_settings())
+            .await
+            .expect("email settings of Globex");
+    }
     let own_member_role = if actor.workspace_id == w.admin.workspace_id {
         w.member_role.clone()
     } else {
@@ -261,6 +311,23 @@ async fn cell(who: &Who) -> Cell {
         me,
         own_member_role,
         _downloads: tempfile::tempdir().expect("temp dir"),
+    }
+}
+
+/// Email settings pointing at a local port where nothing listens: invitations queue, and a
+/// test email fails fast with MAIL (which still means the operation was allowed).
+fn closed_port_settings() -> EmailSettingsInput {
+    EmailSettingsInput {
+        host: "127.0.0.1".into(),
+        port: 9,
+        security: SmtpSecurity::None,
+        username: String::new(),
+        password: None,
+        sender_name: "Acme".into(),
+        sender_address: "team@example.com".into(),
+        invitation_days: 7,
+        timeout_seconds: 2,
+        expected_version: 0,
     }
 }
 
@@ -422,6 +489,51 @@ async fn run(c: &Cell, who: &Who, op: Op, n: usize) -> roster_core::Result<()> {
             Ok(())
         }
         Op::UsersActivity => w.roster.user_activity(s, &target.id).await.map(drop),
+        Op::InvitationsReady => {
+            assert!(w.roster.invitations_ready(s).await?, "email is set up");
+            Ok(())
+        }
+        Op::UsersInvite => {
+            let input = NewInvitation {
+                email: format!("inv{n}@example.com"),
+                first_name: "Ivy".into(),
+                last_name: String::new(),
+                phone: String::new(),
+                is_super_user: false,
+                role_ids: vec![c.own_member_role.clone()],
+            };
+            let invited = w.roster.invite_user(s, input).await?;
+            assert_eq!(invited.status, roster_core::model::Status::Invited);
+            Ok(())
+        }
+        Op::InvitationsResend | Op::InvitationsRevoke => {
+            let input = NewInvitation {
+                email: format!("inv{n}@example.com"),
+                first_name: "Ivy".into(),
+                last_name: String::new(),
+                phone: String::new(),
+                is_super_user: false,
+                role_ids: vec![w.member_role.clone()],
+            };
+            let invited = w.roster.invite_user(&w.admin, input).await.expect("invite");
+            if op == Op::InvitationsResend {
+                w.roster.resend_invitation(s, &invited.id).await.map(drop)
+            } else {
+                w.roster.revoke_invitation(s, &invited.id).await.map(drop)
+            }
+        }
+        Op::SettingsEmailGet => w.roster.email_settings(s).await.map(drop),
+        Op::SettingsEmailSave => {
+            let input = EmailSettingsInput {
+                expected_version: 1,
+                ..closed_port_settings()
+            };
+            w.roster.save_email_settings(s, input).await.map(drop)
+        }
+        Op::SettingsEmailTest => match w.roster.send_test_email(s, "a@example.com").await {
+            Err(roster_core::Error::Mail { .. }) => Ok(()),
+            other => other,
+        },
     }
 }
 

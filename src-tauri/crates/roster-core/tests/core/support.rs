@@ -160,6 +160,26 @@ impl World {
         (sara, session)
     }
 
+    /// Signs in with `password`.
+    pub async fn sign_in_with(&self, email: &str, password: &str) -> Session {
+        self.roster
+            .sign_in(sign_in_input(email, password))
+            .await
+            .expect("sign in")
+            .0
+    }
+
+    /// The same database file opened again, as after a restart (same clock, fresh memory).
+    pub async fn reopen(&self) -> Roster {
+        Roster::open_with(
+            &self._dir.path().join("roster.db"),
+            self.clock.clone(),
+            Hashing::default(),
+        )
+        .await
+        .expect("reopen")
+    }
+
     /// Signs in a user who has [`USER_PASSWORD`].
     pub async fn sign_in(&self, email: &str) -> Session {
         self.roster

@@ -1,0 +1,612 @@
+//! Email invitations against a real SMTP server on loopback: the cases of
+//! shared/cases/invitations.md (I1–I3; I4 is tests/keychain.rs) and the outbox's retry and
+//! restart behaviour.
+
+use std::time::Instant;
+
+use chrono::Duration;
+use roster_core::model::{
+    EmailSettingsInput, InvitationAcceptance, InvitationState, NewInvitation, SmtpSecurity, Status,
+    UserDetails,
+};
+use roster_core::{Delivery, ErrorCode, Roster, Secret};
+
+use crate::mailserver::{MailServer, Mode, closed_port, code_in, settings_for};
+use crate::support::*;
+
+const NEW_PASSWORD: &str = "Willow-Ember-Sextant-29";
+
+fn invitation(w: &World, email: &str) -> NewInvitation {
+    NewInvitation {
+        email: email.into(),
+        first_name: "Carla".into(),
+        last_name: "Ops".into(),
+        phone: String::new(),
+        is_super_user: false,
+        role_ids: vec![w.member_role.clone()],
+    }
+}
+
+fn accept(token: &str) -> InvitationAcceptance {
+    InvitationAcceptance {
+        token: token.into(),
+        password: Secret::new(NEW_PASSWORD),
+        confirm_password: Secret::new(NEW_PASSWORD),
+    }
+}
+
+async fn save(w: &World, settings: EmailSettingsInput) {
+    let current = w.roster.email_settings(&w.admin).await.expect("settings");
+    w.roster
+        .save_email_settings(
+            &w.admin,
+            EmailSettingsInput {
+                expected_version: current.version,
+                ..settings
+            },
+        )
+        .await
+        .expect("save settings");
+}
+
+async fn panel(w: &World, user: &UserDetails) -> UserDetails {
+    w.roster.user(&w.admin, &user.id).await.expect("user")
+}
+
+/// The code of a queued invitation, read from the outbox before it is sent.
+async fn queued_code(roster: &Roster, user_id: &str) -> String {
+    let body: String = sqlx::query_scalar(
+        "SELECT m.body_text FROM mail_outbox m JOIN invitations i ON i.id = m.invitation_id
+         WHERE i.user_id = ? AND m.state = 'queued' ORDER BY m.created_at DESC LIMIT 1",
+    )
+    .bind(user_id)
+    .fetch_one(roster.pool())
+    .await
+    .expect("queued message");
+    code_in(&body)
+}
+
+#[tokio::test]
+async fn i1_a_plus_address_gets_an_opaque_link_that_accepts_the_invitation() {
+    let w = world().await;
+    let server = MailServer::start(Mode::Plain, None, "");
+    save(&w, server.settings("localhost", SmtpSecurity::None)).await;
+    let carla = w
+        .roster
+        .invite_user(&w.admin, invitation(&w, "carla+ops@example.com"))
+        .await
+        .expect("invite");
+    assert_eq!(carla.status, Status::Invited);
+    assert_eq!(
+        panel(&w, &carla).await.invitation.map(|i| i.state),
+        Some(InvitationState::Queued)
+    );
+    let seats_before = w.roster.seat_report(&w.admin).await.expect("report").seats;
+
+    let delivery = w.roster.deliver_due_mail().await.expect("deliver");
+    assert_eq!(
+        delivery,
+        Delivery {
+            sent: 1,
+            ..Delivery::default()
+        }
+    );
+    let messages = server.messages();
+    assert_eq!(messages.len(), 1);
+    let mail = &messages[0];
+    assert!(mail.contains("To: carla+ops@example.com"), "{mail}");
+    assert!(
+        mail.contains("Subject: Ana Silva invited you to Acme on Roster"),
+        "{mail}"
+    );
+    assert!(mail.contains("roster://accept-invitation?token="), "{mail}");
+    let code = code_in(mail);
+    assert_eq!(code.len(), 43, "256 bits, URL-safe base64");
+    let link_line = mail
+        .lines()
+        .find(|l| l.starts_with("roster://"))
+        .expect("link line");
+    assert!(!link_line.contains("carla"), "the link carries no address");
+    assert!(
+        !mail.to_lowercase().contains("password:"),
+        "no password in any email"
+    );
+    let info = panel(&w, &carla).await.invitation.expect("invitation");
+    assert_eq!(info.state, InvitationState::Sent);
+    assert!(info.sent_at.is_some());
+
+    let preview = w
+        .roster
+        .invitation_preview(&format!("  {code}\n"))
+        .await
+        .expect("preview");
+    assert_eq!(
+        (
+            preview.workspace_name.as_str(),
+            preview.email.as_str(),
+            preview.invited_by.as_str()
+        ),
+        ("Acme", "carla+ops@example.com", "Ana Silva")
+    );
+    let (session, info) = w
+        .roster
+        .accept_invitation(accept(&format!("roster://accept-invitation?token={code}")))
+        .await
+        .expect("accept");
+    assert_eq!(info.email, "carla+ops@example.com");
+    assert_eq!(session.user_id, carla.id);
+    w.sign_in_with("carla+ops@example.com", NEW_PASSWORD).await;
+    let report = w.roster.seat_report(&w.admin).await.expect("report");
+    assert_eq!(
+        report.seats,
+        seats_before + 1,
+        "an accepted invitation is a seat"
+    );
+    assert_eq!(
+        panel(&w, &carla).await.invitation.map(|i| i.state),
+        Some(InvitationState::Accepted)
+    );
+    let stored: Option<String> = sqlx::query_scalar("SELECT body_text FROM mail_outbox")
+        .fetch_one(w.roster.pool())
+        .await
+        .expect("outbox");
+    assert_eq!(
+        stored, None,
+        "a sent message's code is erased from the outbox"
+    );
+    let hashes: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM invitations")
+        .fetch_all(w.roster.pool())
+        .await
+        .expect("invitations");
+    assert!(hashes.iter().all(|h| h.len() == 64 && *h != code));
+}
+
+#[tokio::test]
+async fn i2_expired_replaced_and_reused_codes_are_refused() {
+    let w = world().await;
+    save(
+        &w,
+        MailServer::start(Mode::Plain, None, "").settings("localhost", SmtpSecurity::None),
+    )
+    .await;
+    let carla = w
+        .roster
+        .invite_user(&w.admin, invitation(&w, "carla@example.com"))
+        .await
+        .expect("invite");
+    let first = queued_code(&w.roster, &carla.id).await;
+
+    w.clock.advance(Duration::days(7) + Duration::seconds(1));
+    assert_eq!(
+        code(w.roster.invitation_preview(&first).await),
+        ErrorCode::InvitationExpired
+    );
+    let error = w
+        .roster
+        .accept_invitation(accept(&first))
+        .await
+        .expect_err("expired");
+    assert_eq!(
+        error.to_string(),
+        "This invitation has expired. Ask for a new one."
+    );
+    assert_eq!(
+        panel(&w, &carla).await.invitation.map(|i| i.state),
+        Some(InvitationState::Expired)
+    );
+
+    w.roster
+        .resend_invitation(&w.admin, &carla.id)
+        .await
+        .expect("resend");
+    let second = queued_code(&w.roster, &carla.id).await;
+    assert_ne!(first, second);
+    assert_eq!(
+        code(w.roster.invitation_preview(&first).await),
+        ErrorCode::InvitationReplaced
+    );
+    w.roster
+        .accept_invitation(accept(&second))
+        .await
+        .expect("accept");
+    let hash = w.password_hash(&carla.id).await;
+    let again = InvitationAcceptance {
+        password: Secret::new("Other-Quartz-Heron-71"),
+        confirm_password: Secret::new("Other-Quartz-Heron-71"),
+        ..accept(&second)
+    };
+    let error = w.roster.accept_invitation(again).await.expect_err("used");
+    assert_eq!(
+        error.to_string(),
+        "This invitation was already used. Sign in with your email and password."
+    );
+    assert_eq!(
+        w.password_hash(&carla.id).await,
+        hash,
+        "no password overwrite"
+    );
+    let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users WHERE email_key = ?")
+        .bind("carla@example.com")
+        .fetch_one(w.roster.pool())
+        .await
+        .expect("count");
+    assert_eq!(users, 1, "no second account");
+    assert_eq!(
+        code(w.roster.invitation_preview("not-a-code").await),
+        ErrorCode::InvitationNotFound
+    );
+}
+
+#[tokio::test]
+async fn i3_a_server_that_never_answers_fails_in_time_and_resend_works_later() {
+    let w = world().await;
+    let silent = MailServer::start(Mode::Silent, None, "");
+    save(&w, silent.settings("localhost", SmtpSecurity::None)).await;
+    let carla = w
+        .roster
+        .invite_user(&w.admin, invitation(&w, "carla@example.com"))
+        .await
+        .expect("invite");
+
+    let started = Instant::now();
+    let delivery = w.roster.deliver_due_mail().await.expect("deliver");
+    let took = started.elapsed();
+    assert_eq!(
+        delivery,
+        Delivery {
+            retrying: 1,
+            ..Delivery::default()
+        }
+    );
+    assert!(
+        took < std::time::Duration::from_secs(6),
+        "gave up after {took:?}"
+    );
+    let details = panel(&w, &carla).await;
+    assert_eq!(details.status, Status::Invited);
+    let info = details.invitation.expect("invitation");
+    assert_eq!(info.state, InvitationState::Queued);
+    let reason = info.last_error.expect("reason");
+    assert!(reason.contains("did not answer within 2 s"), "{reason}");
+    assert!(info.next_attempt_at.is_some());
+    let test = w
+        .roster
+        .send_test_email(&w.admin, "ana.silva@example.com")
+        .await
+        .expect_err("silent server");
+    assert_eq!(test.code(), ErrorCode::Mail);
+    let activity = w
+        .roster
+        .user_activity(&w.admin, &carla.id)
+        .await
+        .expect("activity");
+    assert!(
+        activity
+            .iter()
+            .any(|a| a.action == "invitation.send_failed")
+    );
+
+    // STARTTLS against a server that speaks TLS from the first byte: the same bounded wait.
+    let certs = Certificates::new();
+    let implicit = MailServer::start(Mode::Implicit, Some((&certs.leaf, &certs.key)), "");
+    save(&w, implicit.settings("localhost", SmtpSecurity::Starttls)).await;
+    let started = Instant::now();
+    let error = w
+        .roster
+        .send_test_email(&w.admin, "ana.silva@example.com")
+        .await
+        .expect_err("implicit TLS");
+    assert!(started.elapsed() < std::time::Duration::from_secs(6));
+    assert!(error.to_string().contains("choose implicit TLS"), "{error}");
+
+    // Later the server works: Resend sends a new code at once.
+    let working = MailServer::start(Mode::Plain, None, "");
+    save(&w, working.settings("localhost", SmtpSecurity::None)).await;
+    w.roster
+        .resend_invitation(&w.admin, &carla.id)
+        .await
+        .expect("resend");
+    let delivery = w.roster.deliver_due_mail().await.expect("deliver");
+    assert_eq!(delivery.sent, 1);
+    assert_eq!(
+        panel(&w, &carla).await.invitation.map(|i| i.state),
+        Some(InvitationState::Sent)
+    );
+}
+
+#[tokio::test]
+async fn a_refused_recipient_is_not_sent_and_says_why() {
+    let w = world().await;
+    let server = MailServer::start(Mode::Plain, None, "");
+    save(&w, server.settings("localhost", SmtpSecurity::None)).await;
+    let nobody = w
+        .roster
+        .invite_user(&w.admin, invitation(&w, "nobody@example.com"))
+        .await
+        .expect("invite");
+    let delivery = w.roster.deliver_due_mail().await.expect("deliver");
+    assert_eq!(
+        delivery,
+        Delivery {
+            refused: 1,
+            ..Delivery::default()
+        }
+    );
+    let info = panel(&w, &nobody).await.invitation.expect("invitation");
+    assert_eq!(info.state, InvitationState::NotSent);
+    assert!(
+        info.last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("550")),
+        "{info:?}"
+    );
+    w.clock.advance(Duration::hours(2));
+    assert_eq!(
+        w.roster.deliver_due_mail().await.expect("deliver"),
+        Delivery::default()
+    );
+    assert!(server.messages().is_empty());
+}
+
+#[tokio::test]
+async fn queued_mail_survives_a_restart_and_waits_while_offline() {
+    let w = world().await;
+    let port = closed_port();
+    save(&w, settings_for(port, "localhost", SmtpSecurity::None)).await;
+    let carla = w
+        .roster
+        .invite_user(&w.admin, invitation(&w, "carla@example.com"))
+        .await
+        .expect("invite");
+    let delivery = w.roster.deliver_due_mail().await.expect("deliver");
+    assert_eq!(delivery.retrying, 1, "nothing listens: it waits");
+
+    let reopened = w.reopen().await;
+    let server = MailServer::start_on(port, Mode::Plain, None, "");
+    assert_eq!(
+        reopened.deliver_due_mail().await.expect("deliver"),
+        Delivery::default(),
+        "not due before its back-off"
+    );
+    w.clock.advance(Duration::seconds(31));
+    assert_eq!(reopened.deliver_due_mail().await.expect("deliver").sent, 1);
+    assert_eq!(code_in(&server.messages()[0]).len(), 43);
+    let details = reopened.user(&w.admin, &carla.id).await.expect("user");
+    assert_eq!(
+        details.invitation.map(|i| i.state),
+        Some(InvitationState::Sent)
+    );
+}
+
+#[tokio::test]
+async fn invitations_need_email_settings_and_revoke_withdraws_the_code() {
+    let w = world().await;
+    assert!(!w.roster.invitations_ready(&w.admin).await.expect("ready"));
+    assert_eq!(
+        code(
+            w.roster
+                .invite_user(&w.admin, invitation(&w, "carla@example.com"))
+                .await
+        ),
+        ErrorCode::EmailNotConfigured
+    );
+    save(
+        &w,
+        MailServer::start(Mode::Plain, None, "").settings("localhost", SmtpSecurity::None),
+    )
+    .await;
+    assert!(w.roster.invitations_ready(&w.admin).await.expect("ready"));
+    let carla = w
+        .roster
+        .invite_user(&w.admin, invitation(&w, "carla@example.com"))
+        .await
+        .expect("invite");
+    let code_text = queued_code(&w.roster, &carla.id).await;
+    let revoked = w
+        .roster
+        .revoke_invitation(&w.admin, &carla.id)
+        .await
+        .expect("revoke");
+    assert_eq!(revoked.status, Status::Removed);
+    assert_eq!(
+        code(w.roster.invitation_preview(&code_text).await),
+        ErrorCode::InvitationRevoked
+    );
+    assert_eq!(
+        w.roster.deliver_due_mail().await.expect("deliver"),
+        Delivery::default()
+    );
+
+    let insecure = settings_for(25, "smtp.example.com", SmtpSecurity::None);
+    let error = w
+        .roster
+        .save_email_settings(
+            &w.admin,
+            EmailSettingsInput {
+                expected_version: 1,
+                ..insecure
+            },
+        )
+        .await
+        .expect_err("no encryption to a remote host");
+    assert_eq!(error.field(), Some(roster_core::Field::SmtpSecurity));
+}
+
+/// STARTTLS to a server whose certificate comes from a private CA (trusted through
+/// `SSL_CERT_FILE`, as an office would add its own CA), with SMTP authentication. Runs in a
+/// child process because the trust store is read from the environment.
+#[tokio::test]
+async fn starttls_with_a_private_ca_and_a_password_kept_for_the_session() {
+    let certs = Certificates::new();
+    let exe = std::env::current_exe().expect("test binary");
+    let status = std::process::Command::new(exe)
+        .args([
+            "--exact",
+            "invitations::starttls_in_child",
+            "--ignored",
+            "--quiet",
+        ])
+        .env("SSL_CERT_FILE", &certs.ca)
+        .env("ROSTER_TEST_LEAF", &certs.leaf)
+        .env("ROSTER_TEST_KEY", &certs.key)
+        .status()
+        .expect("child test");
+    assert!(status.success(), "the STARTTLS child test failed");
+}
+
+#[tokio::test]
+#[ignore = "run by starttls_with_a_private_ca_and_a_password_kept_for_the_session"]
+async fn starttls_in_child() {
+    // Only meaningful inside the parent's environment (its CA in SSL_CERT_FILE).
+    let (Ok(leaf), Ok(key)) = (
+        std::env::var("ROSTER_TEST_LEAF"),
+        std::env::var("ROSTER_TEST_KEY"),
+    ) else {
+        return;
+    };
+    let password = "Smtp-\u{fb01}ligature-Secret-48";
+    let server = MailServer::start(
+        Mode::Starttls,
+        Some((std::path::Path::new(&leaf), std::path::Path::new(&key))),
+        password,
+    );
+    let w = world().await;
+    let credential = serde_json::from_value(serde_json::json!(password)).expect("credential");
+    save(
+        &w,
+        EmailSettingsInput {
+            username: "mailer".into(),
+            password: Some(credential),
+            ..server.settings("localhost", SmtpSecurity::Starttls)
+        },
+    )
+    .await;
+    let settings = w.roster.email_settings(&w.admin).await.expect("settings");
+    assert!(settings.has_password);
+    assert_eq!(
+        settings.password_storage,
+        roster_core::model::SecretStorage::Session
+    );
+    w.roster
+        .send_test_email(&w.admin, "ana.silva@example.com")
+        .await
+        .expect("test email over STARTTLS with the exact password");
+    w.roster
+        .invite_user(&w.admin, invitation(&w, "carla@example.com"))
+        .await
+        .expect("invite");
+    assert_eq!(w.roster.deliver_due_mail().await.expect("deliver").sent, 1);
+    assert_eq!(server.messages().len(), 2);
+
+    // I4: kept for the session only, the password is gone after a restart; sending waits
+    // (it never pretends) until it is typed again.
+    let reopened = w.reopen().await;
+    let after = reopened.email_settings(&w.admin).await.expect("settings");
+    assert!(
+        !after.has_password,
+        "a session-only secret does not survive a restart"
+    );
+    reopened
+        .invite_user(&w.admin, invitation(&w, "dan@example.com"))
+        .await
+        .expect("invite");
+    assert_eq!(
+        reopened.deliver_due_mail().await.expect("deliver").retrying,
+        1
+    );
+    let credential = serde_json::from_value(serde_json::json!(password)).expect("credential");
+    reopened
+        .save_email_settings(
+            &w.admin,
+            EmailSettingsInput {
+                username: "mailer".into(),
+                password: Some(credential),
+                expected_version: after.version,
+                ..server.settings("localhost", SmtpSecurity::Starttls)
+            },
+        )
+        .await
+        .expect("typed again");
+    w.clock.advance(Duration::seconds(31));
+    assert_eq!(reopened.deliver_due_mail().await.expect("deliver").sent, 1);
+}
+
+/// A certificate authority and a `localhost` certificate it signed, made with openssl.
+pub struct Certificates {
+    _dir: tempfile::TempDir,
+    pub ca: std::path::PathBuf,
+    pub leaf: std::path::PathBuf,
+    pub key: std::path::PathBuf,
+}
+
+impl Certificates {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().expect("cert dir");
+        let p = |name: &str| dir.path().join(name);
+        let run = |args: &[&str]| {
+            let status = std::process::Command::new("openssl")
+                .args(args)
+                .current_dir(dir.path())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .status()
+                .expect("openssl (apt install openssl)");
+            assert!(status.success(), "openssl {args:?}");
+        };
+        run(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=Roster Test CA",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+        ]);
+        std::fs::write(
+            p("leaf.ext"),
+            "subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\n",
+        )
+        .expect("ext");
+        run(&[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            "/CN=localhost",
+            "-keyout",
+            "leaf.key",
+            "-out",
+            "leaf.csr",
+        ]);
+        run(&[
+            "x509",
+            "-req",
+            "-in",
+            "leaf.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "2",
+            "-extfile",
+            "leaf.ext",
+            "-out",
+            "leaf.pem",
+        ]);
+        Self {
+            ca: p("ca.pem"),
+            leaf: p("leaf.pem"),
+            key: p("leaf.key"),
+            _dir: dir,
+        }
+    }
+}

@@ -1,0 +1,116 @@
+//! Secrets in the OS keychain (issue 5, case I4). `scripts/test` runs this file twice: as part
+//! of the whole suite, where no Secret Service runs (the no-keychain path), and under
+//! `dbus-run-session` with `gnome-keyring-daemon` (a real Secret Service).
+
+use std::sync::Arc;
+
+use roster_core::model::{EmailSettingsInput, SecretStorage, SmtpSecurity};
+use roster_core::secrets::{Keychain, SecretStore, keychain_or_session};
+use roster_core::{Roster, Secret};
+
+const SERVICE: &str = "app.roster.desktop.tests";
+
+fn session_bus() -> bool {
+    std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some_and(|v| !v.is_empty())
+}
+
+#[test]
+fn the_probe_finds_a_running_secret_service_and_admits_a_missing_one() {
+    match Keychain::probe(SERVICE) {
+        Ok(keychain) => {
+            assert!(session_bus() || cfg!(not(target_os = "linux")));
+            let secret = Secret::verbatim("Smtp-\u{fb01}-Keychain-77");
+            keychain.set("smtp:probe-test", &secret).expect("save");
+            assert_eq!(keychain.get("smtp:probe-test").expect("read"), Some(secret));
+            keychain.delete("smtp:probe-test").expect("delete");
+            assert_eq!(keychain.get("smtp:probe-test").expect("read"), None);
+            assert_eq!(
+                keychain_or_session(SERVICE).storage(),
+                SecretStorage::Keychain
+            );
+        }
+        Err(reason) => {
+            assert!(
+                !session_bus(),
+                "a session bus is running but the keychain failed: {reason}"
+            );
+            assert_eq!(
+                keychain_or_session(SERVICE).storage(),
+                SecretStorage::Session
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_saved_smtp_password_outlives_a_restart_only_in_a_keychain() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("roster.db");
+    let store: Arc<dyn SecretStore> = keychain_or_session(SERVICE);
+    let storage = store.storage();
+    let roster = Roster::open(&db).await.expect("open").with_secrets(store);
+    let password = Secret::new("Lantern-Orchid-Fjord-77");
+    let (admin, _) = roster
+        .create_first_workspace(roster_core::model::CreateWorkspaceInput {
+            workspace_name: "Acme".into(),
+            email: "ana@example.com".into(),
+            first_name: "Ana".into(),
+            last_name: String::new(),
+            password: password.clone(),
+            confirm_password: password,
+        })
+        .await
+        .expect("workspace");
+    let settings = EmailSettingsInput {
+        host: "localhost".into(),
+        port: 2525,
+        security: SmtpSecurity::None,
+        username: "mailer".into(),
+        password: Some(
+            serde_json::from_value(serde_json::json!("Smtp-Secret-91")).expect("credential"),
+        ),
+        sender_name: "Acme".into(),
+        sender_address: "team@example.com".into(),
+        invitation_days: 7,
+        timeout_seconds: 15,
+        expected_version: 0,
+    };
+    let saved = roster
+        .save_email_settings(&admin, settings)
+        .await
+        .expect("save");
+    assert!(saved.has_password);
+    assert_eq!(saved.password_storage, storage);
+    let in_sqlite: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM email_settings WHERE host || username || sender_name LIKE '%Smtp-Secret%'",
+    )
+    .fetch_one(roster.pool())
+    .await
+    .expect("query");
+    assert_eq!(in_sqlite, 0, "never in SQLite");
+    roster.close().await;
+
+    let restarted = Roster::open(&db)
+        .await
+        .expect("reopen")
+        .with_secrets(keychain_or_session(SERVICE));
+    let after = restarted.email_settings(&admin).await.expect("settings");
+    assert_eq!(after.has_password, storage == SecretStorage::Keychain);
+    let forget = EmailSettingsInput {
+        host: "localhost".into(),
+        port: 2525,
+        security: SmtpSecurity::None,
+        username: "mailer".into(),
+        password: Some(serde_json::from_value(serde_json::json!("")).expect("credential")),
+        sender_name: "Acme".into(),
+        sender_address: "team@example.com".into(),
+        invitation_days: 7,
+        timeout_seconds: 15,
+        expected_version: after.version,
+    };
+    let forgotten = restarted
+        .save_email_settings(&admin, forget)
+        .await
+        .expect("forget");
+    assert!(!forgotten.has_password);
+}
