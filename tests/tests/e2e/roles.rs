@@ -79,8 +79,10 @@ async fn a_role_limits_what_its_holder_is_offered_and_reports_count_seats() {
     app.choose("Edit users").await;
     app.screenshot("add-role").await;
     app.click("Save").await;
-    app.find(Locator::Css("[data-testid='role-row'][data-name='Editors']"))
-        .await;
+    app.find(Locator::Css(
+        "[data-testid='role-row'][data-name='Editors']",
+    ))
+    .await;
 
     // A new user holding it.
     app.click("Users").await;
@@ -107,7 +109,8 @@ async fn a_role_limits_what_its_holder_is_offered_and_reports_count_seats() {
 
     // The editor sees everyone, edits a phone, and is offered nothing else.
     sign_in(&app, EDITOR_EMAIL, EDITOR_PASSWORD).await;
-    app.expect_text("user-counts", "190 users · 190 seats").await;
+    app.expect_text("user-counts", "190 users · 190 seats")
+        .await;
     assert_eq!(nav_links(&app).await, ["Users"]);
     assert!(
         app.client
@@ -129,7 +132,9 @@ async fn a_role_limits_what_its_holder_is_offered_and_reports_count_seats() {
     }
     assert!(
         app.client
-            .find_all(Locator::Css("[data-testid='user-panel'] [aria-label='More actions']"))
+            .find_all(Locator::Css(
+                "[data-testid='user-panel'] [aria-label='More actions']"
+            ))
             .await
             .expect("query")
             .is_empty()

@@ -2,7 +2,7 @@ import type { Permission } from "../bindings/Permission";
 import type { SessionInfo } from "../bindings/SessionInfo";
 import { can } from "./permissions";
 
-export type Page = "users" | "roles" | "reports";
+export type Page = "users" | "roles" | "reports" | "settings";
 
 export interface PageInfo {
   key: Page;
@@ -16,6 +16,7 @@ export const PAGES: readonly PageInfo[] = [
   { key: "users", href: "#users", label: "Users", permission: null },
   { key: "roles", href: "#roles", label: "Roles", permission: "roles.manage" },
   { key: "reports", href: "#reports", label: "Reports", permission: "reports.view" },
+  { key: "settings", href: "#settings", label: "Settings", permission: "settings.manage" },
 ];
 
 export function visiblePages(session: SessionInfo): PageInfo[] {

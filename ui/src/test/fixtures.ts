@@ -1,3 +1,6 @@
+import type { EmailSettings } from "../bindings/EmailSettings";
+import type { InvitationInfo } from "../bindings/InvitationInfo";
+import type { InvitationPreview } from "../bindings/InvitationPreview";
 import type { RoleSummary } from "../bindings/RoleSummary";
 import type { SessionInfo } from "../bindings/SessionInfo";
 import type { UserDetails } from "../bindings/UserDetails";
@@ -61,7 +64,51 @@ export function details(overrides: Partial<UserDetails> = {}): UserDetails {
     lastSignInAt: null,
     removedAt: null,
     mustChangePassword: false,
+    invitation: null,
     version: 4,
+    ...overrides,
+  };
+}
+
+/** An invitation the mail server took, valid for 7 days. */
+export function invitation(overrides: Partial<InvitationInfo> = {}): InvitationInfo {
+  return {
+    state: "sent",
+    createdAt: "2026-11-30T09:00:00.000Z",
+    expiresAt: "2026-12-07T09:00:00.000Z",
+    sentAt: "2026-11-30T09:00:05.000Z",
+    lastError: null,
+    nextAttemptAt: null,
+    ...overrides,
+  };
+}
+
+/** Saved SMTP settings with the password in the keychain. */
+export function emailSettings(overrides: Partial<EmailSettings> = {}): EmailSettings {
+  return {
+    host: "smtp.acme.example",
+    port: 587,
+    security: "starttls",
+    username: "roster@acme.example",
+    hasPassword: true,
+    passwordStorage: "keychain",
+    senderName: "Acme Office",
+    senderAddress: "roster@acme.example",
+    invitationDays: 7,
+    timeoutSeconds: 15,
+    version: 3,
+    ...overrides,
+  };
+}
+
+export function preview(overrides: Partial<InvitationPreview> = {}): InvitationPreview {
+  return {
+    workspaceName: "Acme Office",
+    email: "grace@acme.example",
+    firstName: "Grace",
+    invitedBy: "Ada Admin",
+    expiresAt: "2026-12-07T09:00:00.000Z",
+    permissions: ["users.view"],
     ...overrides,
   };
 }

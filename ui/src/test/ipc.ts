@@ -1,3 +1,4 @@
+import { emit } from "@tauri-apps/api/event";
 import { mockIPC } from "@tauri-apps/api/mocks";
 import type { AppError } from "../bindings/AppError";
 import type { ErrorCode } from "../bindings/ErrorCode";
@@ -13,7 +14,8 @@ export interface Call {
 
 /**
  * Answers commands from `handlers` (a command without one fails the test loudly) and records every
- * call with a plain copy of its arguments.
+ * call with a plain copy of its arguments. Events work too: `listen` registers and `shellEmits`
+ * reaches the listeners; neither is recorded as a call.
  */
 export function mockCommands(handlers: Record<string, Handler>) {
   const calls: Call[] = [];
@@ -23,7 +25,7 @@ export function mockCommands(handlers: Record<string, Handler>) {
     const handler = handlers[command];
     if (!handler) throw new Error(`unexpected command ${command}`);
     return handler(args);
-  });
+  }, { shouldMockEvents: true });
   return {
     calls,
     argsOf: (command: string) => calls.filter((call) => call.command === command).map((call) => call.args),
@@ -33,6 +35,11 @@ export function mockCommands(handlers: Record<string, Handler>) {
 export function appError(code: ErrorCode, message: string, field: Field | null = null, targetId: string | null = null) {
   const error: AppError = { code, message, field, targetId };
   return error;
+}
+
+/** An event from the shell (`app.emit(event, ())` in Rust), delivered to the UI's listeners. */
+export function shellEmits(event: string): Promise<void> {
+  return emit(event);
 }
 
 /** A handler that rejects the way the core does. */

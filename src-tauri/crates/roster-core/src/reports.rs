@@ -67,6 +67,11 @@ fn describe(action: &str, fields: &[String]) -> String {
         "user.restore" => "Restored to the Workspace".to_owned(),
         "user.reset_password" => "Set a new password".to_owned(),
         "user.change_password" => "Changed their own password".to_owned(),
+        "user.invite" => "Invited by email".to_owned(),
+        "invitation.resend" => "Invitation sent again with a new code".to_owned(),
+        "invitation.revoke" => "Invitation revoked".to_owned(),
+        "invitation.accept" => "Accepted the invitation".to_owned(),
+        "invitation.send_failed" => "The invitation email could not be sent".to_owned(),
         "user.update" => {
             let names: Vec<&str> = fields
                 .iter()
