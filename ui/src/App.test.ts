@@ -1,20 +1,47 @@
 import { render, screen, waitFor, within } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import App from "./App.svelte";
 import type { LaunchState } from "./bindings/LaunchState";
-import { details, page, session, summaries } from "./test/fixtures";
-import { appError, mockCommands, rejectWith, type Handler } from "./test/ipc";
+import { details, page, preview, session, summaries } from "./test/fixtures";
+import { appError, mockCommands, rejectWith, shellEmits, type Handler } from "./test/ipc";
 
 const oneWorkspace = [{ id: "w-1", name: "Acme Office" }];
+
+const CODE = "q4V7bX2mN9rT1kL8pZ3wY6sD0fH5jC2aE7uI4oR9tGx";
 
 function launch(overrides: Partial<LaunchState> = {}): Handler {
   return () => ({ workspaces: oneWorkspace, session: null, demo: false, ...overrides });
 }
 
+/** The app's commands, with no invitation link waiting unless the test says otherwise. */
+function mockApp(handlers: Record<string, Handler>) {
+  return mockCommands({ invitations_take_link: () => null, ...handlers });
+}
+
+/** Invitation links as the shell keeps them: each code is handed out once, then null. */
+function links(waiting: string | null = null) {
+  return {
+    take: () => {
+      const taken = waiting;
+      waiting = null;
+      return taken;
+    },
+    /** A link reaches the running app: the shell keeps its code and emits the event. */
+    arrive(code: string): Promise<void> {
+      waiting = code;
+      return shellEmits("invitation-link");
+    },
+  };
+}
+
+beforeEach(() => {
+  history.replaceState(null, "", "#");
+});
+
 describe("App", () => {
   it("asks to create a Workspace on first run and signs in with it", async () => {
-    const ipc = mockCommands({
+    const ipc = mockApp({
       app_launch_state: launch({ workspaces: [] }),
       workspace_create: () => session(),
       users_list: () => page(summaries(0, 2)),
@@ -46,7 +73,7 @@ describe("App", () => {
 
   it("signs in, showing the Workspace picker only when there are several", async () => {
     const workspaces = [...oneWorkspace, { id: "w-2", name: "Branch Office" }];
-    const ipc = mockCommands({
+    const ipc = mockApp({
       app_launch_state: launch({ workspaces }),
       session_sign_in: () => session({ workspaceId: "w-2", workspaceName: "Branch Office" }),
       users_list: () => page(summaries(0, 2)),
@@ -66,7 +93,7 @@ describe("App", () => {
   });
 
   it("has no Workspace picker for one Workspace, shows the demo hint and the core's sign-in error", async () => {
-    mockCommands({
+    mockApp({
       app_launch_state: launch({ demo: true }),
       session_sign_in: rejectWith(appError("INVALID_CREDENTIALS", "Wrong email or password.")),
     });
@@ -84,7 +111,7 @@ describe("App", () => {
   });
 
   it("makes a user who must change their password choose one first", async () => {
-    const ipc = mockCommands({
+    const ipc = mockApp({
       app_launch_state: launch({ session: session({ mustChangePassword: true }) }),
       profile_change_password: () => session(),
       users_list: () => page(summaries(0, 1)),
@@ -104,7 +131,7 @@ describe("App", () => {
 
   it("returns to Sign in when a command says the session is gone", async () => {
     let signedIn = true;
-    mockCommands({
+    mockApp({
       app_launch_state: () => ({ workspaces: oneWorkspace, session: signedIn ? session() : null, demo: false }),
       users_list: () => {
         signedIn = false;
@@ -119,7 +146,7 @@ describe("App", () => {
   it("opens My profile from the name menu and signs out from it", async () => {
     const me = details({ id: "u-admin", displayName: "Ada Admin", email: "admin@acme.example" });
     let signedIn = true;
-    const ipc = mockCommands({
+    const ipc = mockApp({
       app_launch_state: () => ({ workspaces: oneWorkspace, session: signedIn ? session() : null, demo: false }),
       users_list: () => page(summaries(0, 3)),
       users_get: () => me,
@@ -151,5 +178,98 @@ describe("App", () => {
     await userEvent.click(screen.getByRole("menuitem", { name: "Sign out" }));
     expect(await screen.findByRole("heading", { name: "Sign in" })).toBeInTheDocument();
     await waitFor(() => expect(ipc.argsOf("session_sign_out")).toHaveLength(1));
+  });
+
+  it("opens Accept invitation from Sign in and returns with Back to sign in", async () => {
+    const ipc = mockApp({ app_launch_state: launch() });
+    render(App);
+
+    await screen.findByRole("heading", { name: "Sign in" });
+    await userEvent.click(screen.getByRole("button", { name: "I have an invitation code" }));
+
+    expect(screen.getByRole("heading", { name: "Accept invitation" })).toBeInTheDocument();
+    expect(screen.getByLabelText("Invitation code")).toHaveValue("");
+    await userEvent.click(screen.getByRole("button", { name: "Back to sign in" }));
+    expect(screen.getByRole("heading", { name: "Sign in" })).toBeInTheDocument();
+    expect(ipc.argsOf("invitations_preview")).toEqual([]);
+  });
+
+  it("shows the invitation of the link Roster was opened with, and continues signed in on Users", async () => {
+    history.replaceState(null, "", "#settings");
+    const joined = session({ userId: "u-grace", displayName: "Grace Hopper", isSuperUser: false, permissions: ["users.view"] });
+    const ipc = mockApp({
+      app_launch_state: launch(),
+      invitations_take_link: links(CODE).take,
+      invitations_preview: () => preview(),
+      invitations_accept: () => joined,
+      users_list: () => page(summaries(0, 2)),
+    });
+    render(App);
+
+    expect(await screen.findByRole("heading", { name: "Join Acme Office" })).toBeInTheDocument();
+    expect(screen.queryByLabelText("Invitation code")).not.toBeInTheDocument();
+    await userEvent.type(screen.getByLabelText("New password"), "four quiet harbour lamps");
+    await userEvent.type(screen.getByLabelText("Confirm password"), "four quiet harbour lamps");
+    await userEvent.click(screen.getByRole("button", { name: "Join Workspace" }));
+
+    expect(await screen.findByRole("heading", { name: "Users" })).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Grace Hopper" })).toBeInTheDocument();
+    expect(location.hash).toBe("#users");
+    expect(ipc.argsOf("invitations_preview")).toEqual([{ token: CODE }]);
+    expect(ipc.argsOf("invitations_accept")).toEqual([
+      { input: { token: CODE, password: "four quiet harbour lamps", confirmPassword: "four quiet harbour lamps" } },
+    ]);
+  });
+
+  it("opens Accept invitation when a link arrives while Sign in is showing", async () => {
+    const shell = links();
+    const ipc = mockApp({
+      app_launch_state: launch(),
+      invitations_take_link: shell.take,
+      invitations_preview: () => preview(),
+    });
+    render(App);
+    await screen.findByRole("heading", { name: "Sign in" });
+
+    await shell.arrive(CODE);
+
+    expect(await screen.findByRole("heading", { name: "Join Acme Office" })).toBeInTheDocument();
+    expect(ipc.argsOf("invitations_take_link")).toHaveLength(2);
+    expect(ipc.argsOf("invitations_preview")).toEqual([{ token: CODE }]);
+    await userEvent.click(screen.getByRole("button", { name: "Back to sign in" }));
+    expect(screen.getByRole("heading", { name: "Sign in" })).toBeInTheDocument();
+  });
+
+  it("shows a link's invitation over a signed-in window and switches to the new user on joining", async () => {
+    const shell = links();
+    const joined = session({ userId: "u-grace", displayName: "Grace Hopper", isSuperUser: false, permissions: ["users.view"] });
+    const ipc = mockApp({
+      app_launch_state: launch({ session: session() }),
+      invitations_take_link: shell.take,
+      invitations_preview: () => preview(),
+      invitations_accept: () => joined,
+      users_list: () => page(summaries(0, 2)),
+    });
+    render(App);
+    await screen.findByRole("button", { name: "Ada Admin" });
+
+    await shell.arrive(CODE);
+
+    expect(await screen.findByRole("heading", { name: "Join Acme Office" })).toBeInTheDocument();
+    expect(
+      screen.getByText("You are signed in as Ada Admin. Joining signs you in as the invited user instead."),
+    ).toBeInTheDocument();
+    await userEvent.click(screen.getByRole("button", { name: "Cancel" }));
+    expect(await screen.findByRole("button", { name: "Ada Admin" })).toBeInTheDocument();
+
+    await shell.arrive("second-code");
+    await screen.findByRole("heading", { name: "Join Acme Office" });
+    await userEvent.type(screen.getByLabelText("New password"), "four quiet harbour lamps");
+    await userEvent.type(screen.getByLabelText("Confirm password"), "four quiet harbour lamps{Enter}");
+
+    expect(await screen.findByRole("button", { name: "Grace Hopper" })).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Ada Admin" })).not.toBeInTheDocument();
+    expect(ipc.argsOf("invitations_preview")).toEqual([{ token: CODE }, { token: "second-code" }]);
+    expect(ipc.argsOf("invitations_accept")[0]).toMatchObject({ input: { token: "second-code" } });
   });
 });

@@ -63,7 +63,10 @@ async fn nav_links(app: &App) -> Vec<String> {
 async fn a_role_limits_what_its_holder_is_offered_and_reports_count_seats() {
     let mut app = App::launch("roles", &["--demo"]).await;
     sign_in(&app, "admin@demo.example", "Demo-Roster-2031!").await;
-    assert_eq!(nav_links(&app).await, ["Users", "Roles", "Reports"]);
+    assert_eq!(
+        nav_links(&app).await,
+        ["Users", "Roles", "Reports", "Settings"]
+    );
 
     // A role that may see and edit users, nothing else.
     app.click("Roles").await;

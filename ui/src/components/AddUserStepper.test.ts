@@ -3,7 +3,7 @@ import userEvent, { type UserEvent } from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { NewUserStep } from "../bindings/NewUserStep";
 import type { SessionInfo } from "../bindings/SessionInfo";
-import { details, roles, session } from "../test/fixtures";
+import { details, emailSettings, invitation, roles, session } from "../test/fixtures";
 import { appError, mockCommands, rejectWith, type Handler } from "../test/ipc";
 import AddUserStepper from "./AddUserStepper.svelte";
 
@@ -20,6 +20,7 @@ function renderStepper(handlers: Record<string, Handler> = {}, who: SessionInfo 
     users_check_new: () => null,
     password_generate: () => GENERATED,
     roles_list: () => roles(),
+    invitations_ready: () => false,
     ...handlers,
   });
   const onClose = vi.fn();
@@ -41,6 +42,20 @@ async function next(dialog: HTMLElement): Promise<void> {
 
 function stepsChecked(ipc: ReturnType<typeof renderStepper>["ipc"]): NewUserStep[] {
   return ipc.argsOf("users_check_new").map((args) => args.step as NewUserStep);
+}
+
+function stepTitles(dialog: HTMLElement): string[] {
+  return [...dialog.querySelectorAll("ol li")].map((item) => item.textContent?.replace(/^\s*\d+\s*/, "").trim() ?? "");
+}
+
+/** Types an email and names and goes on to the Method step. */
+async function toMethod(dialog: HTMLElement): Promise<void> {
+  await user.type(within(dialog).getByLabelText("Email"), "grace@acme.example");
+  await next(dialog);
+  await user.type(within(dialog).getByLabelText("First name"), "Grace");
+  await user.type(within(dialog).getByLabelText("Last name"), "Hopper");
+  await next(dialog);
+  expect(currentStep(dialog)).toBe("Method");
 }
 
 describe("AddUserStepper", () => {
@@ -96,16 +111,168 @@ describe("AddUserStepper", () => {
     expect(within(dialog).getByLabelText("First name")).toHaveValue("Grace");
   });
 
-  it("offers only Add immediately, with invitations disabled and explained", async () => {
-    const { dialog } = renderStepper();
-    await user.type(within(dialog).getByLabelText("Email"), "grace@acme.example");
-    await next(dialog);
-    await next(dialog);
+  it("offers Send invitation disabled and explained until email is set up, with a link to Settings", async () => {
+    const { ipc, dialog } = renderStepper();
+    await toMethod(dialog);
 
     expect(within(dialog).getByRole("radio", { name: "Add immediately" })).toBeChecked();
     const invitation = within(dialog).getByRole("radio", { name: "Send invitation" });
     expect(invitation).toBeDisabled();
     expect(invitation).toHaveAccessibleDescription("Email invitations need email to be set up first.");
+    expect(within(dialog).getByRole("link", { name: "Set up email in Settings" })).toHaveAttribute("href", "#settings");
+    expect(ipc.argsOf("invitations_ready")).toHaveLength(1);
+  });
+
+  it("shows no Settings link to someone without settings.manage", async () => {
+    const manager = session({ isSuperUser: false, permissions: ["users.view", "users.create", "users.invite"] });
+    const { dialog } = renderStepper({}, manager);
+    await toMethod(dialog);
+
+    expect(within(dialog).getByRole("radio", { name: "Send invitation" })).toBeDisabled();
+    expect(within(dialog).queryByRole("link", { name: "Set up email in Settings" })).not.toBeInTheDocument();
+  });
+
+  it("offers only Add immediately without users.invite, and does not ask about email", async () => {
+    const manager = session({ isSuperUser: false, permissions: ["users.view", "users.create"] });
+    const { ipc, dialog } = renderStepper({}, manager);
+    await toMethod(dialog);
+
+    expect(within(dialog).getAllByRole("radio")).toHaveLength(1);
+    expect(within(dialog).getByRole("radio", { name: "Add immediately" })).toBeChecked();
+    expect(within(dialog).queryByRole("radio", { name: "Send invitation" })).not.toBeInTheDocument();
+    expect(ipc.argsOf("invitations_ready")).toEqual([]);
+  });
+
+  it("shows a failed email check with Try again", async () => {
+    let answers = 0;
+    const { dialog } = renderStepper({
+      invitations_ready: () => (++answers === 1 ? Promise.reject(appError("INTERNAL", "The database is busy.")) : true),
+    });
+    await toMethod(dialog);
+
+    const alert = within(dialog).getByTestId("form-error");
+    expect(alert).toHaveTextContent("The database is busy.");
+    expect(within(dialog).getByRole("radio", { name: "Send invitation" })).toBeDisabled();
+    await user.click(within(alert).getByRole("button", { name: "Try again" }));
+
+    await waitFor(() => expect(within(dialog).getByRole("radio", { name: "Send invitation" })).toBeEnabled());
+    expect(within(dialog).queryByTestId("form-error")).not.toBeInTheDocument();
+  });
+
+  it("sends an invitation: no Password step, the users_invite payload and the validity from the settings", async () => {
+    const invited = details({ id: "u-new", status: "invited", invitation: invitation({ state: "queued", sentAt: null }) });
+    const { ipc, dialog, onDone } = renderStepper({
+      invitations_ready: () => true,
+      settings_email_get: () => emailSettings({ invitationDays: 14 }),
+      users_invite: () => invited,
+    });
+    await toMethod(dialog);
+    expect(stepTitles(dialog)).toEqual(["Email", "Name", "Method", "Password", "Role", "Confirm"]);
+
+    const radio = within(dialog).getByRole("radio", { name: "Send invitation" });
+    expect(radio).toHaveAccessibleDescription("They get an email with a code and choose their own password.");
+    await user.click(radio);
+    expect(stepTitles(dialog)).toEqual(["Email", "Name", "Method", "Role", "Confirm"]);
+    await next(dialog);
+    expect(currentStep(dialog)).toBe("Role");
+    await user.click(within(dialog).getByRole("checkbox", { name: "Sales" }));
+    await next(dialog);
+    expect(currentStep(dialog)).toBe("Confirm");
+
+    expect(dialog).toHaveTextContent("An invitation will be emailed to grace@acme.example. It is valid for 14 days.");
+    const summary = dialog.querySelector("dl") as HTMLElement;
+    expect(within(summary).getByText("Method").nextElementSibling).toHaveTextContent("Send invitation");
+    expect(within(summary).queryByText("Password")).not.toBeInTheDocument();
+    expect(within(dialog).queryByRole("button", { name: "Create user" })).not.toBeInTheDocument();
+    await user.click(within(dialog).getByRole("button", { name: "Send invitation" }));
+
+    await waitFor(() => expect(onDone).toHaveBeenCalledWith(invited));
+    expect(ipc.argsOf("users_invite")).toEqual([
+      {
+        input: {
+          email: "grace@acme.example",
+          firstName: "Grace",
+          lastName: "Hopper",
+          phone: "",
+          isSuperUser: false,
+          roleIds: ["r-member", "r-sales"],
+        },
+      },
+    ]);
+    expect(ipc.argsOf("users_create")).toEqual([]);
+    expect(stepsChecked(ipc)).toEqual(["email", "names", "role"]);
+  });
+
+  it("gives someone who may only invite the invitation path, checked by users_invite alone", async () => {
+    const inviter = session({ isSuperUser: false, permissions: ["users.view", "users.invite"] });
+    const { ipc, dialog, onDone } = renderStepper(
+      {
+        invitations_ready: () => true,
+        users_invite: (args) =>
+          (args.input as { firstName: string }).firstName === ""
+            ? Promise.reject(appError("VALIDATION", "Enter a first name", "firstName"))
+            : details({ status: "invited" }),
+      },
+      inviter,
+    );
+    await user.type(within(dialog).getByLabelText("Email"), "grace@acme.example");
+    await next(dialog);
+    await next(dialog);
+
+    expect(within(dialog).queryByRole("radio", { name: "Add immediately" })).not.toBeInTheDocument();
+    expect(await within(dialog).findByRole("radio", { name: "Send invitation" })).toBeChecked();
+    expect(stepTitles(dialog)).toEqual(["Email", "Name", "Method", "Role", "Confirm"]);
+    await next(dialog);
+    await next(dialog);
+    expect(dialog).toHaveTextContent(
+      "An invitation will be emailed to grace@acme.example. The invitation email is sent in the background.",
+    );
+    await user.click(within(dialog).getByRole("button", { name: "Send invitation" }));
+
+    expect(await within(dialog).findByTestId("field-error-firstName")).toHaveTextContent("Enter a first name");
+    expect(currentStep(dialog)).toBe("Name");
+    await user.type(within(dialog).getByLabelText("First name"), "Grace");
+    for (let step = 0; step < 3; step += 1) await next(dialog);
+    await user.click(within(dialog).getByRole("button", { name: "Send invitation" }));
+
+    await waitFor(() => expect(onDone).toHaveBeenCalled());
+    expect(ipc.argsOf("users_check_new")).toEqual([]);
+    expect(ipc.argsOf("settings_email_get")).toEqual([]);
+    expect(ipc.argsOf("users_invite")).toHaveLength(2);
+  });
+
+  it("keeps someone who may only invite on the Method step until email is set up", async () => {
+    const inviter = session({ isSuperUser: false, permissions: ["users.view", "users.invite"] });
+    const { dialog } = renderStepper({}, inviter);
+    await user.type(within(dialog).getByLabelText("Email"), "grace@acme.example");
+    await next(dialog);
+    await next(dialog);
+
+    const radio = within(dialog).getByRole("radio", { name: "Send invitation" });
+    expect(radio).toBeDisabled();
+    expect(radio).toHaveAccessibleDescription("Email invitations need email to be set up first.");
+    expect(within(dialog).getByRole("button", { name: "Next" })).toBeDisabled();
+  });
+
+  it("shows EMAIL_NOT_CONFIGURED from Send invitation on the Confirm step", async () => {
+    const { dialog, onDone } = renderStepper({
+      invitations_ready: () => true,
+      settings_email_get: () => emailSettings({ invitationDays: 1 }),
+      users_invite: rejectWith(appError("EMAIL_NOT_CONFIGURED", "Email invitations need email to be set up first.")),
+    });
+    await toMethod(dialog);
+    await user.click(within(dialog).getByRole("radio", { name: "Send invitation" }));
+    await next(dialog);
+    await next(dialog);
+    expect(dialog).toHaveTextContent("It is valid for 1 day.");
+
+    await user.click(within(dialog).getByRole("button", { name: "Send invitation" }));
+
+    expect(await within(dialog).findByTestId("form-error")).toHaveTextContent(
+      "Email invitations need email to be set up first.",
+    );
+    expect(currentStep(dialog)).toBe("Confirm");
+    expect(onDone).not.toHaveBeenCalled();
   });
 
   it("shows a generated password once, read-only, with Copy and the change-at-sign-in box ticked", async () => {

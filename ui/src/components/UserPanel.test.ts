@@ -1,11 +1,11 @@
 import { render, screen, waitFor, within } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
-import { describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ActivityEntry } from "../bindings/ActivityEntry";
 import type { Permission } from "../bindings/Permission";
 import type { UserDetails } from "../bindings/UserDetails";
-import { formatDateTime, formatTimestamp } from "../lib/format";
-import { details as baseDetails, session } from "../test/fixtures";
+import { formatDate, formatDateTime, formatTimestamp } from "../lib/format";
+import { details as baseDetails, invitation, session } from "../test/fixtures";
 import { appError, mockCommands, rejectWith } from "../test/ipc";
 import UserPanel from "./UserPanel.svelte";
 
@@ -56,7 +56,15 @@ async function panel(): Promise<HTMLElement> {
   return element;
 }
 
-const actionNames = ["Edit", "Remove from Workspace", "Restore", "More actions", "Change password"];
+const actionNames = [
+  "Edit",
+  "Remove from Workspace",
+  "Restore",
+  "More actions",
+  "Change password",
+  "Resend invitation",
+  "Revoke invitation",
+];
 
 function visibleActions(container: HTMLElement): string[] {
   return actionNames.filter((name) => within(container).queryByRole("button", { name }) !== null);
@@ -446,5 +454,213 @@ describe("UserPanel activity", () => {
     expect(within(element).getByRole("tabpanel", { name: "Details" })).toHaveTextContent("grace@acme.example");
     await userEvent.keyboard("{ArrowLeft}");
     expect(activityTab).toHaveFocus();
+  });
+});
+
+describe("UserPanel invitation", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  function invited(overrides: Partial<UserDetails> = {}): UserDetails {
+    return details({ status: "invited", invitation: invitation(), ...overrides });
+  }
+
+  function invitationRow(element: HTMLElement): HTMLElement {
+    return within(element).getByTestId("invitation-state");
+  }
+
+  const failure = "could not reach smtp.acme.example:587: connection refused";
+
+  it.each([
+    { name: "queued", state: invitation({ state: "queued", sentAt: null }), text: "Waiting to be sent" },
+    {
+      name: "queued after a failed attempt",
+      state: invitation({ state: "queued", sentAt: null, lastError: failure, nextAttemptAt: "2026-11-30T09:05:00.000Z" }),
+      text: `Waiting to be sent Last attempt failed: ${failure}. Next try ${formatDateTime("2026-11-30T09:05:00.000Z")}`,
+    },
+    { name: "sent", state: invitation(), text: `Sent ${formatDateTime("2026-11-30T09:00:05.000Z")}` },
+    {
+      name: "not sent",
+      state: invitation({ state: "notSent", sentAt: null, lastError: "smtp.acme.example:587 refused the message (550): no such mailbox" }),
+      text: "Not sent: smtp.acme.example:587 refused the message (550): no such mailbox",
+    },
+    { name: "expired", state: invitation({ state: "expired" }), text: `Expired ${formatDate("2026-12-07T09:00:00.000Z")}` },
+    { name: "accepted", state: invitation({ state: "accepted" }), text: "Accepted" },
+    { name: "revoked", state: invitation({ state: "revoked" }), text: "Revoked" },
+  ])("says where an invitation stands: $name", async ({ state, text }) => {
+    const user = invited({ invitation: state });
+    mockCommands({ users_get: () => user });
+    renderPanel(user);
+    const element = await panel();
+
+    expect(within(element).getByText("Invitation", { selector: "dt" })).toBeInTheDocument();
+    expect(invitationRow(element).textContent?.replace(/\s+/g, " ").trim()).toContain(text);
+  });
+
+  it("says until when a sent invitation is valid", async () => {
+    const user = invited();
+    mockCommands({ users_get: () => user });
+    renderPanel(user);
+    const element = await panel();
+
+    expect(invitationRow(element)).toHaveTextContent(`Valid until ${formatDateTime("2026-12-07T09:00:00.000Z")}`);
+  });
+
+  it("shows no Invitation row for an active user", async () => {
+    const user = details({ invitation: invitation({ state: "accepted" }) });
+    mockCommands({ users_get: () => user });
+    renderPanel(user);
+    const element = await panel();
+
+    expect(within(element).queryByText("Invitation", { selector: "dt" })).not.toBeInTheDocument();
+  });
+
+  it("offers Resend and Revoke to holders of users.invite who may manage the user", async () => {
+    const user = invited();
+    mockCommands({ users_get: () => user });
+    renderPanel(user, session({ userId: "u-inviter", isSuperUser: false, permissions: ["users.view", "users.invite"] }));
+    const element = await panel();
+
+    expect(visibleActions(element)).toEqual(["Resend invitation", "Revoke invitation"]);
+  });
+
+  it("offers neither without users.invite, nor on a user they may not manage", async () => {
+    const user = invited();
+    mockCommands({ users_get: () => user });
+    renderPanel(user, session({ userId: "u-editor", isSuperUser: false, permissions: ["users.view", "users.edit"] }));
+    expect(visibleActions(await panel())).toEqual(["Edit"]);
+  });
+
+  it("offers neither on an invited super-user to someone who is not one", async () => {
+    const user = invited({ isSuperUser: true, role: "Super-user", roleIds: [], permissions: everyPermission });
+    mockCommands({ users_get: () => user });
+    renderPanel(user, session({ userId: "u-inviter", isSuperUser: false, permissions: ["users.view", "users.invite"] }));
+    expect(visibleActions(await panel())).toEqual([]);
+  });
+
+  it("resends and shows the new invitation, telling the list", async () => {
+    const user = invited({ invitation: invitation({ state: "expired" }) });
+    const resent = invited({ invitation: invitation({ state: "queued", sentAt: null }) });
+    const ipc = mockCommands({ users_get: () => user, invitations_resend: () => resent });
+    const { onChanged } = renderPanel(user);
+    const element = await panel();
+
+    await userEvent.click(within(element).getByRole("button", { name: "Resend invitation" }));
+
+    await waitFor(() => expect(onChanged).toHaveBeenCalledWith(resent));
+    expect(ipc.argsOf("invitations_resend")).toEqual([{ id: "u-7" }]);
+    expect(invitationRow(element)).toHaveTextContent("Waiting to be sent");
+    expect(within(element).getByRole("status")).toHaveTextContent(
+      "New invitation queued. The earlier code no longer works.",
+    );
+  });
+
+  it("shows a failed resend in the panel", async () => {
+    const user = invited();
+    mockCommands({
+      users_get: () => user,
+      invitations_resend: rejectWith(appError("EMAIL_NOT_CONFIGURED", "Email invitations need email to be set up first.")),
+    });
+    renderPanel(user);
+    const element = await panel();
+
+    await userEvent.click(within(element).getByRole("button", { name: "Resend invitation" }));
+
+    expect(await within(element).findByTestId("form-error")).toHaveTextContent(
+      "Email invitations need email to be set up first.",
+    );
+  });
+
+  it("asks before revoking, then shows the user removed with Restore", async () => {
+    const user = invited();
+    const revoked = invited({
+      status: "removed",
+      removedAt: "2026-12-01T08:00:00.000Z",
+      invitation: invitation({ state: "revoked" }),
+      version: 5,
+    });
+    const ipc = mockCommands({ users_get: () => user, invitations_revoke: () => revoked });
+    const { onChanged } = renderPanel(user);
+    const element = await panel();
+
+    await userEvent.click(within(element).getByRole("button", { name: "Revoke invitation" }));
+    const dialog = screen.getByRole("alertdialog", { name: "Revoke the invitation of Grace Hopper?" });
+    expect(dialog).toHaveAccessibleDescription(
+      "The code in the email will stop working and Grace Hopper is removed from the Workspace.",
+    );
+    await userEvent.click(within(dialog).getByRole("button", { name: "Revoke invitation" }));
+
+    await waitFor(() => expect(onChanged).toHaveBeenCalledWith(revoked));
+    expect(ipc.argsOf("invitations_revoke")).toEqual([{ id: "u-7" }]);
+    expect(screen.queryByRole("alertdialog")).not.toBeInTheDocument();
+    expect(visibleActions(element)).toEqual(["Restore"]);
+    expect(within(element).getByRole("status")).toHaveTextContent("Invitation revoked.");
+  });
+
+  it("keeps Cancel on the revoke dialog harmless", async () => {
+    const user = invited();
+    const ipc = mockCommands({ users_get: () => user });
+    renderPanel(user);
+    const element = await panel();
+
+    await userEvent.click(within(element).getByRole("button", { name: "Revoke invitation" }));
+    await userEvent.click(within(screen.getByRole("alertdialog")).getByRole("button", { name: "Cancel" }));
+
+    expect(screen.queryByRole("alertdialog")).not.toBeInTheDocument();
+    expect(ipc.argsOf("invitations_revoke")).toEqual([]);
+  });
+
+  it("looks again every 5 seconds while the invitation waits to be sent, and stops once it was sent", async () => {
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+    const waiting = invited({ invitation: invitation({ state: "queued", sentAt: null }) });
+    const sent = invited();
+    let reads = 0;
+    const ipc = mockCommands({ users_get: () => (++reads <= 2 ? waiting : sent) });
+    const { onChanged } = renderPanel(waiting);
+    const element = await panel();
+    expect(invitationRow(element)).toHaveTextContent("Waiting to be sent");
+
+    await vi.advanceTimersByTimeAsync(4999);
+    expect(ipc.argsOf("users_get")).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(ipc.argsOf("users_get")).toHaveLength(2);
+    expect(invitationRow(element)).toHaveTextContent("Waiting to be sent");
+
+    await vi.advanceTimersByTimeAsync(5000);
+    await waitFor(() => expect(invitationRow(element)).toHaveTextContent(`Sent ${formatDateTime("2026-11-30T09:00:05.000Z")}`));
+    expect(ipc.argsOf("users_get")).toHaveLength(3);
+    expect(onChanged).not.toHaveBeenCalled();
+
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(ipc.argsOf("users_get")).toHaveLength(3);
+  });
+
+  it("tells the list when the invited user accepted meanwhile", async () => {
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+    const waiting = invited({ invitation: invitation({ state: "queued", sentAt: null }) });
+    const joined = details({ status: "active", invitation: invitation({ state: "accepted" }), version: 5 });
+    let reads = 0;
+    mockCommands({ users_get: () => (++reads === 1 ? waiting : joined) });
+    const { onChanged } = renderPanel(waiting);
+    const element = await panel();
+
+    await vi.advanceTimersByTimeAsync(5000);
+
+    await waitFor(() => expect(onChanged).toHaveBeenCalledWith(joined));
+    expect(within(element).queryByTestId("invitation-state")).not.toBeInTheDocument();
+    expect(within(element).getByText("Active")).toBeInTheDocument();
+  });
+
+  it("does not look again when the invitation is not waiting", async () => {
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+    const user = invited();
+    const ipc = mockCommands({ users_get: () => user });
+    renderPanel(user);
+    await panel();
+
+    await vi.advanceTimersByTimeAsync(30_000);
+
+    expect(ipc.argsOf("users_get")).toHaveLength(1);
   });
 });

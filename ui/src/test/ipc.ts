@@ -19,13 +19,16 @@ export interface Call {
  */
 export function mockCommands(handlers: Record<string, Handler>) {
   const calls: Call[] = [];
-  mockIPC((command, payload) => {
-    const args = JSON.parse(JSON.stringify(payload ?? {})) as Args;
-    calls.push({ command, args });
-    const handler = handlers[command];
-    if (!handler) throw new Error(`unexpected command ${command}`);
-    return handler(args);
-  }, { shouldMockEvents: true });
+  mockIPC(
+    (command, payload) => {
+      const args = JSON.parse(JSON.stringify(payload ?? {})) as Args;
+      calls.push({ command, args });
+      const handler = handlers[command];
+      if (!handler) throw new Error(`unexpected command ${command}`);
+      return handler(args);
+    },
+    { shouldMockEvents: true },
+  );
   return {
     calls,
     argsOf: (command: string) => calls.filter((call) => call.command === command).map((call) => call.args),

@@ -1,6 +1,7 @@
 import "@testing-library/jest-dom/vitest";
+import { cleanup } from "@testing-library/svelte";
 import { clearMocks } from "@tauri-apps/api/mocks";
-import { afterEach } from "vitest";
+import { afterEach, vi } from "vitest";
 
 // jsdom does no layout. Every element reports a fixed viewport-sized box so the virtualised list
 // has a window to fill; rows are laid out by the list itself, so this is all it reads.
@@ -36,6 +37,11 @@ Element.prototype.scrollTo = function scrollTo(this: Element, options?: ScrollTo
   this.dispatchEvent(new Event("scroll"));
 } as Element["scrollTo"];
 
-afterEach(() => {
+afterEach(async () => {
+  // Unmount first and let event listeners stop: `listen` resolves before its listener can be
+  // removed, and removing it goes through the mocked IPC that clearMocks takes away.
+  cleanup();
+  vi.useRealTimers();
+  await new Promise((resolve) => setTimeout(resolve, 0));
   clearMocks();
 });

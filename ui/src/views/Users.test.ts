@@ -35,7 +35,7 @@ describe("Users", () => {
     await waitFor(() => expect((ipc.argsOf("users_list").at(-1)?.query as UserQuery).filter).toBe("removed"));
   });
 
-  it("offers Add user only with users.create", async () => {
+  it("offers Add user only with users.create or users.invite", async () => {
     mockCommands({ users_list: () => page(summaries(0, 1)) });
     renderUsers(session({ isSuperUser: false, permissions: ["users.view", "users.edit"] }));
     await screen.findAllByTestId("user-row");
@@ -51,8 +51,20 @@ describe("Users", () => {
     expect(screen.getByRole("button", { name: "Add user" })).toBeInTheDocument();
   });
 
+  it("offers Add user to someone who may only invite", async () => {
+    mockCommands({ users_list: () => page(summaries(0, 1)) });
+    renderUsers(session({ isSuperUser: false, permissions: ["users.view", "users.invite"] }));
+    await screen.findAllByTestId("user-row");
+
+    expect(screen.getByRole("button", { name: "Add user" })).toBeInTheDocument();
+  });
+
   it("opens the stepper from Add user and closes it with Cancel", async () => {
-    mockCommands({ users_list: () => page(summaries(0, 1)), roles_list: () => roles() });
+    mockCommands({
+      users_list: () => page(summaries(0, 1)),
+      roles_list: () => roles(),
+      invitations_ready: () => false,
+    });
     renderUsers();
     await screen.findAllByTestId("user-row");
 

@@ -144,7 +144,8 @@ fn is_email_conflict(error: &sqlx::Error) -> bool {
 
 impl Roster {
     /// Validates one step of "Add user" (the email step also checks the email is free), so the
-    /// stepper shows field errors on the step that owns them. Needs `users.create`.
+    /// stepper shows field errors on the step that owns them. Needs `users.create` or
+    /// `users.invite` (the steps are the same without the password).
     pub async fn check_new_user(
         &self,
         session: &Session,
@@ -153,7 +154,10 @@ impl Roster {
     ) -> Result<()> {
         let mut conn = self.pool.acquire().await?;
         let actor = actor::load_ready(&mut conn, session).await?;
-        authorize(&mut conn, &actor, input).await?;
+        if !actor.can(Permission::UsersCreate) {
+            actor.require(Permission::UsersInvite)?;
+        }
+        authorize_roles(&mut conn, &actor, input.is_super_user, &input.role_ids).await?;
         check_step(input, step)?;
         if matches!(step, NewUserStep::Email | NewUserStep::Confirm) {
             let email = validation::email(&input.email)?;

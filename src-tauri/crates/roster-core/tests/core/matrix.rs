@@ -156,7 +156,8 @@ impl Op {
         match self {
             Op::UsersList | Op::ProfileUpdate | Op::ProfileChangePassword => Rule::SignedIn,
             Op::UsersGet | Op::UsersActivity => Rule::Sees,
-            Op::UsersCheckNew | Op::UsersCreate => Rule::Holds(UsersCreate),
+            Op::UsersCheckNew => Rule::HoldsAny(&[UsersCreate, UsersInvite]),
+            Op::UsersCreate => Rule::Holds(UsersCreate),
             Op::UsersUpdate => Rule::HoldsAndSees(UsersEdit),
             Op::UsersRemove | Op::UsersRestore => Rule::HoldsAndSees(UsersRemove),
             Op::UsersResetPassword => Rule::HoldsAndSees(UsersResetPassword),
