@@ -5,5 +5,6 @@
 mod app;
 mod demo;
 mod download;
+mod invitations;
 mod roles;
 mod users_flow;
