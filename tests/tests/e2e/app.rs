@@ -114,9 +114,19 @@ impl App {
         self.find(Locator::XPath(&xpath)).await
     }
 
+    /// Clicks a button by its name, scrolled to the middle of its scroll area first as a person
+    /// would (WebKitWebDriver does not scroll inside nested scroll areas, e.g. a tall panel).
     pub async fn click(&self, name: &str) {
-        self.button(name)
+        let button = self.button(name).await;
+        let arg = serde_json::to_value(&button).expect("element reference");
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({ block: 'center' });",
+                vec![arg],
+            )
             .await
+            .unwrap_or_else(|e| panic!("scroll to {name}: {e}"));
+        button
             .click()
             .await
             .unwrap_or_else(|e| panic!("click {name}: {e}"));
