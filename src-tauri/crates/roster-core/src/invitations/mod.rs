@@ -168,6 +168,16 @@ async fn end_pending(
     Ok(())
 }
 
+/// Withdraws the pending invitation of a user who is removed from the Workspace, so its code
+/// stops working and a queued email is not sent.
+pub(crate) async fn withdraw_pending(
+    tx: &mut SqliteConnection,
+    user_id: &str,
+    at: &str,
+) -> Result<()> {
+    end_pending(tx, user_id, "revoked", at).await
+}
+
 /// The invited user `user_id` the actor may manage, for Resend and Revoke.
 async fn invited_target(
     tx: &mut SqliteConnection,

@@ -192,12 +192,13 @@ impl Roster {
         Ok(Err(false))
     }
 
+    /// Records a send; a message cancelled meanwhile (Resend, Revoke) stays cancelled.
     async fn mark_sent(&self, message: &Due) -> Result<()> {
         let now = self.now();
         sqlx::query(
             "UPDATE mail_outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1,
                  body_text = NULL, body_html = NULL, last_error = NULL, updated_at = ?
-             WHERE id = ?",
+             WHERE id = ? AND state = 'queued'",
         )
         .bind(&now)
         .bind(&now)
@@ -215,7 +216,7 @@ impl Roster {
             sqlx::query(
                 "UPDATE mail_outbox SET state = 'failed', attempts = attempts + 1, last_error = ?,
                      body_text = NULL, body_html = NULL, updated_at = ?
-                 WHERE id = ?",
+                 WHERE id = ? AND state = 'queued'",
             )
             .bind(reason)
             .bind(&at)

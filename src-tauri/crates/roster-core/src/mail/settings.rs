@@ -221,9 +221,8 @@ impl Roster {
         let mut tx = store::begin_write(&self.pool).await?;
         let actor = actor::load_ready(&mut tx, session).await?;
         actor.require(Permission::SettingsManage)?;
-        let version = read(&mut tx, &actor.workspace_id)
-            .await?
-            .map_or(0, |r| r.version);
+        let before = read(&mut tx, &actor.workspace_id).await?;
+        let version = before.as_ref().map_or(0, |r| r.version);
         if version != input.expected_version {
             return Err(Error::Conflict);
         }
@@ -252,7 +251,32 @@ impl Roster {
         .bind(&now)
         .execute(&mut *tx)
         .await?;
-        let mut fields = vec!["host", "port", "security", "username", "sender", "timeouts"];
+        let mut fields: Vec<&'static str> = match &before {
+            None => vec![
+                "host", "port", "security", "username", "sender", "validity", "timeout",
+            ],
+            Some(b) => [
+                ("host", b.host != valid.host),
+                ("port", b.port != i64::from(input.port)),
+                ("security", b.security != input.security.as_str()),
+                ("username", b.username != valid.username),
+                (
+                    "sender",
+                    b.sender_name != valid.sender_name || b.sender_address != valid.sender_address,
+                ),
+                (
+                    "validity",
+                    b.invitation_days != i64::from(input.invitation_days),
+                ),
+                (
+                    "timeout",
+                    b.timeout_seconds != i64::from(input.timeout_seconds),
+                ),
+            ]
+            .into_iter()
+            .filter_map(|(field, changed)| changed.then_some(field))
+            .collect(),
+        };
         if let Some(password) = input.password.map(Credential::into_secret) {
             let secret = (!password.expose().is_empty()).then_some(password);
             self.store_secret(&password_name(&actor.workspace_id), secret)

@@ -225,6 +225,9 @@ impl Roster {
             return Ok(target);
         }
         let now = self.now();
+        if target.status == Status::Invited {
+            crate::invitations::withdraw_pending(&mut tx, &target.id, &now).await?;
+        }
         sqlx::query(
             "UPDATE users SET status = 'removed', removed_at = ?, version = version + 1, updated_at = ?
              WHERE id = ?",

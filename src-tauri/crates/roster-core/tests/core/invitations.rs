@@ -417,6 +417,26 @@ async fn invitations_need_email_settings_and_revoke_withdraws_the_code() {
         Delivery::default()
     );
 
+    // Removing an invited user withdraws the invitation too, before its email goes out.
+    let dan = w
+        .roster
+        .invite_user(&w.admin, invitation(&w, "dan@example.com"))
+        .await
+        .expect("invite");
+    let dan_code = queued_code(&w.roster, &dan.id).await;
+    w.roster
+        .remove_user(&w.admin, &dan.id)
+        .await
+        .expect("remove");
+    assert_eq!(
+        code(w.roster.invitation_preview(&dan_code).await),
+        ErrorCode::InvitationRevoked
+    );
+    assert_eq!(
+        w.roster.deliver_due_mail().await.expect("deliver"),
+        Delivery::default()
+    );
+
     let insecure = settings_for(25, "smtp.example.com", SmtpSecurity::None);
     let error = w
         .roster
