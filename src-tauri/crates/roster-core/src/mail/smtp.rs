@@ -91,11 +91,7 @@ fn describe(error: &lettre::transport::smtp::Error, smtp: &Smtp) -> Failure {
         );
     }
     if error.is_permanent() {
-        let code = error
-            .status()
-            .map(|c| format!(" ({c})"))
-            .unwrap_or_default();
-        return failure(format!("{server} refused the message{code}: {error}"), true);
+        return failure(format!("{server} refused the message: {error}"), true);
     }
     if error.is_transient() {
         return failure(format!("{server} asked to try again later: {error}"), false);
