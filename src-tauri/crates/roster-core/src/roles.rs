@@ -333,9 +333,10 @@ impl Roster {
     }
 
     /// "Delete role". Needs `roles.manage` and every permission of the role and of the role
-    /// that takes over its users. The built-in role cannot be deleted. When users hold the
-    /// role, `move_users_to` must name another role: they get it (if they do not hold it
-    /// already) in the same transaction, so nobody is left without a role.
+    /// that takes over its users. The built-in role cannot be deleted. When users who are not
+    /// removed hold the role, `move_users_to` must name another role: they get it (if they do
+    /// not hold it already) in the same transaction, so nobody is left without a role; removed
+    /// holders go to the built-in role when none is named.
     /// [`Error::Conflict`] when `expected_version` is stale.
     pub async fn delete_role(
         &self,
@@ -356,10 +357,16 @@ impl Roster {
         if role.version != input.expected_version {
             return Err(Error::Conflict);
         }
-        let holders: i64 = sqlx::query_scalar("SELECT count(*) FROM user_roles WHERE role_id = ?")
-            .bind(role_id)
-            .fetch_one(&mut *tx)
-            .await?;
+        // Removed users do not count (the Roles screen does not show them), but they keep a
+        // role: without a chosen one they move to the built-in role, so Restore finds them
+        // holding one.
+        let holders: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM user_roles ur JOIN users u ON u.id = ur.user_id
+             WHERE ur.role_id = ? AND u.status <> 'removed'",
+        )
+        .bind(role_id)
+        .fetch_one(&mut *tx)
+        .await?;
         let target = match input.move_users_to.as_deref() {
             Some(id) if id == role_id => {
                 return Err(Error::invalid(
@@ -367,9 +374,9 @@ impl Roster {
                     "Choose another role to move the users to",
                 ));
             }
-            Some(id) => Some(load(&mut tx, &actor.workspace_id, id).await.map_err(|_| {
+            Some(id) => load(&mut tx, &actor.workspace_id, id).await.map_err(|_| {
                 Error::invalid(Field::MoveUsersTo, "That role no longer exists; reload")
-            })?),
+            })?,
             None if holders > 0 => {
                 return Err(Error::invalid(
                     Field::MoveUsersTo,
@@ -383,20 +390,22 @@ impl Roster {
                     ),
                 ));
             }
-            None => None,
+            None => {
+                let member =
+                    crate::workspaces::member_role_id(&mut tx, &actor.workspace_id).await?;
+                load(&mut tx, &actor.workspace_id, &member).await?
+            }
         };
         let now = self.now();
-        if let Some(target) = &target {
-            actor.require_all(&target.permissions, "move users to that role")?;
-            sqlx::query(
-                "INSERT OR IGNORE INTO user_roles (user_id, role_id)
-                 SELECT user_id, ? FROM user_roles WHERE role_id = ?",
-            )
-            .bind(&target.id)
-            .bind(role_id)
-            .execute(&mut *tx)
-            .await?;
-        }
+        actor.require_all(&target.permissions, "move users to that role")?;
+        sqlx::query(
+            "INSERT OR IGNORE INTO user_roles (user_id, role_id)
+             SELECT user_id, ? FROM user_roles WHERE role_id = ?",
+        )
+        .bind(&target.id)
+        .bind(role_id)
+        .execute(&mut *tx)
+        .await?;
         sqlx::query("DELETE FROM user_roles WHERE role_id = ?")
             .bind(role_id)
             .execute(&mut *tx)
@@ -423,7 +432,7 @@ impl Roster {
             },
             &serde_json::json!({
                 "movedUsers": holders,
-                "movedTo": target.as_ref().map(|t| t.id.as_str()),
+                "movedTo": target.id,
             }),
         )
         .await?;

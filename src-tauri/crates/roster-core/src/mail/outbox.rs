@@ -13,13 +13,14 @@ use crate::error::{Error, Result};
 use crate::{Roster, new_id, store};
 
 /// Messages sent per pass of [`Roster::deliver_due_mail`].
-const BATCH: i64 = 20;
+const BATCH: usize = 20;
 /// First retry delay; it doubles with each failure up to [`MAX_BACKOFF`].
 const FIRST_BACKOFF: Duration = Duration::seconds(30);
 /// Longest wait between two attempts.
 const MAX_BACKOFF: Duration = Duration::hours(1);
-/// How long a claimed message stays away from other Roster windows sharing the database.
-const CLAIM: Duration = Duration::minutes(10);
+/// How long a claimed message stays away from other Roster windows sharing the database:
+/// longer than the longest send (nine steps of the 300 s maximum timeout).
+const CLAIM: Duration = Duration::hours(1);
 
 /// What one pass of the outbox did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -102,37 +103,18 @@ struct Due {
 }
 
 impl Roster {
-    /// Sends the messages that are due, at most 20 per pass; each is claimed first so two
-    /// windows on one database never send it twice. Sending happens outside any transaction;
-    /// each outcome is then written in its own. The background loop calls this again at
-    /// [`Roster::next_mail_due`].
+    /// Sends the messages that are due, at most 20 per pass, one at a time: each is claimed
+    /// first (for longer than any send may take) so two windows on one database never send it
+    /// twice. Messages of invitations that ended or expired are dropped and their bodies
+    /// erased. Sending happens outside any transaction; each outcome is then written in its
+    /// own. The background loop calls this again at [`Roster::next_mail_due`].
     pub async fn deliver_due_mail(&self) -> Result<Delivery> {
-        let now = self.now();
-        let claimed: Vec<Due> = {
-            let mut tx = store::begin_write(&self.pool).await?;
-            let due: Vec<Due> = sqlx::query_as(
-                "SELECT id, workspace_id, invitation_id, recipient, subject, body_text, body_html,
-                        attempts
-                 FROM mail_outbox WHERE state = 'queued' AND next_attempt_at <= ?
-                 ORDER BY next_attempt_at LIMIT ?",
-            )
-            .bind(&now)
-            .bind(BATCH)
-            .fetch_all(&mut *tx)
-            .await?;
-            let lease = timestamp(self.clock.now() + CLAIM);
-            for message in &due {
-                sqlx::query("UPDATE mail_outbox SET next_attempt_at = ? WHERE id = ?")
-                    .bind(&lease)
-                    .bind(&message.id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            tx.commit().await?;
-            due
-        };
+        self.drop_dead_invitations().await?;
         let mut delivery = Delivery::default();
-        for message in claimed {
+        for _ in 0..BATCH {
+            let Some(message) = self.claim_next().await? else {
+                break;
+            };
             match self.send_one(&message).await? {
                 Ok(()) => delivery.sent += 1,
                 Err(true) => delivery.refused += 1,
@@ -140,6 +122,43 @@ impl Roster {
             }
         }
         Ok(delivery)
+    }
+
+    async fn drop_dead_invitations(&self) -> Result<()> {
+        let now = self.now();
+        sqlx::query(
+            "UPDATE mail_outbox SET state = 'cancelled', body_text = NULL, body_html = NULL,
+                 updated_at = ?
+             WHERE state = 'queued' AND invitation_id IN (
+                 SELECT id FROM invitations WHERE state <> 'pending' OR expires_at <= ?)",
+        )
+        .bind(&now)
+        .bind(&now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn claim_next(&self) -> Result<Option<Due>> {
+        let mut tx = store::begin_write(&self.pool).await?;
+        let due: Option<Due> = sqlx::query_as(
+            "SELECT id, workspace_id, invitation_id, recipient, subject, body_text, body_html,
+                    attempts
+             FROM mail_outbox WHERE state = 'queued' AND next_attempt_at <= ?
+             ORDER BY next_attempt_at LIMIT 1",
+        )
+        .bind(self.now())
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(message) = &due {
+            sqlx::query("UPDATE mail_outbox SET next_attempt_at = ? WHERE id = ?")
+                .bind(timestamp(self.clock.now() + CLAIM))
+                .bind(&message.id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(due)
     }
 
     /// When the next queued message is due (`None` when nothing waits).
@@ -163,6 +182,7 @@ impl Roster {
             Err(Error::EmailNotConfigured) => {
                 "email is not set up: see Settings → Email".to_owned()
             }
+            Err(error @ Error::Keychain { .. }) => error.to_string(),
             Err(other) => return Err(other),
             Ok((smtp, _)) => {
                 let sent = smtp::send(

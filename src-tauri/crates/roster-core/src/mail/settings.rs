@@ -218,6 +218,18 @@ impl Roster {
         input: EmailSettingsInput,
     ) -> Result<EmailSettings> {
         let valid = validate(&input)?;
+        // The keychain is written before the database transaction: it may block (an unlock
+        // prompt) and cannot be rolled back, so it must neither hold the write lock nor follow
+        // a commit that could still fail.
+        let password = input.password.map(Credential::into_secret);
+        if let Some(password) = &password {
+            let mut conn = self.pool.acquire().await?;
+            let actor = actor::load_ready(&mut conn, session).await?;
+            actor.require(Permission::SettingsManage)?;
+            let secret = (!password.expose().is_empty()).then(|| password.clone());
+            self.store_secret(&password_name(&actor.workspace_id), secret)
+                .await?;
+        }
         let mut tx = store::begin_write(&self.pool).await?;
         let actor = actor::load_ready(&mut tx, session).await?;
         actor.require(Permission::SettingsManage)?;
@@ -277,10 +289,7 @@ impl Roster {
             .filter_map(|(field, changed)| changed.then_some(field))
             .collect(),
         };
-        if let Some(password) = input.password.map(Credential::into_secret) {
-            let secret = (!password.expose().is_empty()).then_some(password);
-            self.store_secret(&password_name(&actor.workspace_id), secret)
-                .await?;
+        if password.is_some() {
             fields.push("password");
         }
         audit::record(

@@ -185,8 +185,8 @@ pub struct InvitationPreview {
     pub permissions: Vec<Permission>,
 }
 
-/// "Accept invitation": the code and the new password.
-#[derive(Debug, Clone, Deserialize, TS)]
+/// "Accept invitation": the code and the new password. `Debug` redacts both.
+#[derive(Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct InvitationAcceptance {
@@ -198,4 +198,10 @@ pub struct InvitationAcceptance {
     /// The same password again.
     #[ts(type = "string")]
     pub confirm_password: Secret,
+}
+
+impl std::fmt::Debug for InvitationAcceptance {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("InvitationAcceptance { token: <redacted>, password: <redacted> }")
+    }
 }

@@ -209,6 +209,11 @@ impl Roster {
         actor.require(Permission::UsersRemove)?;
         ensure_visible(&actor, user_id)?;
         let target = fetch(&mut tx, &actor.workspace_id, user_id).await?;
+        // Permission before the last-super-user rule, so the answer reveals nothing about
+        // super-users to someone who may not manage them.
+        if target.id != actor.user_id {
+            ensure_may_manage(&actor, &target, "remove")?;
+        }
         let last_super_user = target.is_super_user
             && target.status == Status::Active
             && !another_super_user_exists(&mut tx, &actor.workspace_id, &target.id).await?;
@@ -220,7 +225,6 @@ impl Roster {
                 "You cannot remove yourself from the Workspace".into(),
             ));
         }
-        ensure_may_manage(&actor, &target, "remove")?;
         if target.status == Status::Removed {
             return Ok(target);
         }

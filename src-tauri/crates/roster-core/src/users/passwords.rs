@@ -29,6 +29,13 @@ async fn target_of_reset(
         &target.permissions,
         "set the password of",
     )?;
+    if target.status == crate::model::Status::Invited {
+        return Err(Error::Forbidden(
+            "This user has not accepted their invitation yet: they choose their own password. \
+             Resend the invitation instead."
+                .into(),
+        ));
+    }
     Ok(target)
 }
 

@@ -337,3 +337,50 @@ async fn roles_of_another_workspace_cannot_be_given() {
         (ErrorCode::Validation, Some(Field::Roles))
     );
 }
+
+#[tokio::test]
+async fn a_role_held_only_by_removed_users_can_be_deleted_and_they_keep_a_role() {
+    let w = world().await;
+    let clerks = w.role("Clerks", &[UsersView]).await;
+    let mut input = w.new_user("gone@example.com", "Gus", "Gone");
+    input.role_ids = vec![clerks.clone()];
+    let gone = w.roster.create_user(&w.admin, input).await.expect("create");
+    w.roster
+        .remove_user(&w.admin, &gone.id)
+        .await
+        .expect("remove");
+    let listed = w.roster.roles(&w.admin).await.expect("roles");
+    assert_eq!(
+        listed.iter().find(|r| r.id == clerks).map(|r| r.users),
+        Some(0)
+    );
+    w.roster
+        .delete_role(
+            &w.admin,
+            &clerks,
+            RoleDeletion {
+                move_users_to: None,
+                expected_version: 1,
+            },
+        )
+        .await
+        .expect("no current user holds it");
+    let restored = w
+        .roster
+        .restore_user(&w.admin, &gone.id)
+        .await
+        .expect("restore");
+    assert_eq!(restored.role_ids, [w.member_role.clone()]);
+}
+
+#[tokio::test]
+async fn removing_the_last_super_user_is_forbidden_before_it_is_the_last() {
+    let w = world().await;
+    let (_, remover) = holder(&w, "rem@example.com", &[UsersView, UsersRemove]).await;
+    let admin_id = w.admin.user_id.clone();
+    assert_eq!(
+        code(w.roster.remove_user(&remover, &admin_id).await),
+        ErrorCode::Forbidden,
+        "the answer says nothing about how many super-users there are"
+    );
+}
