@@ -370,7 +370,7 @@ async fn a_role_held_only_by_removed_users_can_be_deleted_and_they_keep_a_role()
         .restore_user(&w.admin, &gone.id)
         .await
         .expect("restore");
-    assert_eq!(restored.role_ids, [w.member_role.clone()]);
+    assert_eq!(restored.role_ids, std::slice::from_ref(&w.member_role));
 }
 
 #[tokio::test]
