@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it } from "vitest";
 import App from "./App.svelte";
 import type { LaunchState } from "./bindings/LaunchState";
-import { details, page, preview, session, summaries } from "./test/fixtures";
+import { details, emailSettings, page, preview, session, summaries } from "./test/fixtures";
 import { appError, mockCommands, rejectWith, shellEmits, type Handler } from "./test/ipc";
 
 const oneWorkspace = [{ id: "w-1", name: "Acme Office" }];
@@ -14,9 +14,12 @@ function launch(overrides: Partial<LaunchState> = {}): Handler {
   return () => ({ workspaces: oneWorkspace, session: null, demo: false, ...overrides });
 }
 
-/** The app's commands, with no invitation link waiting unless the test says otherwise. */
+/**
+ * The app's commands, with no invitation link waiting unless the test says otherwise, and email
+ * settings that need no reminder (the main window reads them for holders of settings.manage).
+ */
 function mockApp(handlers: Record<string, Handler>) {
-  return mockCommands({ invitations_take_link: () => null, ...handlers });
+  return mockCommands({ invitations_take_link: () => null, settings_email_get: () => emailSettings(), ...handlers });
 }
 
 /** Invitation links as the shell keeps them: each code is handed out once, then null. */
