@@ -124,17 +124,9 @@ impl Actor {
         }
     }
 
-    /// Whether the actor holds every permission in `permissions`: nobody grants, takes away or
-    /// exercises through someone else a permission they do not hold themselves.
-    pub fn holds_all<'a>(&self, permissions: impl IntoIterator<Item = &'a Permission>) -> bool {
-        self.is_super_user
-            || permissions
-                .into_iter()
-                .all(|p| self.permissions.contains(p))
-    }
-
     /// Errors with [`Error::Forbidden`] naming the first permission in `permissions` the actor
-    /// does not hold; `what` completes "You cannot … ".
+    /// does not hold; `what` completes "You cannot … ". Nobody grants, takes away or exercises
+    /// through someone else a permission they do not hold themselves.
     pub fn require_all<'a>(
         &self,
         permissions: impl IntoIterator<Item = &'a Permission>,
