@@ -76,13 +76,18 @@ impl Drop for SmtpServer {
     }
 }
 
+/// The code in a received message, quoted-printable (how lettre sends long lines) undone.
 fn code_in(message: &str) -> String {
-    let unfolded = message
-        .replace("=\r\n", "")
-        .replace("=\n", "")
-        .replace("=3D", "=");
-    let start = unfolded.find("token=").expect("a link") + "token=".len();
-    unfolded[start..]
+    let decoded = if message.contains("Content-Transfer-Encoding: quoted-printable") {
+        message
+            .replace("=\r\n", "")
+            .replace("=\n", "")
+            .replace("=3D", "=")
+    } else {
+        message.to_owned()
+    };
+    let start = decoded.find("token=").expect("a link") + "token=".len();
+    decoded[start..]
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
         .collect()

@@ -11,7 +11,7 @@ use roster_core::model::{
 };
 use roster_core::{Delivery, ErrorCode, Roster, Secret};
 
-use crate::mailserver::{MailServer, Mode, closed_port, code_in, settings_for};
+use crate::mailserver::{MailServer, Mode, closed_port, code_in, code_in_text, settings_for};
 use crate::support::*;
 
 const NEW_PASSWORD: &str = "Willow-Ember-Sextant-29";
@@ -63,7 +63,7 @@ async fn queued_code(roster: &Roster, user_id: &str) -> String {
     .fetch_one(roster.pool())
     .await
     .expect("queued message");
-    code_in(&body)
+    code_in_text(&body)
 }
 
 #[tokio::test]

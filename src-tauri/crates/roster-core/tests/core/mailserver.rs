@@ -132,17 +132,27 @@ impl Drop for MailServer {
     }
 }
 
-/// The invitation code in a received message (quoted-printable soft breaks undone).
+/// The invitation code in a received message: quoted-printable (how lettre sends long lines)
+/// is undone first — soft line breaks and `=3D` — and only then is the code read.
 pub fn code_in(message: &str) -> String {
-    let unfolded = message
-        .replace("=\r\n", "")
-        .replace("=\n", "")
-        .replace("=3D", "=");
-    let start = unfolded
+    if message.contains("Content-Transfer-Encoding: quoted-printable") {
+        let decoded = message
+            .replace("=\r\n", "")
+            .replace("=\n", "")
+            .replace("=3D", "=");
+        code_in_text(&decoded)
+    } else {
+        code_in_text(message)
+    }
+}
+
+/// The invitation code in plain text (a message body as queued): what follows `token=`.
+pub fn code_in_text(text: &str) -> String {
+    let start = text
         .find("token=")
         .map(|i| i + "token=".len())
         .expect("a link in the message");
-    unfolded[start..]
+    text[start..]
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
         .collect()
