@@ -477,7 +477,7 @@ describe("UserPanel invitation", () => {
     {
       name: "queued after a failed attempt",
       state: invitation({ state: "queued", sentAt: null, lastError: failure, nextAttemptAt: "2026-11-30T09:05:00.000Z" }),
-      text: `Waiting to be sent Last attempt failed: ${failure}. Next try ${formatDateTime("2026-11-30T09:05:00.000Z")}`,
+      text: `Not sent yet: ${failure} Roster tries again. Next try ${formatDateTime("2026-11-30T09:05:00.000Z")}`,
     },
     { name: "sent", state: invitation(), text: `Sent ${formatDateTime("2026-11-30T09:00:05.000Z")}` },
     {

@@ -32,7 +32,8 @@ export function invitationLines(info: InvitationInfo): { text: string; detail: s
     case "queued": {
       if (info.lastError === null) return { text: "Waiting to be sent", detail: validUntil };
       const next = info.nextAttemptAt === null ? "" : ` Next try ${formatDateTime(info.nextAttemptAt)}`;
-      return { text: "Waiting to be sent", detail: `Last attempt failed: ${reason(info.lastError)}.${next}` };
+      // Case I3: a failed attempt reads as "not sent" with its reason, and says it is retried.
+      return { text: `Not sent yet: ${reason(info.lastError)}`, detail: `Roster tries again.${next}` };
     }
     case "sent":
       return { text: info.sentAt === null ? "Sent" : `Sent ${formatDateTime(info.sentAt)}`, detail: validUntil };
