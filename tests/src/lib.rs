@@ -1,1 +1,4 @@
-//! Cross-crate tests live in `tests/`; this library is empty on purpose.
+//! Helpers shared by the test suites: the core's service tests and the end-to-end tests in
+//! `tests/`.
+
+pub mod mail;

@@ -239,6 +239,41 @@ impl App {
         panic!("{text:?} is still shown");
     }
 
+    /// Fills the first-run form (Workspace "Acme Ltd", the admin Ana Silva); the caller
+    /// presses "Create Workspace" (after a screenshot, if it wants one).
+    pub async fn fill_first_run(&self, email: &str, password: &str) {
+        self.heading("Create your Workspace").await;
+        self.fill("Workspace name", "Acme Ltd").await;
+        self.fill("Your email", email).await;
+        self.fill("First name", "Ana").await;
+        self.fill("Last name", "Silva").await;
+        self.fill("Password", password).await;
+        self.fill("Confirm password", password).await;
+    }
+
+    /// Signs in from the sign-in screen (what follows depends on the user: callers wait).
+    pub async fn sign_in(&self, email: &str, password: &str) {
+        self.heading("Sign in").await;
+        self.fill("Email", email).await;
+        self.fill("Password", password).await;
+        self.click("Sign in").await;
+    }
+
+    /// Signs out through the menu under the user's name.
+    pub async fn sign_out(&self, display_name: &str) {
+        self.click(display_name).await;
+        self.click("Sign out").await;
+    }
+
+    /// The text of the open user panel.
+    pub async fn panel_text(&self) -> String {
+        self.testid("user-panel")
+            .await
+            .text()
+            .await
+            .expect("panel text")
+    }
+
     /// Saves the Xvfb screen as `target/e2e-screenshots/NN-name.png` for people to look at.
     pub async fn screenshot(&mut self, name: &str) {
         tokio::time::sleep(Duration::from_millis(400)).await;

@@ -12,16 +12,8 @@ const EDITOR_PASSWORD: &str = "Juniper-Comet-Lantern-64";
 const TARGET_EMAIL: &str = "user000002@demo.example";
 
 async fn sign_in(app: &App, email: &str, password: &str) {
-    app.heading("Sign in").await;
-    app.fill("Email", email).await;
-    app.fill("Password", password).await;
-    app.click("Sign in").await;
+    app.sign_in(email, password).await;
     app.heading("Users").await;
-}
-
-async fn sign_out(app: &App, display_name: &str) {
-    app.click(display_name).await;
-    app.click("Sign out").await;
 }
 
 async fn open_user(app: &App, email: &str) {
@@ -35,14 +27,6 @@ async fn open_user(app: &App, email: &str) {
     .await
     .expect("open the user");
     app.testid("user-panel").await;
-}
-
-async fn panel_text(app: &App) -> String {
-    app.testid("user-panel")
-        .await
-        .text()
-        .await
-        .expect("panel text")
 }
 
 async fn nav_links(app: &App) -> Vec<String> {
@@ -108,7 +92,7 @@ async fn a_role_limits_what_its_holder_is_offered_and_reports_count_seats() {
     app.see("Editors").await;
     app.click("Create user").await;
     app.gone("Create user").await;
-    sign_out(&app, ADMIN).await;
+    app.sign_out(ADMIN).await;
 
     // The editor sees everyone, edits a phone, and is offered nothing else.
     sign_in(&app, EDITOR_EMAIL, EDITOR_PASSWORD).await;
@@ -128,7 +112,7 @@ async fn a_role_limits_what_its_holder_is_offered_and_reports_count_seats() {
     app.fill("Phone", "+44 1632 960077").await;
     app.click("Save").await;
     app.see("Changes saved.").await;
-    let text = panel_text(&app).await;
+    let text = app.panel_text().await;
     assert!(text.contains("+44 1632 960077"), "{text}");
     for absent in ["Remove from Workspace", "Change password", "More actions"] {
         assert!(!text.contains(absent), "{absent} is offered: {text}");
@@ -143,7 +127,7 @@ async fn a_role_limits_what_its_holder_is_offered_and_reports_count_seats() {
             .is_empty()
     );
     app.screenshot("editor-edited-phone").await;
-    sign_out(&app, "Eve Editor").await;
+    app.sign_out("Eve Editor").await;
 
     // The super-user sees the change in the Activity tab and the seats in Reports.
     sign_in(&app, "admin@demo.example", "Demo-Roster-2031!").await;

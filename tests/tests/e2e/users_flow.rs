@@ -11,18 +11,6 @@ const MEMBER_EMAIL: &str = "Bruno@Example.org";
 const MEMBER_NEW_PASSWORD: &str = "Copper-Meadow-Violin-31";
 const RESET_PASSWORD: &str = "Harbour-Lilac-Comet-58";
 
-async fn sign_in(app: &App, email: &str, password: &str) {
-    app.heading("Sign in").await;
-    app.fill("Email", email).await;
-    app.fill("Password", password).await;
-    app.click("Sign in").await;
-}
-
-async fn sign_out(app: &App, display_name: &str) {
-    app.click(display_name).await;
-    app.click("Sign out").await;
-}
-
 async fn row(app: &App, email: &str) -> fantoccini::elements::Element {
     app.find(Locator::Css(&format!(
         "[data-testid='user-row'][data-email='{email}']"
@@ -30,24 +18,16 @@ async fn row(app: &App, email: &str) -> fantoccini::elements::Element {
     .await
 }
 
-async fn panel_text(app: &App) -> String {
-    app.testid("user-panel")
-        .await
-        .text()
-        .await
-        .expect("panel text")
-}
-
 async fn wait_for_panel(app: &App, text: &str) {
     for _ in 0..100 {
-        if panel_text(app).await.contains(text) {
+        if app.panel_text().await.contains(text) {
             return;
         }
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
     panic!(
         "the panel never showed {text:?}; it shows {:?}",
-        panel_text(app).await
+        app.panel_text().await
     );
 }
 
@@ -57,13 +37,7 @@ async fn first_run_add_user_member_profile_and_admin_actions() {
     let mut app = App::launch("users-flow", &[]).await;
 
     // First run: create the Workspace.
-    app.heading("Create your Workspace").await;
-    app.fill("Workspace name", "Acme Ltd").await;
-    app.fill("Your email", ADMIN_EMAIL).await;
-    app.fill("First name", "Ana").await;
-    app.fill("Last name", "Silva").await;
-    app.fill("Password", ADMIN_PASSWORD).await;
-    app.fill("Confirm password", ADMIN_PASSWORD).await;
+    app.fill_first_run(ADMIN_EMAIL, ADMIN_PASSWORD).await;
     app.screenshot("first-run").await;
     app.click("Create Workspace").await;
 
@@ -102,10 +76,10 @@ async fn first_run_add_user_member_profile_and_admin_actions() {
     app.click("Create user").await;
     app.gone("Create user").await;
     row(&app, MEMBER_EMAIL).await;
-    sign_out(&app, "Ana Silva").await;
+    app.sign_out("Ana Silva").await;
 
     // The new member signs in and must choose a new password first.
-    sign_in(&app, "bruno@example.org", &generated).await;
+    app.sign_in("bruno@example.org", &generated).await;
     app.heading("Choose a new password").await;
     app.fill("New password", MEMBER_NEW_PASSWORD).await;
     app.fill("Confirm password", MEMBER_NEW_PASSWORD).await;
@@ -136,12 +110,12 @@ async fn first_run_add_user_member_profile_and_admin_actions() {
     app.click("Save").await;
     app.see("Changes saved.").await;
     wait_for_panel(&app, "+44 1632 960001").await;
-    assert!(!panel_text(&app).await.contains("Remove from Workspace"));
+    assert!(!app.panel_text().await.contains("Remove from Workspace"));
     app.screenshot("my-profile").await;
-    sign_out(&app, "Bruno Costa").await;
+    app.sign_out("Bruno Costa").await;
 
     // The super-user edits the member, changes their password, removes and restores them.
-    sign_in(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    app.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
     row(&app, MEMBER_EMAIL)
         .await
         .click()
@@ -176,10 +150,10 @@ async fn first_run_add_user_member_profile_and_admin_actions() {
     wait_for_panel(&app, "Active").await;
     app.expect_text("user-counts", "2 users · 2 seats").await;
     app.screenshot("restored").await;
-    sign_out(&app, "Ana Silva").await;
+    app.sign_out("Ana Silva").await;
 
     // The password the super-user set works; the member's own earlier one does not.
-    sign_in(&app, MEMBER_EMAIL, MEMBER_NEW_PASSWORD).await;
+    app.sign_in(MEMBER_EMAIL, MEMBER_NEW_PASSWORD).await;
     app.see("Email or password is incorrect").await;
     app.fill("Password", RESET_PASSWORD).await;
     app.click("Sign in").await;

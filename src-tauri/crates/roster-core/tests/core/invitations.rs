@@ -11,7 +11,9 @@ use roster_core::model::{
 };
 use roster_core::{Delivery, ErrorCode, Roster, Secret};
 
-use crate::mailserver::{MailServer, Mode, closed_port, code_in, code_in_text, settings_for};
+use crate::mailserver::{
+    MailServer, Mode, ServerSettings, closed_port, code_in, code_in_text, settings_for,
+};
 use crate::support::*;
 
 const NEW_PASSWORD: &str = "Willow-Ember-Sextant-29";

@@ -1,159 +1,32 @@
-//! A real SMTP server on loopback (aiosmtpd through `tests/smtp_server.py`), started per test.
-
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+//! Email settings that point the core at the test SMTP server (`roster_tests::mail`).
 
 use roster_core::model::{EmailSettingsInput, SmtpSecurity};
+pub use roster_tests::mail::{MailServer, Mode, closed_port, code_in, code_in_text};
 
-/// How the server behaves (see `smtp_server.py`).
-#[derive(Debug, Clone, Copy)]
-pub enum Mode {
-    Plain,
-    Starttls,
-    Implicit,
-    Silent,
-}
-
-pub struct MailServer {
-    child: Child,
-    pub port: u16,
-    maildir: tempfile::TempDir,
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port")
-}
-
-impl MailServer {
-    /// Starts the server; `tls` names the certificate and key for the TLS modes, and
-    /// `password` is what the STARTTLS mode accepts for user "mailer".
-    pub fn start(mode: Mode, tls: Option<(&Path, &Path)>, password: &str) -> Self {
-        Self::start_on(free_port(), mode, tls, password)
-    }
-
-    pub fn start_on(port: u16, mode: Mode, tls: Option<(&Path, &Path)>, password: &str) -> Self {
-        let maildir = tempfile::tempdir().expect("maildir");
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/smtp_server.py");
-        let mode_name = match mode {
-            Mode::Plain => "plain",
-            Mode::Starttls => "starttls",
-            Mode::Implicit => "implicit",
-            Mode::Silent => "silent",
-        };
-        // Debian's own Python carries python3-aiosmtpd; a pyenv or venv `python3` first on
-        // PATH would not.
-        let python = if Path::new("/usr/bin/python3").exists() {
-            "/usr/bin/python3"
-        } else {
-            "python3"
-        };
-        let mut command = Command::new(python);
-        command
-            .arg(script)
-            .arg(mode_name)
-            .arg(port.to_string())
-            .arg(maildir.path())
-            .env("ROSTER_SMTP_PASSWORD", password)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit());
-        if let Some((cert, key)) = tls {
-            command.arg(cert).arg(key);
-        }
-        let mut child = command
-            .spawn()
-            .expect("python3 with aiosmtpd (apt install python3-aiosmtpd)");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("server output");
-        assert_eq!(line.trim(), "ready", "the SMTP server did not start");
-        Self {
-            child,
-            port,
-            maildir,
-        }
-    }
-
-    /// Every message received so far, as raw RFC 5322 text, oldest first.
-    pub fn messages(&self) -> Vec<String> {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(self.maildir.path())
-            .expect("maildir")
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "eml"))
-            .collect();
-        files.sort_by_key(|p| {
-            p.file_stem()
-                .and_then(|s| s.to_str())
-                .and_then(|s| s.parse::<u32>().ok())
-        });
-        files
-            .iter()
-            .map(|p| std::fs::read_to_string(p).expect("message"))
-            .collect()
-    }
-
+/// Settings that reach a running test server.
+pub trait ServerSettings {
     /// Settings that reach this server from `host` with `security`.
-    pub fn settings(&self, host: &str, security: SmtpSecurity) -> EmailSettingsInput {
+    fn settings(&self, host: &str, security: SmtpSecurity) -> EmailSettingsInput;
+}
+
+impl ServerSettings for MailServer {
+    fn settings(&self, host: &str, security: SmtpSecurity) -> EmailSettingsInput {
         settings_for(self.port, host, security)
     }
 }
 
-/// A loopback port where nothing listens (connections are refused at once).
-pub fn closed_port() -> u16 {
-    free_port()
-}
-
 /// Settings for a server on `port` of `host`, 2 s per step, no user name.
 pub fn settings_for(port: u16, host: &str, security: SmtpSecurity) -> EmailSettingsInput {
-    {
-        EmailSettingsInput {
-            host: host.into(),
-            port,
-            security,
-            username: String::new(),
-            password: None,
-            sender_name: "Acme People Team".into(),
-            sender_address: "people@acme.example".into(),
-            invitation_days: 7,
-            timeout_seconds: 2,
-            expected_version: 0,
-        }
+    EmailSettingsInput {
+        host: host.into(),
+        port,
+        security,
+        username: String::new(),
+        password: None,
+        sender_name: "Acme People Team".into(),
+        sender_address: "people@acme.example".into(),
+        invitation_days: 7,
+        timeout_seconds: 2,
+        expected_version: 0,
     }
-}
-
-impl Drop for MailServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// The invitation code in a received message: quoted-printable (how lettre sends long lines)
-/// is undone first — soft line breaks and `=3D` — and only then is the code read.
-pub fn code_in(message: &str) -> String {
-    if message.contains("Content-Transfer-Encoding: quoted-printable") {
-        let decoded = message
-            .replace("=\r\n", "")
-            .replace("=\n", "")
-            .replace("=3D", "=");
-        code_in_text(&decoded)
-    } else {
-        code_in_text(message)
-    }
-}
-
-/// The invitation code in plain text (a message body as queued): what follows `token=`.
-pub fn code_in_text(text: &str) -> String {
-    let start = text
-        .find("token=")
-        .map(|i| i + "token=".len())
-        .expect("a link in the message");
-    text[start..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect()
 }
