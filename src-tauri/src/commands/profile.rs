@@ -20,16 +20,19 @@ pub async fn profile_update(
         .map_err(|e| state.fail(e))
 }
 
-/// Change own password (also the required change after sign-in).
+/// Change own password (also the required change after sign-in). The core ends every other
+/// session of the user; this one continues on the renewed session it returns.
 #[tauri::command]
 pub async fn profile_change_password(
     state: State<'_, AppState>,
     input: OwnPasswordChange,
 ) -> Result<SessionInfo, AppError> {
     let session = state.session()?;
-    state
+    let (renewed, info) = state
         .roster
         .change_own_password(&session, input)
         .await
-        .map_err(|e| state.fail(e))
+        .map_err(|e| state.fail(e))?;
+    state.set_session(Some(renewed));
+    Ok(info)
 }

@@ -52,6 +52,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let session = Session {
         user_id,
         workspace_id,
+        credential_version: 0,
     };
     let query = UserQuery {
         search: String::new(),

@@ -18,6 +18,7 @@ pub mod text;
 pub mod validation;
 
 mod actor;
+mod attempts;
 mod audit;
 mod invitations;
 mod mail;

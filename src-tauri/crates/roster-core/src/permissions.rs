@@ -80,14 +80,20 @@ impl Permission {
     }
 }
 
-/// Who a session is: the user id and Workspace id the shell keeps after sign-in. It carries no
-/// power by itself; services read the [`Actor`] fresh from the database on every call.
+/// Who a session is: the user id, Workspace id and credential version the shell keeps after
+/// sign-in. It carries no power by itself; services read the [`Actor`] fresh from the database
+/// on every call, and refuse it once the user's credential version has moved on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
     /// The signed-in user.
     pub user_id: String,
     /// Their Workspace.
     pub workspace_id: String,
+    /// The user's `credential_version` when the session began. A password reset or change
+    /// (and five wrong current passwords) bumps the stored one, which ends every session made
+    /// before it (OWASP Session Management Cheat Sheet: renew or end sessions on a change of
+    /// credentials).
+    pub credential_version: i64,
 }
 
 /// The signed-in user as read inside a service's transaction: current status, super-user flag

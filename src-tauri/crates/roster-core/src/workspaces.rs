@@ -6,7 +6,7 @@ use crate::audit::{self, Entry};
 use crate::error::{Error, Field, Result};
 use crate::model::{CreateWorkspaceInput, SessionInfo, Status, WorkspaceSummary};
 use crate::permissions::Session;
-use crate::{Roster, new_id, passwords, store, users, validation};
+use crate::{Roster, actor, new_id, passwords, store, users, validation};
 
 /// Name of the built-in restricted role every Workspace starts with: its holders see and edit
 /// only their own profile.
@@ -27,18 +27,17 @@ impl Roster {
 
     /// First run: creates the Workspace and its first super-user and signs them in. Refused
     /// with [`Error::Forbidden`] once any Workspace exists — later Workspaces are not made
-    /// from the app. Validation errors name the field (`workspaceName`, `email`, names,
-    /// `password`, `confirmPassword`).
+    /// from the app. "No Workspace yet" is checked inside the write transaction, so two
+    /// first-run requests at once make one Workspace. Validation errors name the field
+    /// (`workspaceName`, `email`, names, `password`, `confirmPassword`).
     pub async fn create_first_workspace(
         &self,
         input: CreateWorkspaceInput,
     ) -> Result<(Session, SessionInfo)> {
         if !self.workspaces().await?.is_empty() {
-            return Err(Error::Forbidden(
-                "This database already has a Workspace. Sign in instead.".into(),
-            ));
+            return Err(already_created());
         }
-        self.create_workspace(input).await
+        self.insert_workspace(input, FirstOnly::Yes).await
     }
 
     /// Creates a Workspace, its built-in Member role and its first super-user, and signs them
@@ -47,6 +46,14 @@ impl Roster {
     pub async fn create_workspace(
         &self,
         input: CreateWorkspaceInput,
+    ) -> Result<(Session, SessionInfo)> {
+        self.insert_workspace(input, FirstOnly::No).await
+    }
+
+    async fn insert_workspace(
+        &self,
+        input: CreateWorkspaceInput,
+        first_only: FirstOnly,
     ) -> Result<(Session, SessionInfo)> {
         let name = validation::required_name(Field::WorkspaceName, &input.workspace_name)?;
         let email = validation::email(&input.email)?;
@@ -64,6 +71,14 @@ impl Roster {
         let workspace_id = new_id();
         let user_id = new_id();
         let mut tx = store::begin_write(&self.pool).await?;
+        if first_only == FirstOnly::Yes {
+            let existing: i64 = sqlx::query_scalar("SELECT count(*) FROM workspaces")
+                .fetch_one(&mut *tx)
+                .await?;
+            if existing > 0 {
+                return Err(already_created());
+            }
+        }
         sqlx::query(
             "INSERT INTO workspaces (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)",
         )
@@ -117,14 +132,22 @@ impl Roster {
             },
         )
         .await?;
+        let session = actor::session_for(&mut tx, &workspace_id, &user_id).await?;
         tx.commit().await?;
-        let session = Session {
-            user_id,
-            workspace_id,
-        };
         let info = self.session_info(&session).await?;
         Ok((session, info))
     }
+}
+
+/// Whether a new Workspace may only be the database's first (the app's first run).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FirstOnly {
+    Yes,
+    No,
+}
+
+fn already_created() -> Error {
+    Error::Forbidden("This database already has a Workspace. Sign in instead.".into())
 }
 
 async fn insert_member_role(

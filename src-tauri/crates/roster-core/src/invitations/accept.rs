@@ -11,7 +11,7 @@ use crate::model::{InvitationAcceptance, InvitationPreview, SessionInfo, Status}
 use crate::passwords;
 use crate::permissions::{Permission, Session};
 use crate::text::display_name;
-use crate::{Roster, store, users};
+use crate::{Roster, actor, store, users};
 
 #[derive(sqlx::FromRow)]
 struct Found {
@@ -141,11 +141,8 @@ impl Roster {
             },
         )
         .await?;
+        let session = actor::session_for(&mut tx, &found.workspace_id, &found.user_id).await?;
         tx.commit().await?;
-        let session = Session {
-            user_id: found.user_id,
-            workspace_id: found.workspace_id,
-        };
         let info = self.session_info(&session).await?;
         Ok((session, info))
     }

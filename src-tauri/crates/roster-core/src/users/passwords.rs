@@ -1,6 +1,7 @@
 //! Setting passwords: a super-user resets another's, a user changes their own.
 
 use super::fetch;
+use crate::attempts::{self, Check};
 use crate::audit::{self, Entry};
 use crate::error::{Error, Field, Result};
 use crate::model::{OwnPasswordChange, PasswordReset, SessionInfo, UserDetails};
@@ -45,7 +46,7 @@ impl Roster {
     /// password borrows their power; a super-user's password only by a super-user; your own
     /// goes through [`Roster::change_own_password`]. The
     /// confirmation must match (checked here, not only in the form). Clears any sign-in
-    /// back-off.
+    /// back-off and ends every session of that user (their credential version moves on).
     pub async fn reset_password(
         &self,
         session: &Session,
@@ -71,7 +72,8 @@ impl Roster {
         let now = self.now();
         sqlx::query(
             "UPDATE users SET password_hash = ?, must_change_password = ?, failed_sign_ins = 0,
-                 locked_until = NULL, version = version + 1, updated_at = ?
+                 locked_until = NULL, credential_version = credential_version + 1,
+                 version = version + 1, updated_at = ?
              WHERE id = ?",
         )
         .bind(&hash)
@@ -100,12 +102,16 @@ impl Roster {
 
     /// The signed-in user changes their own password. The current password is required,
     /// except right after signing in with a required change (then the new one must differ
-    /// from it). Returns the refreshed session.
+    /// from it). A wrong current password counts like a failed sign-in (the same counter and
+    /// back-off, [`Error::LockedOut`] while it runs); the failure that reaches
+    /// [`crate::attempts::FREE_ATTEMPTS`] ends every session of the user
+    /// ([`Error::Unauthenticated`]). The change ends every other session of the user and
+    /// returns the caller's renewed one.
     pub async fn change_own_password(
         &self,
         session: &Session,
         input: OwnPasswordChange,
-    ) -> Result<SessionInfo> {
+    ) -> Result<(Session, SessionInfo)> {
         let (actor, email, first, last, stored): (_, String, String, String, Option<String>) = {
             let mut conn = self.pool.acquire().await?;
             let actor = actor::load(&mut conn, session).await?;
@@ -125,13 +131,8 @@ impl Roster {
                     "Enter your current password",
                 ));
             }
-            if self.verify(&input.current_password, stored.clone()).await? == Verification::Mismatch
-            {
-                return Err(Error::invalid(
-                    Field::CurrentPassword,
-                    "The current password is not right",
-                ));
-            }
+            self.check_current_password(session, &input.current_password)
+                .await?;
         }
         policy::check_policy(
             Field::NewPassword,
@@ -151,8 +152,9 @@ impl Roster {
         let actor = actor::load(&mut tx, session).await?;
         let now = self.now();
         sqlx::query(
-            "UPDATE users SET password_hash = ?, must_change_password = 0, version = version + 1,
-                 updated_at = ?
+            "UPDATE users SET password_hash = ?, must_change_password = 0, failed_sign_ins = 0,
+                 locked_until = NULL, credential_version = credential_version + 1,
+                 version = version + 1, updated_at = ?
              WHERE id = ?",
         )
         .bind(&hash)
@@ -174,8 +176,40 @@ impl Roster {
             },
         )
         .await?;
+        let renewed = actor::session_for(&mut tx, &actor.workspace_id, &actor.user_id).await?;
         tx.commit().await?;
-        self.session_info(session).await
+        let info = self.session_info(&renewed).await?;
+        Ok((renewed, info))
+    }
+
+    /// Verifies the signed-in user's current password as a counted attempt
+    /// ([`attempts::reserve`]): a match clears the failure counter.
+    async fn check_current_password(&self, session: &Session, current: &Secret) -> Result<()> {
+        let now = self.clock.now();
+        let attempt = attempts::reserve(&self.pool, &session.workspace_id, &session.user_id, now)
+            .await?
+            .ok_or(Error::Unauthenticated)?;
+        if attempt.credential_version != session.credential_version {
+            return Err(Error::Unauthenticated);
+        }
+        if self.verify(current, attempt.password_hash).await? == Verification::Mismatch {
+            let end_sessions = attempt.failures >= attempts::FREE_ATTEMPTS;
+            attempts::record_failure(
+                &self.pool,
+                &session.workspace_id,
+                &session.user_id,
+                Check::CurrentPassword,
+                end_sessions,
+                now,
+            )
+            .await?;
+            return Err(if end_sessions {
+                Error::Unauthenticated
+            } else {
+                Error::invalid(Field::CurrentPassword, "The current password is not right")
+            });
+        }
+        attempts::clear(&self.pool, &session.user_id).await
     }
 
     /// A new password for the "Generate" button (see [`policy::generate`]). Needs

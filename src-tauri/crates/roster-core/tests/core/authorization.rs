@@ -196,8 +196,8 @@ async fn ids_of_another_workspace_are_not_found() {
         ErrorCode::NotFound
     );
     let forged = Session {
-        user_id: w.admin.user_id.clone(),
         workspace_id: other_admin.workspace_id.clone(),
+        ..w.admin.clone()
     };
     assert_eq!(
         code(w.roster.list_users(&forged, &all_users()).await),

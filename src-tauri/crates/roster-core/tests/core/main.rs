@@ -11,5 +11,6 @@ mod mailserver;
 mod matrix;
 mod reports;
 mod roles;
+mod sessions;
 mod sign_in;
 mod users_cases;

@@ -32,7 +32,7 @@ const EXEMPT: [(&str, &str); 9] = [
     ("users_export_cancel", "sets the shell's cancel flag"),
     (
         "export_reveal",
-        "opens the folder of the shell's last download",
+        "opens the folder of this session's last download; needs a session (src-tauri commands/export.rs tests)",
     ),
     (
         "invitations_preview",
@@ -120,6 +120,15 @@ impl Op {
         Op::SettingsEmailSave,
         Op::SettingsEmailTest,
     ];
+
+    /// Every operation, changing the own password last: it ends the sessions made before it,
+    /// the one the other operations run on included.
+    fn in_run_order() -> impl Iterator<Item = Op> {
+        Op::ALL
+            .into_iter()
+            .filter(|op| *op != Op::ProfileChangePassword)
+            .chain([Op::ProfileChangePassword])
+    }
 
     fn command(self) -> &'static str {
         match self {
@@ -543,7 +552,7 @@ async fn every_operation_for_every_kind_of_actor() {
     let mut failures = Vec::new();
     for who in actors() {
         let c = cell(&who).await;
-        for (n, op) in Op::ALL.into_iter().enumerate() {
+        for (n, op) in Op::in_run_order().enumerate() {
             let outcome = run(&c, &who, op, n).await.err().map(|e| e.code());
             let want = expected(op, &who);
             if outcome != want {
@@ -572,4 +581,41 @@ fn every_command_is_in_the_matrix() {
         commands, covered,
         "every command the app registers is an operation of the matrix or exempt with a reason"
     );
+}
+
+/// Issue 9: a user who must choose a new password can do nothing else first — every
+/// operation of the matrix (so every registered command but the exempt ones, which need no
+/// session or touch only the shell's own state) answers PASSWORD_CHANGE_REQUIRED, except
+/// changing their own password.
+#[tokio::test]
+async fn a_required_password_change_comes_before_every_command() {
+    let mut c = cell(&Who::SuperUser).await;
+    let first = Secret::new("Ember-Lattice-Canyon-58");
+    c.w.roster
+        .reset_password(
+            &c.w.admin,
+            &c.me.id,
+            PasswordReset {
+                new_password: first.clone(),
+                confirm_password: first,
+                must_change_password: true,
+            },
+        )
+        .await
+        .expect("reset with a required change");
+    c.actor =
+        c.w.sign_in_with("sara@example.com", "Ember-Lattice-Canyon-58")
+            .await;
+    let mut failures = Vec::new();
+    for (n, op) in Op::in_run_order().enumerate() {
+        let outcome = run(&c, &Who::SuperUser, op, n)
+            .await
+            .err()
+            .map(|e| e.code());
+        let want = (op != Op::ProfileChangePassword).then_some(ErrorCode::PasswordChangeRequired);
+        if outcome != want {
+            failures.push(format!("{op:?}: got {outcome:?}, want {want:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -118,7 +118,7 @@ async fn a_required_change_comes_before_anything_else() {
         new_password: Secret::new("Velvet-Thunder-Maple-64"),
         confirm_password: Secret::new("Velvet-Thunder-Maple-64"),
     };
-    let info = w
+    let (session, info) = w
         .roster
         .change_own_password(&session, change)
         .await

@@ -107,7 +107,13 @@ async fn u3_one_normalisation_on_create_reset_change_and_sign_in() {
         .reset_password(&w.admin, &user.id, reset)
         .await
         .expect("reset");
-    w.roster
+    // The reset ended the session from before it.
+    assert_eq!(
+        code(w.roster.session_info(&session).await),
+        ErrorCode::Unauthenticated
+    );
+    let (session, _) = w
+        .roster
         .sign_in(sign_in_input(
             "chloe@example.com",
             "Man\u{0303}ana-Lluvia-2031",
