@@ -11,7 +11,10 @@ use crate::audit::{self, Entry};
 use crate::error::{Error, Field, Result};
 use crate::model::{RoleDeletion, RoleInput, RoleSummary};
 use crate::permissions::{Actor, Permission, Session};
-use crate::text::{fold, trim_input};
+use unicode_normalization::UnicodeNormalization;
+
+use crate::text::trim_input;
+use crate::users::SUPER_USER_ROLE;
 use crate::{Roster, actor, new_id, store, validation};
 
 /// Longest accepted role description, in characters.
@@ -117,6 +120,15 @@ struct ValidRole {
 
 fn validate(input: &RoleInput) -> Result<ValidRole> {
     let name = validation::required_name(Field::RoleName, &input.name)?;
+    if name_key(&name) == name_key(SUPER_USER_ROLE) {
+        return Err(Error::invalid(
+            Field::RoleName,
+            format!(
+                "\"{SUPER_USER_ROLE}\" is how Roster marks users with every permission: \
+                 choose another role name"
+            ),
+        ));
+    }
     let description = description(&input.description)?;
     Ok(ValidRole {
         name,
@@ -142,8 +154,22 @@ fn description(value: &str) -> Result<String> {
     Ok(trimmed.to_owned())
 }
 
-/// Refuses a name another role of the Workspace has (compared after trimming, NFC and case
-/// folding, like emails).
+/// The key two role names are compared by: what a reader sees, not the code points. NFKC
+/// (full-width and other compatibility forms become their plain letters), lower-case, the
+/// UTS #39 confusable skeleton (Cyrillic "е" reads as Latin "e"), and only letters and digits
+/// (so "Super user", " super-user " and "SUPER‐USER" are one name).
+fn name_key(name: &str) -> String {
+    let plain = name.nfkc().collect::<String>().to_lowercase();
+    unicode_security::skeleton(&plain)
+        .collect::<String>()
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect()
+}
+
+/// Refuses a name another role of the Workspace has, compared by [`name_key`]: two roles a
+/// reader cannot tell apart would be as misleading as a role posing as super-user.
 async fn ensure_name_free(
     conn: &mut SqliteConnection,
     workspace_id: &str,
@@ -155,10 +181,10 @@ async fn ensure_name_free(
             .bind(workspace_id)
             .fetch_all(conn)
             .await?;
-    let key = fold(name);
+    let key = name_key(name);
     if names
         .iter()
-        .any(|(id, other)| Some(id.as_str()) != except && fold(other) == key)
+        .any(|(id, other)| Some(id.as_str()) != except && name_key(other) == key)
     {
         return Err(Error::invalid(
             Field::RoleName,

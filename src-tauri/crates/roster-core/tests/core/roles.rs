@@ -384,3 +384,52 @@ async fn removing_the_last_super_user_is_forbidden_before_it_is_the_last() {
         "the answer says nothing about how many super-users there are"
     );
 }
+
+#[tokio::test]
+async fn no_role_can_pass_for_the_super_user_mark() {
+    let w = world().await;
+    for name in [
+        "Super-user",
+        " super-user ",
+        "SUPER USER",
+        "Superuser",
+        "Ｓｕｐｅｒ－ｕｓｅｒ",
+        "Super\u{2010}user",
+        "Sup\u{0435}r-us\u{0435}r",
+    ] {
+        let error = w
+            .roster
+            .create_role(&w.admin, role_input(name, &[UsersView], 0))
+            .await
+            .expect_err(name);
+        assert_eq!(
+            (error.code(), error.field()),
+            (ErrorCode::Validation, Some(Field::RoleName)),
+            "{name:?}"
+        );
+    }
+    let sales = w.role("Sales", &[UsersView]).await;
+    let rename = w
+        .roster
+        .update_role(&w.admin, &sales, role_input("Super-User", &[UsersView], 1))
+        .await;
+    assert_eq!(code(rename), ErrorCode::Validation);
+    w.roster
+        .create_role(&w.admin, role_input("Super-user helpers", &[UsersView], 0))
+        .await
+        .expect("a name that only starts like it is fine");
+}
+
+#[tokio::test]
+async fn look_alike_role_names_are_one_name() {
+    let w = world().await;
+    w.role("Sales EU", &[UsersView]).await;
+    for twin in ["sales-eu", "Ｓａｌｅｓ ＥＵ", "S\u{0430}les EU"] {
+        let error = w
+            .roster
+            .create_role(&w.admin, role_input(twin, &[UsersView], 0))
+            .await
+            .expect_err(twin);
+        assert_eq!(error.field(), Some(Field::RoleName), "{twin:?}");
+    }
+}
