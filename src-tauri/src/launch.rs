@@ -14,7 +14,10 @@ pub struct Options {
 
 impl Options {
     /// Reads the options from the arguments after the program name; unknown arguments are
-    /// ignored (WebDriver and OS launchers add their own).
+    /// ignored (WebDriver and OS launchers add their own). When the first argument is a
+    /// `roster:` link the OS is handing over, no option is read at all: the rest of the
+    /// command line came with the link, and a crafted link must not choose the database
+    /// (on Windows, a file on a network share) or the demo.
     pub fn from_args(args: impl IntoIterator<Item = String>) -> Self {
         let mut options = Self {
             data_dir: std::env::var_os("ROSTER_DATA_DIR")
@@ -22,7 +25,10 @@ impl Options {
                 .map(PathBuf::from),
             demo: false,
         };
-        let mut args = args.into_iter();
+        let mut args = args.into_iter().peekable();
+        if args.peek().is_some_and(|first| is_link(first)) {
+            return options;
+        }
         while let Some(arg) = args.next() {
             if arg == "--demo" {
                 options.demo = true;
@@ -41,6 +47,16 @@ impl Options {
         if self.demo { base.join("demo") } else { base }
     }
 }
+
+/// Whether `arg` is a link of Roster's URL scheme (schemes are case-insensitive, RFC 3986
+/// §3.1), however it is followed.
+fn is_link(arg: &str) -> bool {
+    arg.get(..LINK_SCHEME.len())
+        .is_some_and(|scheme| scheme.eq_ignore_ascii_case(LINK_SCHEME))
+}
+
+/// The scheme of invitation links (`roster://accept-invitation?token=…`), with its colon.
+const LINK_SCHEME: &str = "roster:";
 
 #[cfg(test)]
 mod tests {
@@ -70,5 +86,26 @@ mod tests {
             parse(&[]).data_dir(PathBuf::from("/os")),
             PathBuf::from("/os")
         );
+    }
+
+    #[test]
+    fn a_link_as_first_argument_reads_no_option() {
+        for link in [
+            "roster://accept-invitation?token=abc",
+            "ROSTER://accept-invitation?token=abc",
+            "roster:accept-invitation",
+        ] {
+            let options = parse(&[link, "--data-dir", "//server/share/evil", "--demo"]);
+            assert!(!options.demo, "{link}");
+            assert_eq!(
+                options.data_dir(PathBuf::from("/os")),
+                PathBuf::from("/os"),
+                "{link}"
+            );
+            let glued = parse(&[link, "--data-dir=//server/share/evil"]);
+            assert_eq!(glued.data_dir, None, "{link}");
+        }
+        let typed = parse(&["--demo", "roster://accept-invitation?token=abc"]);
+        assert!(typed.demo, "options typed before a link still count");
     }
 }
