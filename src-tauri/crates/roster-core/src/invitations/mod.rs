@@ -215,7 +215,7 @@ impl Roster {
         let role_ids =
             users::authorize_roles(&mut tx, &actor, input.is_super_user, &input.role_ids).await?;
         validity(&mut tx, &actor.workspace_id).await?;
-        users::ensure_email_free(&mut tx, &actor.workspace_id, &valid.email).await?;
+        users::ensure_email_free(&mut tx, &actor, &valid.email).await?;
         let now = self.now();
         let user_id = new_id();
         let row = NewRow {

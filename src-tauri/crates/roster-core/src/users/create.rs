@@ -112,22 +112,27 @@ pub(crate) fn email_conflict_or(error: sqlx::Error) -> Error {
     }
 }
 
-/// Refuses an email already used in the Workspace: [`Error::EmailTaken`], or
-/// [`Error::EmailOfRemovedUser`] naming the removed user so they can be restored instead.
+/// Refuses an email already used in the actor's Workspace: [`Error::EmailTaken`], or
+/// [`Error::EmailOfRemovedUser`] naming the removed user so they can be restored instead —
+/// only to an actor with `users.view`, who may see that user anyway. Without it the answer
+/// is [`Error::EmailTaken`] whoever holds the address, so adding users never tells which
+/// accounts exist or were removed.
 pub(crate) async fn ensure_email_free(
     conn: &mut SqliteConnection,
-    workspace_id: &str,
+    actor: &Actor,
     email: &str,
 ) -> Result<()> {
     let existing: Option<(String, String)> =
         sqlx::query_as("SELECT id, status FROM users WHERE workspace_id = ? AND email_key = ?")
-            .bind(workspace_id)
+            .bind(&actor.workspace_id)
             .bind(email_key(email))
             .fetch_optional(conn)
             .await?;
     match existing {
         None => Ok(()),
-        Some((user_id, status)) if Status::parse(&status) == Status::Removed => {
+        Some((user_id, status))
+            if Status::parse(&status) == Status::Removed && actor.can(Permission::UsersView) =>
+        {
             Err(Error::EmailOfRemovedUser { user_id })
         }
         Some(_) => Err(Error::EmailTaken),
@@ -161,7 +166,7 @@ impl Roster {
         check_step(input, step)?;
         if matches!(step, NewUserStep::Email | NewUserStep::Confirm) {
             let email = validation::email(&input.email)?;
-            ensure_email_free(&mut conn, &actor.workspace_id, &email).await?;
+            ensure_email_free(&mut conn, &actor, &email).await?;
         }
         Ok(())
     }
@@ -184,7 +189,7 @@ impl Roster {
         let mut tx = store::begin_write(&self.pool).await?;
         let actor = actor::load_ready(&mut tx, session).await?;
         let role_ids = authorize(&mut tx, &actor, &input).await?;
-        ensure_email_free(&mut tx, &actor.workspace_id, &valid.email).await?;
+        ensure_email_free(&mut tx, &actor, &valid.email).await?;
         let row = super::NewRow {
             id: &user_id,
             workspace_id: &actor.workspace_id,

@@ -3,7 +3,7 @@
 use roster_core::model::{
     NewUserStep, PasswordReset, SortDirection, StatusFilter, UserQuery, UserSort, UserUpdate,
 };
-use roster_core::{ErrorCode, Secret, Session};
+use roster_core::{AppError, ErrorCode, Permission, Secret, Session};
 
 use crate::support::*;
 
@@ -219,4 +219,56 @@ async fn first_run_happens_once() {
         .create_first_workspace(workspace_input("Again", "x@example.com", ADMIN_PASSWORD))
         .await;
     assert_eq!(code(again), ErrorCode::Forbidden);
+}
+
+#[tokio::test]
+async fn without_users_view_a_removed_users_address_is_only_taken() {
+    let w = world().await;
+    let gone = w.add("gone@example.com", "Gus", "Gone").await;
+    w.roster
+        .remove_user(&w.admin, &gone.id)
+        .await
+        .expect("remove");
+    for (email, permission) in [
+        ("adder@example.com", Permission::UsersCreate),
+        ("inviter@example.com", Permission::UsersInvite),
+    ] {
+        let role = w
+            .role(&format!("Only {}", permission.as_str()), &[permission])
+            .await;
+        let mut input = w.new_user(email, "Ada", "Adder");
+        input.role_ids = vec![role];
+        w.roster.create_user(&w.admin, input).await.expect("create");
+        let session = w.sign_in(email).await;
+        let probe = w.new_user("GONE@example.com", "Gus", "Again");
+        for step in [NewUserStep::Email, NewUserStep::Confirm] {
+            let error = w
+                .roster
+                .check_new_user(&session, &probe, step)
+                .await
+                .expect_err("taken");
+            assert_eq!(
+                error.code(),
+                ErrorCode::EmailTaken,
+                "{permission:?} {step:?}"
+            );
+            assert_eq!(AppError::from(error).target_id, None);
+        }
+        if permission == Permission::UsersCreate {
+            assert_eq!(
+                code(w.roster.create_user(&session, probe).await),
+                ErrorCode::EmailTaken
+            );
+        }
+    }
+    let error = w
+        .roster
+        .check_new_user(
+            &w.admin,
+            &w.new_user("gone@example.com", "Gus", "Gone"),
+            NewUserStep::Email,
+        )
+        .await
+        .expect_err("removed");
+    assert_eq!(error.code(), ErrorCode::EmailOfRemovedUser);
 }
