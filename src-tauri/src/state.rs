@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
-use roster_core::{AppError, Error, Roster, Session, demo, secrets, store};
+use roster_core::{AppError, Error, ErrorCode, Roster, Session, demo, secrets, store};
 use tokio::sync::Notify;
 
 /// Managed Tauri state.
@@ -87,7 +87,7 @@ impl AppState {
     /// Turns a core error into the UI's shape; an `UNAUTHENTICATED` answer also ends the
     /// session, so a removed user is signed out everywhere at once.
     pub fn fail(&self, error: Error) -> AppError {
-        if matches!(error, Error::Unauthenticated) {
+        if error.code() == ErrorCode::Unauthenticated {
             self.set_session(None);
         }
         error.into()

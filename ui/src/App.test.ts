@@ -144,6 +144,7 @@ describe("App", () => {
     render(App);
 
     expect(await screen.findByRole("heading", { name: "Sign in" })).toBeInTheDocument();
+    expect(screen.getByRole("status")).toHaveTextContent("Please sign in again.");
   });
 
   it("opens My profile from the name menu and signs out from it", async () => {
@@ -180,6 +181,7 @@ describe("App", () => {
     await userEvent.click(nameButton);
     await userEvent.click(screen.getByRole("menuitem", { name: "Sign out" }));
     expect(await screen.findByRole("heading", { name: "Sign in" })).toBeInTheDocument();
+    expect(screen.queryByTestId("sign-in-notice")).not.toBeInTheDocument();
     await waitFor(() => expect(ipc.argsOf("session_sign_out")).toHaveLength(1));
   });
 

@@ -108,6 +108,10 @@ pub enum Error {
     /// No session, or the session's user was removed or no longer exists.
     #[error("Your session has ended. Sign in again.")]
     Unauthenticated,
+    /// The current password was wrong [`crate::attempts::FREE_ATTEMPTS`] times in a row: every
+    /// session of the user ended, and sign-in waits out the back-off.
+    #[error("The current password was wrong too many times, so you were signed out. Sign in again.")]
+    SignedOutAfterFailures,
     /// The actor lacks the permission or the rule forbids the action; the text says which.
     #[error("{0}")]
     Forbidden(String),
@@ -201,7 +205,7 @@ impl Error {
             Self::InvalidCredentials => ErrorCode::InvalidCredentials,
             Self::LockedOut { .. } => ErrorCode::LockedOut,
             Self::PasswordChangeRequired => ErrorCode::PasswordChangeRequired,
-            Self::Unauthenticated => ErrorCode::Unauthenticated,
+            Self::Unauthenticated | Self::SignedOutAfterFailures => ErrorCode::Unauthenticated,
             Self::Forbidden(_) => ErrorCode::Forbidden,
             Self::NotFound(_) => ErrorCode::NotFound,
             Self::Conflict => ErrorCode::Conflict,

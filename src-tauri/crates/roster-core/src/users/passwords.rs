@@ -105,7 +105,7 @@ impl Roster {
     /// from it). A wrong current password counts like a failed sign-in (the same counter and
     /// back-off, [`Error::LockedOut`] while it runs); the failure that reaches
     /// [`crate::attempts::FREE_ATTEMPTS`] ends every session of the user
-    /// ([`Error::Unauthenticated`]). The change ends every other session of the user and
+    /// ([`Error::SignedOutAfterFailures`], code `UNAUTHENTICATED`). The change ends every other session of the user and
     /// returns the caller's renewed one.
     pub async fn change_own_password(
         &self,
@@ -204,7 +204,7 @@ impl Roster {
             )
             .await?;
             return Err(if end_sessions {
-                Error::Unauthenticated
+                Error::SignedOutAfterFailures
             } else {
                 Error::invalid(Field::CurrentPassword, "The current password is not right")
             });
