@@ -26,11 +26,15 @@ impl Target {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let temp = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(".part")
-            .tempfile_in(folder)
-            .map_err(|e| failure(path, &e))?;
+        let prefix = format!(".{name}.");
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(".part");
+        // A temporary file is private (0600) by default, and the rename keeps its mode; a
+        // download is an ordinary document, so it gets the mode the user's other new files get
+        // (0666 less the umask, which the OS applies at creation), as `File::create` would.
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+        let temp = builder.tempfile_in(folder).map_err(|e| failure(path, &e))?;
         Ok(Self {
             path: path.to_owned(),
             temp,

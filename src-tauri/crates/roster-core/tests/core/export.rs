@@ -427,3 +427,33 @@ async fn the_current_view_keeps_its_search_filter_and_order() {
         assert_eq!(exported, listed, "{sort:?}");
     }
 }
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_saved_download_gets_the_mode_of_the_users_other_new_files() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let w = world().await;
+    let dir = tempfile::tempdir().expect("dir");
+    // What the user's other files get: `File::create` asks for 0666 and the OS applies the
+    // umask. Reading the umask itself would mean setting it, for every thread of the process.
+    let other = dir.path().join("other.txt");
+    std::fs::File::create(&other).expect("an ordinary file");
+    let mode = |path: &Path| {
+        std::fs::metadata(path)
+            .expect("metadata")
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    let expected = mode(&other);
+    for (format, name) in [(ExportFormat::Csv, "u.csv"), (ExportFormat::Xlsx, "u.xlsx")] {
+        let path = dir.path().join(name);
+        export(&w, &w.admin, format, &path).await.expect("export");
+        assert_eq!(
+            format!("{:o}", mode(&path)),
+            format!("{expected:o}"),
+            "{name}: 0666 less the umask, not the temporary file's 0600"
+        );
+    }
+}
