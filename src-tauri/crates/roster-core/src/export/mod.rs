@@ -15,6 +15,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use chrono::NaiveDateTime;
 use futures_util::TryStreamExt;
 use sqlx::sqlite::SqliteArguments;
+use unicode_normalization::UnicodeNormalization;
 
 pub use self::csv::CsvWriter;
 pub use self::xlsx::{ColumnWidths, XlsxWriter};
@@ -132,19 +133,67 @@ pub trait RowWriter: Send {
     fn finish(self: Box<Self>) -> Result<()>;
 }
 
-/// Neutralises spreadsheet formula injection in CSV: a value that starts — after leading
-/// white space — with `=`, `+`, `-` or `@`, or starts with a tab or carriage return, gets a
-/// leading `'` so spreadsheet programs read it as text (OWASP "CSV Injection"). A phone number
-/// that passes Roster's phone validation (`+44 …`) is left as typed.
+/// Neutralises spreadsheet formula injection in CSV (OWASP "CSV Injection"): a value whose
+/// first visible character (after white space, control characters and invisible format
+/// characters, see [`is_invisible_lead`]) starts a formula (see [`starts_formula`]), or that
+/// starts with a tab or carriage return, gets a leading `'` so spreadsheet programs read it as
+/// text. A phone number that passes Roster's phone validation is left as typed when it begins
+/// with a digit or `+` (`+44 …`, `0031 …`) and always guarded otherwise: it then begins with
+/// `-`, `(`, `)` or `.`, and a spreadsheet reads `-1-2` as arithmetic, `(555)` as a negative
+/// number and `.5` as a fraction. Other text in the phone column follows the general rule.
 pub fn guard_formula(value: &str, is_phone: bool) -> Cow<'_, str> {
-    let starts_with_control = value.starts_with(['\t', '\r']);
-    let first = value.trim_start().chars().next();
-    let risky = starts_with_control || matches!(first, Some('=' | '+' | '-' | '@'));
-    if !risky || (is_phone && validation::phone(value).is_ok()) {
-        Cow::Borrowed(value)
-    } else {
+    if needs_guard(value, is_phone) {
         Cow::Owned(format!("'{value}"))
+    } else {
+        Cow::Borrowed(value)
     }
+}
+
+/// Whether [`guard_formula`] prefixes `value`.
+fn needs_guard(value: &str, is_phone: bool) -> bool {
+    if value.is_empty() {
+        return false;
+    }
+    let starts_with_control = value.starts_with(['\t', '\r']);
+    let first = value.chars().find(|c| !is_invisible_lead(*c));
+    let risky = starts_with_control || first.is_some_and(starts_formula);
+    if is_phone && validation::phone(value).is_ok() {
+        return !value.starts_with(|c: char| c.is_ascii_digit() || c == '+');
+    }
+    risky
+}
+
+/// Whether a cell beginning with `c` (its first visible character) is read as a formula.
+///
+/// The list is OWASP's (CSV Injection: `=`, `+`, `-`, `@`) plus U+2212 MINUS SIGN, which
+/// LibreOffice Calc takes as a minus, and every character whose compatibility form (Unicode
+/// NFKC) begins with one of those five: full-width `＝ ＋ － ＠` (U+FF1D, U+FF0B, U+FF0D,
+/// U+FF20), small `﹦ ﹢ ﹣ ﹫` (U+FE66, U+FE62, U+FE63, U+FE6B), super- and subscript
+/// `⁼ ⁺ ⁻ ₌ ₊ ₋` and the like. Spreadsheets with East Asian input methods fold full-width
+/// forms while they parse, so a look-alike must be treated as what it folds to.
+pub fn starts_formula(c: char) -> bool {
+    let is_operator = |c: char| matches!(c, '=' | '+' | '-' | '@' | '\u{2212}');
+    if c.is_ascii() {
+        return is_operator(c);
+    }
+    is_operator(c) || std::iter::once(c).nfkc().next().is_some_and(is_operator)
+}
+
+/// Characters a spreadsheet shows as nothing before a cell's first visible one: white space,
+/// control characters, and the invisible format characters that paste in from documents
+/// (zero-width space and joiners U+200B–U+200D, direction marks U+200E, U+200F, U+202A–U+202E,
+/// U+2066–U+2069, word joiner U+2060, byte-order mark U+FEFF).
+fn is_invisible_lead(c: char) -> bool {
+    c.is_whitespace()
+        || c.is_control()
+        || matches!(
+            c,
+            '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{FEFF}'
+        )
 }
 
 /// `<workspace>-users-<YYYY-MM-DD>.<ext>`, safe on Windows, macOS and Linux: no
@@ -325,6 +374,66 @@ mod tests {
         assert_eq!(guard_formula("+441632960001", true), "+441632960001");
         assert_eq!(guard_formula("+1 (555) 0100", true), "+1 (555) 0100");
         assert_eq!(guard_formula("+SUM(1)", true), "'+SUM(1)");
+    }
+
+    #[test]
+    fn look_alikes_of_formula_characters_are_guarded_too() {
+        for risky in [
+            "＝1+1",
+            "＋1",
+            "－1",
+            "＠SUM(1)",
+            "﹦1",
+            "﹢1",
+            "﹣1",
+            "﹫x",
+            "⁼1",
+            "⁺1",
+            "⁻1",
+            "₌1",
+            "₊1",
+            "₋1",
+            "\u{2212}1",
+        ] {
+            assert_eq!(
+                guard_formula(risky, false),
+                format!("'{risky}"),
+                "{risky:?}"
+            );
+            let led = format!("\u{3000}\u{200B}\u{FEFF}\u{200E}{risky}");
+            assert_eq!(guard_formula(&led, false), format!("'{led}"), "{led:?}");
+        }
+        for plain in [
+            "Ana", "陈 静", "Zoë", "'quoted", "1+1", "(555)", "–dash", "_x", "",
+        ] {
+            assert_eq!(guard_formula(plain, false), plain, "{plain:?}");
+        }
+        assert_eq!(guard_formula("", true), "");
+    }
+
+    #[test]
+    fn only_phones_that_begin_with_a_digit_or_plus_stay_as_typed() {
+        for kept in [
+            "07700900123",
+            "+441632960001",
+            "0031 6 1234 5678",
+            "+1 (555) 0100",
+        ] {
+            assert_eq!(guard_formula(kept, true), kept, "{kept:?}");
+        }
+        for guarded in [
+            "-1234567",
+            "(555) 123 4567",
+            ".12345",
+            " +441632960001",
+            "－1234567",
+        ] {
+            assert_eq!(
+                guard_formula(guarded, true),
+                format!("'{guarded}"),
+                "{guarded:?}"
+            );
+        }
     }
 
     #[test]

@@ -457,3 +457,64 @@ async fn a_saved_download_gets_the_mode_of_the_users_other_new_files() {
         );
     }
 }
+
+#[tokio::test]
+async fn formula_look_alikes_and_phones_that_read_as_arithmetic_are_guarded() {
+    let w = world().await;
+    let names = [
+        "＝HYPERLINK(\"http://evil.example\")",
+        "＋1+1",
+        "－2+3",
+        "＠SUM(1,1)",
+        "﹢1",
+        "﹦1",
+        "\u{2212}1",
+        "⁻1",
+        "\u{3000}＝1",
+        "\u{200B}=1",
+    ];
+    let mut stored = Vec::new();
+    for (i, first) in names.iter().enumerate() {
+        let user = w.add(&format!("n{i}@example.com"), first, "Lee").await;
+        stored.push(user.first_name);
+    }
+    let phones = [
+        ("-1234567", true),
+        ("(555) 123 4567", true),
+        ("+441632960001", false),
+        ("07700900123", false),
+        ("0031 6 1234 5678", false),
+    ];
+    for (i, (phone, _)) in phones.iter().enumerate() {
+        let mut input = w.new_user(&format!("p{i}@example.com"), "Pat", "Phone");
+        input.phone = (*phone).into();
+        w.roster
+            .create_user(&w.admin, input)
+            .await
+            .expect("a phone that passes validation");
+    }
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("u.csv");
+    export(&w, &w.admin, ExportFormat::Csv, &path)
+        .await
+        .expect("csv");
+    let records = csv_records(&path);
+    let row = |email: String| {
+        records
+            .iter()
+            .find(|r| r[2] == email)
+            .unwrap_or_else(|| panic!("{email}"))
+            .clone()
+    };
+    for (i, first) in stored.iter().enumerate() {
+        assert_eq!(row(format!("n{i}@example.com"))[0], format!("'{first}"));
+    }
+    for (i, (phone, guarded)) in phones.iter().enumerate() {
+        let want = if *guarded {
+            format!("'{phone}")
+        } else {
+            (*phone).to_owned()
+        };
+        assert_eq!(row(format!("p{i}@example.com"))[3], want);
+    }
+}
