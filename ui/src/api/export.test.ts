@@ -24,7 +24,7 @@ describe("exportUsers", () => {
     channel.send({ written: 2000, total: 3000 });
     expect(onProgress.mock.calls).toEqual([[{ written: 1000, total: 3000 }], [{ written: 2000, total: 3000 }]]);
 
-    const outcome = { path: "/tmp/users.csv", fileName: "users.csv", rows: 3000 };
+    const outcome: ExportOutcome = { path: "/tmp/users.csv", fileName: "users.csv", rows: 3000, cut: [], cutTotal: 0 };
     pending.resolve(outcome);
     await expect(result).resolves.toEqual(outcome);
     channel.send({ written: 3000, total: 3000 });

@@ -8,7 +8,13 @@ import { appError, channelOf, deferred, mockCommands, rejectWith, type Handler }
 import Users from "./Users.svelte";
 
 const exporter = session({ permissions: ["users.view", "users.export"] });
-const outcome: ExportOutcome = { path: "/home/ada/Downloads/users.xlsx", fileName: "users.xlsx", rows: 3 };
+const outcome: ExportOutcome = {
+  path: "/home/ada/Downloads/users.xlsx",
+  fileName: "users.xlsx",
+  rows: 3,
+  cut: [],
+  cutTotal: 0,
+};
 
 function renderUsers(who = exporter) {
   render(Users, { session: who, onSelfChanged: vi.fn(), onSessionChanged: vi.fn() });
@@ -229,6 +235,57 @@ describe("Download", () => {
     await userEvent.click(within(done).getByRole("button", { name: "Dismiss" }));
     expect(screen.queryByTestId("export-done")).not.toBeInTheDocument();
     expect(screen.getByTestId("download-button")).toHaveFocus();
+  });
+
+  it("says which users and columns were cut to fit Excel (case E6)", async () => {
+    mockCommands({
+      users_list: listHandler(),
+      users_export: () => ({
+        ...outcome,
+        rows: 2,
+        cut: [{ user: "long@example.com", column: "Last name", length: 40000 }],
+        cutTotal: 1,
+      }),
+    });
+    renderUsers();
+    await screen.findAllByTestId("user-row");
+
+    await choose("Excel (.xlsx) — All users, including removed");
+    const done = await screen.findByTestId("export-done");
+    const status = within(done).getByRole("status");
+    expect(status).toHaveTextContent("Saved 2 users to users.xlsx.");
+    const cut = within(status).getByTestId("export-cut");
+    expect(cut).toHaveTextContent(
+      "1 value was too long for an Excel cell and was cut short, with a marker at the end of the cell. A CSV download keeps it whole.",
+    );
+    expect(within(cut).getAllByRole("listitem").map((item) => item.textContent)).toEqual([
+      "Last name of long@example.com (40,000 characters)",
+    ]);
+    expect(within(done).getByRole("button", { name: "Show in folder" })).toBeInTheDocument();
+  });
+
+  it("counts the cut cells it does not list", async () => {
+    const cells = Array.from({ length: 20 }, (_, i) => ({ user: `u${i}@example.com`, column: "First name", length: 33000 }));
+    mockCommands({ users_list: listHandler(), users_export: () => ({ ...outcome, cut: cells, cutTotal: 25 }) });
+    renderUsers();
+    await screen.findAllByTestId("user-row");
+
+    await choose("Excel (.xlsx) — All users, including removed");
+    const cut = await screen.findByTestId("export-cut");
+    expect(cut).toHaveTextContent("25 values were too long for an Excel cell and were cut short");
+    expect(cut).toHaveTextContent("A CSV download keeps them whole.");
+    expect(within(cut).getAllByRole("listitem")).toHaveLength(20);
+    expect(cut).toHaveTextContent("…and 5 more.");
+  });
+
+  it("says nothing about cut cells when none were cut", async () => {
+    mockCommands({ users_list: listHandler(), users_export: () => outcome });
+    renderUsers();
+    await screen.findAllByTestId("user-row");
+
+    await choose("CSV — All users, including removed");
+    await screen.findByTestId("export-done");
+    expect(screen.queryByTestId("export-cut")).not.toBeInTheDocument();
   });
 
   it("replaces the saved-file notice when another download starts", async () => {

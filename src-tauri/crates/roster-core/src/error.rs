@@ -138,6 +138,22 @@ pub enum Error {
     /// The user cancelled a long operation; nothing was changed or left behind.
     #[error("Cancelled")]
     Cancelled,
+    /// An Excel download has more users than one sheet holds; nothing was written.
+    #[error(
+        "Excel holds at most {} users in a sheet and this download has {}. Download CSV instead, or search or filter the list to fewer users.",
+        thousands(*limit),
+        thousands(*rows)
+    )]
+    TooManyRows {
+        /// Users in the download.
+        rows: u64,
+        /// Users a sheet holds.
+        limit: u64,
+    },
+    /// The spreadsheet writer refused something Roster should have prevented (a bug, not a
+    /// disk or data problem).
+    #[error("Spreadsheet error: {0}")]
+    Spreadsheet(String),
     /// No invitation has this code (or it was mistyped).
     #[error("This invitation code is not valid. Check that you copied all of it.")]
     InvitationNotFound,
@@ -186,6 +202,19 @@ fn describe_wait(seconds: i64) -> String {
     }
 }
 
+/// `1048575` as `1,048,575`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
 impl Error {
     /// A validation error for `field`.
     pub fn invalid(field: Field, message: impl Into<String>) -> Self {
@@ -212,6 +241,7 @@ impl Error {
             Self::LastSuperUser => ErrorCode::LastSuperUser,
             Self::Io(_) | Self::FileWrite { .. } => ErrorCode::Io,
             Self::Cancelled => ErrorCode::Cancelled,
+            Self::TooManyRows { .. } => ErrorCode::TooManyRows,
             Self::InvitationNotFound => ErrorCode::InvitationNotFound,
             Self::InvitationExpired => ErrorCode::InvitationExpired,
             Self::InvitationUsed => ErrorCode::InvitationUsed,
@@ -220,7 +250,9 @@ impl Error {
             Self::EmailNotConfigured => ErrorCode::EmailNotConfigured,
             Self::Mail { .. } => ErrorCode::Mail,
             Self::Keychain { .. } => ErrorCode::Keychain,
-            Self::Database(_) | Self::Migration(_) | Self::Hashing(_) => ErrorCode::Internal,
+            Self::Database(_) | Self::Migration(_) | Self::Hashing(_) | Self::Spreadsheet(_) => {
+                ErrorCode::Internal
+            }
         }
     }
 
@@ -272,6 +304,8 @@ pub enum ErrorCode {
     Io,
     /// The user cancelled; show nothing.
     Cancelled,
+    /// A download has more users than its format holds.
+    TooManyRows,
     /// No invitation has this code.
     InvitationNotFound,
     /// The invitation expired.

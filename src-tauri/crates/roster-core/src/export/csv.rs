@@ -1,11 +1,13 @@
 //! CSV: UTF-8 with a byte-order mark (so Excel on Windows reads accents right), RFC 4180
-//! quoting and CRLF line ends, formula-injection guard on every text cell.
+//! quoting and CRLF line ends; every text cell without control characters (as in Excel) and
+//! with the formula-injection guard. Cells are never cut: CSV has no length limit.
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use chrono::{Datelike, NaiveDateTime, Timelike};
 
-use super::{COLUMNS, ExportRow, RowWriter, guard_formula};
+use super::{COLUMNS, CutCells, ExportRow, RowWriter, needs_guard, without_controls};
 use crate::error::{Error, Result};
 
 /// UTF-8 byte-order mark.
@@ -65,17 +67,27 @@ impl<W: Write> CsvWriter<W> {
     }
 }
 
+/// A text cell as written: without control characters, then with the formula guard.
+fn text(value: &str, is_phone: bool) -> Cow<'_, str> {
+    let clean = without_controls(value);
+    if needs_guard(&clean, is_phone) {
+        Cow::Owned(format!("'{clean}"))
+    } else {
+        clean
+    }
+}
+
 impl<W: Write + Send> RowWriter for CsvWriter<W> {
     fn write_row(&mut self, row: &ExportRow<'_>) -> Result<()> {
         let added = DateTimeText::new(row.added_on);
         let last = row.last_sign_in.map(DateTimeText::new);
         self.inner
             .write_record([
-                guard_formula(&row.first_name, false).as_ref(),
-                guard_formula(&row.last_name, false).as_ref(),
-                guard_formula(&row.email, false).as_ref(),
-                guard_formula(&row.phone, true).as_ref(),
-                guard_formula(&row.role, false).as_ref(),
+                text(&row.first_name, false).as_ref(),
+                text(&row.last_name, false).as_ref(),
+                text(&row.email, false).as_ref(),
+                text(&row.phone, true).as_ref(),
+                text(&row.role, false).as_ref(),
                 row.status_label(),
                 added.as_str(),
                 last.as_ref().map_or("", DateTimeText::as_str),
@@ -83,8 +95,9 @@ impl<W: Write + Send> RowWriter for CsvWriter<W> {
             .map_err(io)
     }
 
-    fn finish(mut self: Box<Self>) -> Result<()> {
-        self.inner.flush().map_err(Error::Io)
+    fn finish(mut self: Box<Self>) -> Result<CutCells> {
+        self.inner.flush().map_err(Error::Io)?;
+        Ok(CutCells::default())
     }
 }
 

@@ -18,11 +18,11 @@ use sqlx::sqlite::SqliteArguments;
 use unicode_normalization::UnicodeNormalization;
 
 pub use self::csv::CsvWriter;
-pub use self::xlsx::{ColumnWidths, XlsxWriter};
+pub use self::xlsx::{ColumnWidths, MAX_CELL_CHARS, MAX_USERS, XlsxWriter, check_rows};
 use crate::audit::{self, Entry};
 use crate::clock::parse_timestamp;
 use crate::error::{Error, Result};
-use crate::model::{ExportFormat, ExportOutcome, ExportProgress, Status, UserQuery};
+use crate::model::{CutCell, ExportFormat, ExportOutcome, ExportProgress, Status, UserQuery};
 use crate::permissions::{Permission, Session};
 use crate::users::SUPER_USER_ROLE;
 use crate::users::list::{batches_sql, counts, from_where, matching};
@@ -42,6 +42,22 @@ pub const COLUMNS: [&str; 8] = [
 
 /// Users per batch read from SQLite, between progress reports and cancel checks.
 const BATCH: u64 = 1_000;
+
+/// Ends an Excel cell that was cut to [`MAX_CELL_CHARS`], so a reader of the file sees that
+/// the value goes on in Roster (and in the CSV download).
+pub const CUT_MARKER: &str = "…[cut]";
+
+/// Most cut cells an [`ExportOutcome`] names; the notice after saving counts the rest.
+pub const CUT_LISTED: usize = 20;
+
+/// The cells a writer cut to fit its format: the first [`CUT_LISTED`] and how many in all.
+#[derive(Debug, Default)]
+pub struct CutCells {
+    /// The first cut cells, in file order.
+    pub listed: Vec<CutCell>,
+    /// How many cells were cut.
+    pub total: u64,
+}
 
 /// One user as a download holds it, borrowing its text from the batch it was read from.
 /// Times are UTC.
@@ -129,8 +145,9 @@ impl<'a> From<BatchUser<'a>> for ExportRow<'a> {
 pub trait RowWriter: Send {
     /// Writes one user.
     fn write_row(&mut self, row: &ExportRow<'_>) -> Result<()>;
-    /// Completes the file and flushes it into the underlying writer.
-    fn finish(self: Box<Self>) -> Result<()>;
+    /// Completes the file and flushes it into the underlying writer; says which cells were
+    /// cut to fit the format.
+    fn finish(self: Box<Self>) -> Result<CutCells>;
 }
 
 /// Neutralises spreadsheet formula injection in CSV (OWASP "CSV Injection"): a value whose
@@ -196,6 +213,18 @@ fn is_invisible_lead(c: char) -> bool {
         )
 }
 
+/// Removes the control characters (Unicode category Cc: C0, DEL, C1 — tab and line breaks
+/// included) that Roster refuses in new input but older data may hold. Both downloads write
+/// every text cell through it, so CSV and Excel show the same text; borrows the text when
+/// there are none, as almost always.
+pub fn without_controls(text: &str) -> Cow<'_, str> {
+    if text.chars().any(char::is_control) {
+        Cow::Owned(text.chars().filter(|c| !c.is_control()).collect())
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
 /// `<workspace>-users-<YYYY-MM-DD>.<ext>`, safe on Windows, macOS and Linux: no
 /// `/ \ : * ? " < > |`, no control characters, no trailing dots or spaces, not a reserved
 /// Windows device name, at most 120 characters before the extension.
@@ -241,7 +270,10 @@ impl Roster {
     /// `path` as `format`, reporting progress about every 1,000 rows and stopping with
     /// [`Error::Cancelled`] when `cancel` is set. Needs `users.export`. The file appears only
     /// when complete (temporary file in the same folder, then rename); on any error nothing is
-    /// left. Records an audit entry with the format and row count.
+    /// left. An Excel cell longer than [`MAX_CELL_CHARS`] is cut and named in the outcome.
+    /// Records an audit entry with the format and row count. Errors: [`Error::TooManyRows`]
+    /// for an Excel download of more than [`MAX_USERS`] users; [`Error::FileWrite`] when the
+    /// file cannot be written.
     pub async fn export_users(
         &self,
         session: &Session,
@@ -283,6 +315,9 @@ impl Roster {
             }
         };
         let total = u64::try_from(total).unwrap_or_default();
+        if format == ExportFormat::Xlsx {
+            check_rows(total)?;
+        }
         let widths = ColumnWidths::fitting(longest);
 
         let target = file::Target::create(path)?;
@@ -319,7 +354,7 @@ impl Roster {
         if cancel.load(Ordering::Relaxed) {
             return Err(Error::Cancelled);
         }
-        writer.finish().map_err(in_file)?;
+        let cut = writer.finish().map_err(in_file)?;
         let saved = target.commit()?;
         progress(ExportProgress {
             written,
@@ -351,6 +386,8 @@ impl Roster {
                 .unwrap_or_default(),
             path: saved.to_string_lossy().into_owned(),
             rows: written,
+            cut: cut.listed,
+            cut_total: cut.total,
         })
     }
 }
@@ -434,6 +471,12 @@ mod tests {
                 "{guarded:?}"
             );
         }
+    }
+
+    #[test]
+    fn control_characters_are_removed_and_text_without_them_is_borrowed() {
+        assert_eq!(without_controls("Ana\u{0B}Maria\u{0}\u{85}"), "AnaMaria");
+        assert!(matches!(without_controls("Zoë Ødegård"), Cow::Borrowed(_)));
     }
 
     #[test]

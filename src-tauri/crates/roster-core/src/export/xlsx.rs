@@ -1,15 +1,28 @@
 //! Excel: one sheet "Users", every text value a string cell (never a formula or a number),
 //! real dates with a date format, a bold frozen header with an autofilter, fitting column
 //! widths. Constant-memory mode: rows go to a temporary file as they come, so 100,000 users
-//! need a few megabytes of memory.
+//! need a few megabytes of memory. Text longer than a cell holds is cut with a marker and
+//! reported, never an error: one long name must not cost the whole download.
 
 use std::borrow::Cow;
 use std::io::Write;
 
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
-use super::{COLUMNS, ExportRow, RowWriter};
+use super::{COLUMNS, CUT_LISTED, CUT_MARKER, CutCells, ExportRow, RowWriter, without_controls};
 use crate::error::{Error, Result};
+use crate::model::CutCell;
+
+/// Most characters a cell holds: 32,767 ("Excel specifications and limits", Microsoft
+/// Support), counted in UTF-16 code units as Excel and rust_xlsxwriter count them.
+pub const MAX_CELL_CHARS: usize = 32_767;
+
+/// Most users one sheet holds: Excel's 1,048,576 rows ("Excel specifications and limits")
+/// less the header row.
+pub const MAX_USERS: u64 = 1_048_575;
+
+/// Longest user label in a [`CutCell`], in characters.
+const USER_LABEL_CHARS: usize = 100;
 
 /// Width of each column in characters.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -42,23 +55,58 @@ pub struct XlsxWriter<W: Write + Send> {
     out: W,
     next_row: u32,
     date: Format,
+    cut: CutCells,
 }
 
+/// A workbook failure: the writer's own IO as [`Error::Io`]; anything else is a fault of
+/// Roster's (its inputs are checked before they get here), never reported as a disk problem.
 fn xlsx(error: XlsxError) -> Error {
     match error {
         XlsxError::IoError(e) => Error::Io(e),
-        other => Error::Io(std::io::Error::other(other.to_string())),
+        other => Error::Spreadsheet(other.to_string()),
     }
 }
 
-/// Removes characters XML cannot hold and that no cell should show (controls, including tab
-/// and line breaks); borrows the text when there are none, as almost always.
-fn clean(text: &str) -> Cow<'_, str> {
-    if text.chars().any(char::is_control) {
-        Cow::Owned(text.chars().filter(|c| !c.is_control()).collect())
-    } else {
-        Cow::Borrowed(text)
+/// Refuses a download of more users than a sheet holds ([`MAX_USERS`]) before any work:
+/// [`Error::TooManyRows`].
+pub fn check_rows(users: u64) -> Result<()> {
+    if users > MAX_USERS {
+        return Err(Error::TooManyRows {
+            rows: users,
+            limit: MAX_USERS,
+        });
     }
+    Ok(())
+}
+
+/// `None` when `text` fits a cell; otherwise its start and [`CUT_MARKER`] in at most
+/// [`MAX_CELL_CHARS`] UTF-16 code units, never splitting a character.
+fn fit(text: &str) -> Option<String> {
+    if text.encode_utf16().count() <= MAX_CELL_CHARS {
+        return None;
+    }
+    let room = MAX_CELL_CHARS - CUT_MARKER.encode_utf16().count();
+    let mut used = 0;
+    let end = text
+        .char_indices()
+        .find(|(_, c)| {
+            used += c.len_utf16();
+            used > room
+        })
+        .map_or(text.len(), |(at, _)| at);
+    Some(format!("{}{CUT_MARKER}", &text[..end]))
+}
+
+/// A label for the row's user in a [`CutCell`]: the email without control characters, at
+/// most [`USER_LABEL_CHARS`] characters and "…".
+fn user_label(email: &str) -> String {
+    let email = without_controls(email);
+    if email.chars().count() <= USER_LABEL_CHARS {
+        return email.into_owned();
+    }
+    let mut label: String = email.chars().take(USER_LABEL_CHARS).collect();
+    label.push('…');
+    label
 }
 
 impl<W: Write + Send> XlsxWriter<W> {
@@ -88,6 +136,7 @@ impl<W: Write + Send> XlsxWriter<W> {
             out,
             next_row: 1,
             date: Format::new().set_num_format("yyyy-mm-dd hh:mm"),
+            cut: CutCells::default(),
         })
     }
 }
@@ -104,9 +153,22 @@ impl<W: Write + Send> RowWriter for XlsxWriter<W> {
             &row.role,
         ];
         for (col, text) in texts.into_iter().enumerate() {
-            sheet
-                .write_string(r, col as u16, clean(text))
-                .map_err(xlsx)?;
+            let clean = without_controls(text);
+            let cell = match fit(&clean) {
+                None => clean,
+                Some(cut) => {
+                    self.cut.total += 1;
+                    if self.cut.listed.len() < CUT_LISTED {
+                        self.cut.listed.push(CutCell {
+                            user: user_label(&row.email),
+                            column: COLUMNS[col].to_owned(),
+                            length: clean.chars().count() as u64,
+                        });
+                    }
+                    Cow::Owned(cut)
+                }
+            };
+            sheet.write_string(r, col as u16, cell).map_err(xlsx)?;
         }
         sheet.write_string(r, 5, row.status_label()).map_err(xlsx)?;
         sheet
@@ -121,7 +183,7 @@ impl<W: Write + Send> RowWriter for XlsxWriter<W> {
         Ok(())
     }
 
-    fn finish(mut self: Box<Self>) -> Result<()> {
+    fn finish(mut self: Box<Self>) -> Result<CutCells> {
         let last_row = self.next_row.saturating_sub(1);
         let sheet = self.workbook.worksheet_from_index(0).map_err(xlsx)?;
         sheet
@@ -129,6 +191,48 @@ impl<W: Write + Send> RowWriter for XlsxWriter<W> {
             .map_err(xlsx)?;
         self.workbook.save_to_writer(&mut self.out).map_err(xlsx)?;
         self.out.flush()?;
-        Ok(())
+        Ok(self.cut)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorCode;
+
+    #[test]
+    fn text_that_fits_is_kept_and_longer_text_is_cut_with_the_marker() {
+        assert_eq!(fit(&"a".repeat(MAX_CELL_CHARS)), None);
+        let cut = fit(&"a".repeat(MAX_CELL_CHARS + 1)).expect("cut");
+        assert_eq!(cut.encode_utf16().count(), MAX_CELL_CHARS);
+        assert!(cut.ends_with(CUT_MARKER));
+        // "😀" is two UTF-16 code units: the cut never splits it and never overshoots.
+        let wide = "😀".repeat(MAX_CELL_CHARS / 2 + 1);
+        let cut = fit(&wide).expect("cut");
+        assert!(cut.encode_utf16().count() <= MAX_CELL_CHARS);
+        assert!(cut.trim_end_matches(CUT_MARKER).chars().all(|c| c == '😀'));
+    }
+
+    #[test]
+    fn more_users_than_a_sheet_holds_is_a_data_error_not_a_disk_error() {
+        assert!(check_rows(MAX_USERS).is_ok());
+        let refused = check_rows(MAX_USERS + 1).expect_err("too many");
+        assert_eq!(refused.code(), ErrorCode::TooManyRows);
+        assert!(
+            refused.to_string().contains("at most 1,048,575 users"),
+            "{refused}"
+        );
+        assert_ne!(
+            xlsx(XlsxError::MaxStringLengthExceeded).code(),
+            ErrorCode::Io
+        );
+    }
+
+    #[test]
+    fn long_emails_are_shortened_in_the_notice() {
+        assert_eq!(user_label("ana@example.com"), "ana@example.com");
+        let label = user_label(&format!("{}@example.com", "a".repeat(200)));
+        assert_eq!(label.chars().count(), USER_LABEL_CHARS + 1);
+        assert!(label.ends_with('…'));
     }
 }

@@ -442,4 +442,27 @@ pub struct ExportOutcome {
     /// Rows written (users, without the header).
     #[ts(type = "number")]
     pub rows: u64,
+    /// Cells longer than Excel holds, cut to fit (always empty for CSV, which keeps every value
+    /// whole): the first [`crate::export::CUT_LISTED`] of them, in file order.
+    pub cut: Vec<CutCell>,
+    /// How many cells were cut in all; more than `cut` lists when over
+    /// [`crate::export::CUT_LISTED`].
+    #[ts(type = "number")]
+    pub cut_total: u64,
+}
+
+/// A cell of an Excel download that was longer than a cell holds and was cut to
+/// [`crate::export::MAX_CELL_CHARS`], ending in [`crate::export::CUT_MARKER`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CutCell {
+    /// The user's email as the file shows it, naming the row (its first 100 characters and
+    /// "…" when longer).
+    pub user: String,
+    /// The column's header, as in the file ("Last name").
+    pub column: String,
+    /// The whole value's length in Roster, in characters.
+    #[ts(type = "number")]
+    pub length: u64,
 }

@@ -59,7 +59,7 @@ type ExpectedRow = (
     Option<String>,
 );
 
-fn csv_records(path: &Path) -> Vec<Vec<String>> {
+pub fn csv_records(path: &Path) -> Vec<Vec<String>> {
     let bytes = std::fs::read(path).expect("read csv");
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "UTF-8 BOM first");
     let mut reader = csv::ReaderBuilder::new()
@@ -71,7 +71,7 @@ fn csv_records(path: &Path) -> Vec<Vec<String>> {
         .collect()
 }
 
-fn xlsx_rows(path: &Path) -> Vec<Vec<Data>> {
+pub fn xlsx_rows(path: &Path) -> Vec<Vec<Data>> {
     let mut book: Xlsx<_> = open_workbook(path).expect("open xlsx");
     assert_eq!(book.sheet_names(), ["Users"]);
     let range = book.worksheet_range("Users").expect("sheet");
@@ -86,7 +86,7 @@ fn xlsx_rows(path: &Path) -> Vec<Vec<Data>> {
     range.rows().map(|r| r.to_vec()).collect()
 }
 
-fn text(cell: &Data) -> String {
+pub fn text(cell: &Data) -> String {
     match cell {
         Data::String(s) => s.clone(),
         Data::Empty => String::new(),
@@ -128,7 +128,11 @@ async fn e1_formula_injection_is_neutralised_in_csv_and_inert_in_xlsx() {
         .iter()
         .find(|r| r[2] == "f2@example.com")
         .expect("f2");
-    assert_eq!((f2[0].as_str(), f2[1].as_str()), ("'\t=1+1", "'-2+3"));
+    assert_eq!(
+        (f2[0].as_str(), f2[1].as_str()),
+        ("'=1+1", "'-2+3"),
+        "the tab removed as in Excel, the formula still guarded"
+    );
 
     let rows = xlsx_rows(&xlsx_path);
     let f1 = rows
@@ -428,36 +432,6 @@ async fn the_current_view_keeps_its_search_filter_and_order() {
     }
 }
 
-#[cfg(unix)]
-#[tokio::test]
-async fn a_saved_download_gets_the_mode_of_the_users_other_new_files() {
-    use std::os::unix::fs::PermissionsExt;
-
-    let w = world().await;
-    let dir = tempfile::tempdir().expect("dir");
-    // What the user's other files get: `File::create` asks for 0666 and the OS applies the
-    // umask. Reading the umask itself would mean setting it, for every thread of the process.
-    let other = dir.path().join("other.txt");
-    std::fs::File::create(&other).expect("an ordinary file");
-    let mode = |path: &Path| {
-        std::fs::metadata(path)
-            .expect("metadata")
-            .permissions()
-            .mode()
-            & 0o777
-    };
-    let expected = mode(&other);
-    for (format, name) in [(ExportFormat::Csv, "u.csv"), (ExportFormat::Xlsx, "u.xlsx")] {
-        let path = dir.path().join(name);
-        export(&w, &w.admin, format, &path).await.expect("export");
-        assert_eq!(
-            format!("{:o}", mode(&path)),
-            format!("{expected:o}"),
-            "{name}: 0666 less the umask, not the temporary file's 0600"
-        );
-    }
-}
-
 #[tokio::test]
 async fn formula_look_alikes_and_phones_that_read_as_arithmetic_are_guarded() {
     let w = world().await;
@@ -516,5 +490,192 @@ async fn formula_look_alikes_and_phones_that_read_as_arithmetic_are_guarded() {
             (*phone).to_owned()
         };
         assert_eq!(row(format!("p{i}@example.com"))[3], want);
+    }
+}
+
+#[tokio::test]
+async fn e6_a_cell_longer_than_excel_holds_is_cut_and_named_and_csv_keeps_it_whole() {
+    let w = world().await;
+    w.add("long@example.com", "Lena", "Long").await;
+    w.add("wide@example.com", "Wanda", "Wide").await;
+    w.add("ok@example.com", "Otto", "Okay").await;
+    let long_last = "Ø".repeat(40_000);
+    // 32,767 UTF-16 code units but fewer characters: "😀" counts twice, as in Excel.
+    let wide_first = format!("{}x", "😀".repeat(16_383));
+    sqlx::query("UPDATE users SET last_name = ? WHERE email = 'long@example.com'")
+        .bind(&long_last)
+        .execute(w.roster.pool())
+        .await
+        .expect("a name written by an older version");
+    sqlx::query("UPDATE users SET first_name = ? WHERE email = 'wide@example.com'")
+        .bind(format!("{wide_first}y"))
+        .execute(w.roster.pool())
+        .await
+        .expect("a name written by an older version");
+    let dir = tempfile::tempdir().expect("dir");
+    let (csv_path, xlsx_path) = (dir.path().join("u.csv"), dir.path().join("u.xlsx"));
+
+    let outcome = export(&w, &w.admin, ExportFormat::Xlsx, &xlsx_path)
+        .await
+        .expect("the Excel download succeeds");
+    assert_eq!(outcome.rows, 4);
+    assert_eq!(outcome.cut_total, 2);
+    let mut named: Vec<_> = outcome
+        .cut
+        .iter()
+        .map(|c| (c.user.as_str(), c.column.as_str(), c.length))
+        .collect();
+    named.sort();
+    assert_eq!(
+        named,
+        [
+            ("long@example.com", "Last name", 40_000),
+            ("wide@example.com", "First name", 16_385),
+        ]
+    );
+    let rows = xlsx_rows(&xlsx_path);
+    let find = |email: &str| {
+        rows.iter()
+            .find(|r| text(&r[2]) == email)
+            .expect("row")
+            .clone()
+    };
+    let long = text(&find("long@example.com")[1]);
+    assert_eq!(
+        long.encode_utf16().count(),
+        roster_core::export::MAX_CELL_CHARS
+    );
+    assert!(
+        long.ends_with(roster_core::export::CUT_MARKER),
+        "a visible marker"
+    );
+    assert!(long_last.starts_with(long.trim_end_matches(roster_core::export::CUT_MARKER)));
+    let wide = text(&find("wide@example.com")[0]);
+    assert!(wide.encode_utf16().count() <= roster_core::export::MAX_CELL_CHARS);
+    assert!(wide.ends_with(roster_core::export::CUT_MARKER));
+    let ok = find("ok@example.com");
+    assert_eq!((text(&ok[0]), text(&ok[1])), ("Otto".into(), "Okay".into()));
+
+    let outcome = export(&w, &w.admin, ExportFormat::Csv, &csv_path)
+        .await
+        .expect("csv");
+    assert_eq!((outcome.cut_total, outcome.cut.len()), (0, 0));
+    let records = csv_records(&csv_path);
+    let long = records
+        .iter()
+        .find(|r| r[2] == "long@example.com")
+        .expect("row");
+    assert_eq!(long[1], long_last, "CSV keeps the value whole");
+}
+
+#[tokio::test]
+async fn e7_control_characters_are_removed_from_both_downloads_which_agree_cell_by_cell() {
+    let w = world().await;
+    let role = w.role("Ops Team", &[]).await;
+    sqlx::query("UPDATE roles SET name = 'Ops' || char(7) || 'Team' WHERE id = ?")
+        .bind(&role)
+        .execute(w.roster.pool())
+        .await
+        .expect("a role name written by an older version");
+    let planted = [
+        ("Ana\u{0B}Maria", "Lee", "(555) 0100"),
+        ("\u{0}Nul", "Tab\tbed", "+44\u{0B}1632"),
+        ("\u{0B}=1+1", "Line\nbreak\r\n", "07700900123"),
+        ("Del\u{7F}C1\u{85}\u{9F}", "\u{1B}[31m", "-1234567"),
+    ];
+    for (i, (first, last, phone)) in planted.iter().enumerate() {
+        let email = format!("c{i}@example.com");
+        let user = w.add(&email, "Placeholder", "Name").await;
+        sqlx::query("UPDATE users SET first_name = ?, last_name = ?, phone = ? WHERE id = ?")
+            .bind(first)
+            .bind(last)
+            .bind(phone)
+            .bind(&user.id)
+            .execute(w.roster.pool())
+            .await
+            .expect("text written straight into the database");
+        sqlx::query("INSERT INTO user_roles (user_id, role_id) VALUES (?, ?)")
+            .bind(&user.id)
+            .bind(&role)
+            .execute(w.roster.pool())
+            .await
+            .expect("a second role");
+    }
+    let dir = tempfile::tempdir().expect("dir");
+    let (csv_path, xlsx_path) = (dir.path().join("u.csv"), dir.path().join("u.xlsx"));
+    export(&w, &w.admin, ExportFormat::Csv, &csv_path)
+        .await
+        .expect("csv");
+    export(&w, &w.admin, ExportFormat::Xlsx, &xlsx_path)
+        .await
+        .expect("xlsx");
+    let records = csv_records(&csv_path);
+    let rows = xlsx_rows(&xlsx_path);
+    assert_csv_agrees_with_xlsx(&records, &rows);
+
+    let ana = records
+        .iter()
+        .find(|r| r[2] == "c0@example.com")
+        .expect("row");
+    assert_eq!(ana[0], "AnaMaria");
+    let all: String = records.iter().flatten().map(String::as_str).collect();
+    assert!(
+        !all.chars().any(char::is_control),
+        "no control character reaches the CSV"
+    );
+    let formula = records
+        .iter()
+        .find(|r| r[2] == "c2@example.com")
+        .expect("row");
+    assert_eq!(formula[0], "'=1+1", "guarded once the control is gone");
+}
+
+/// Every cell of the CSV is the XLSX cell, with the formula guard for text: the two downloads
+/// of one Workspace show the same values.
+pub fn assert_csv_agrees_with_xlsx(records: &[Vec<String>], rows: &[Vec<Data>]) {
+    assert_eq!(records.len(), rows.len(), "same rows");
+    for (record, row) in records[1..].iter().zip(&rows[1..]) {
+        for col in 0..6 {
+            let cell = text(&row[col]);
+            let want = roster_core::export::guard_formula(&cell, col == 3);
+            assert_eq!(record[col], want, "column {col} of {record:?}");
+        }
+        let date = |cell: Option<&Data>| {
+            cell.and_then(DataType::as_datetime)
+                .map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string())
+                .unwrap_or_default()
+        };
+        assert_eq!(record[6], date(row.get(6)));
+        assert_eq!(record[7], date(row.get(7)));
+    }
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_saved_download_gets_the_mode_of_the_users_other_new_files() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let w = world().await;
+    let dir = tempfile::tempdir().expect("dir");
+    // What the user's other files get: `File::create` asks for 0666 and the OS applies the
+    // umask. Reading the umask itself would mean setting it, for every thread of the process.
+    let other = dir.path().join("other.txt");
+    std::fs::File::create(&other).expect("an ordinary file");
+    let mode = |path: &Path| {
+        std::fs::metadata(path)
+            .expect("metadata")
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    let expected = mode(&other);
+    for (format, name) in [(ExportFormat::Csv, "u.csv"), (ExportFormat::Xlsx, "u.xlsx")] {
+        let path = dir.path().join(name);
+        export(&w, &w.admin, format, &path).await.expect("export");
+        assert_eq!(
+            format!("{:o}", mode(&path)),
+            format!("{expected:o}"),
+            "{name}: 0666 less the umask, not the temporary file's 0600"
+        );
     }
 }
