@@ -13,6 +13,7 @@ use sqlx::{Arguments, SqliteConnection};
 
 use super::{UserRow, role_names, user_columns};
 use crate::error::{Error, Result};
+use crate::export::without_controls;
 use crate::model::{
     SortDirection, Status, StatusFilter, UserCounts, UserDetails, UserPage, UserQuery, UserSort,
     UserSummary,
@@ -81,6 +82,14 @@ fn fts_phrase(term: &str) -> String {
     format!("\"{}\"", term.replace('"', "\"\""))
 }
 
+/// The search box's text as the term to look for: trimmed, without control characters. No
+/// name or email takes them, and FTS5 cannot: its query text ends at a NUL, so `ab`+NUL+`cd`
+/// was an unterminated string (a syntax error) instead of a search. They are dropped as the
+/// downloads drop them, so `ab`+NUL+`cd` looks for `abcd` and NULs alone for nothing.
+fn search_term(search: &str) -> String {
+    trim_input(&without_controls(search)).to_owned()
+}
+
 /// Filters shared by the page and the count: Workspace, removed or not, visibility, search.
 /// Returns the SQL `FROM … WHERE …` and binds its values.
 pub(crate) fn from_where(
@@ -88,7 +97,8 @@ pub(crate) fn from_where(
     query: &UserQuery,
     args: &mut SqliteArguments,
 ) -> Result<String> {
-    let typed = trim_input(&query.search);
+    let typed = search_term(&query.search);
+    let typed = typed.as_str();
     let term = sort_key(typed);
     let (removed_from, removed_to) = match query.filter {
         StatusFilter::Current => (false, false),
@@ -272,7 +282,7 @@ pub(crate) async fn matching(
     query: &UserQuery,
     counts: &UserCounts,
 ) -> Result<i64> {
-    if trim_input(&query.search).is_empty() {
+    if search_term(&query.search).is_empty() {
         return Ok(match query.filter {
             StatusFilter::Current => counts.users,
             StatusFilter::Removed => counts.removed,

@@ -679,3 +679,131 @@ async fn a_saved_download_gets_the_mode_of_the_users_other_new_files() {
         );
     }
 }
+
+#[tokio::test]
+async fn u10_search_text_that_is_not_a_word_answers_normally_in_the_list_and_the_download() {
+    let w = world().await;
+    w.add("abcd@example.com", "Abcd", "Lee").await;
+    w.add("ab.cd@example.com", "Ab", "Cd").await;
+    w.add("pct@example.com", "Percy", "Pct").await;
+    let (globex, _) = w
+        .roster
+        .create_workspace(workspace_input(
+            "Globex",
+            "abcd@globex.example",
+            ADMIN_PASSWORD,
+        ))
+        .await
+        .expect("second Workspace");
+    let mut stranger = w.new_user("near@globex.example", "Abcd", "Near");
+    stranger.role_ids = Vec::new();
+    stranger.is_super_user = true;
+    w.roster
+        .create_user(&globex, stranger)
+        .await
+        .expect("a user of Globex");
+    let ours: Vec<String> = w
+        .roster
+        .list_users(&w.admin, &all_users())
+        .await
+        .expect("list")
+        .items
+        .into_iter()
+        .map(|u| u.email)
+        .collect();
+    let dir = tempfile::tempdir().expect("dir");
+    for (i, search) in [
+        "ab\u{0}cd",
+        "\u{0}\u{0}\u{0}",
+        "\"a\" OR \"b\"",
+        "NEAR(",
+        "*",
+        "％",
+        "\u{0}",
+        "a\u{0}",
+        "\"",
+        "abcd\u{0}*",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let view = UserQuery {
+            search: (*search).into(),
+            filter: StatusFilter::All,
+            ..all_users()
+        };
+        let page = w
+            .roster
+            .list_users(&w.admin, &view)
+            .await
+            .unwrap_or_else(|e| panic!("list {search:?}: {:?} {e}", e.code()));
+        let listed: Vec<String> = page.items.into_iter().map(|u| u.email).collect();
+        assert_eq!(page.matching, listed.len() as i64, "{search:?}");
+        assert!(
+            listed.iter().all(|e| ours.contains(e)),
+            "{search:?}: only Acme's users, got {listed:?}"
+        );
+        let path = dir.path().join(format!("view{i}.csv"));
+        w.roster
+            .export_users(
+                &w.admin,
+                ExportFormat::Csv,
+                &view,
+                &path,
+                &mut |_| {},
+                &AtomicBool::new(false),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("download {search:?}: {:?} {e}", e.code()));
+        let exported: Vec<String> = csv_records(&path)[1..]
+            .iter()
+            .map(|r| r[2].clone())
+            .collect();
+        assert_eq!(exported, listed, "{search:?}: the download is the list");
+        let xlsx = dir.path().join(format!("view{i}.xlsx"));
+        w.roster
+            .export_users(
+                &w.admin,
+                ExportFormat::Xlsx,
+                &view,
+                &xlsx,
+                &mut |_| {},
+                &AtomicBool::new(false),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("Excel download {search:?}: {:?} {e}", e.code()));
+        assert_eq!(xlsx_rows(&xlsx).len(), listed.len() + 1, "{search:?}");
+    }
+
+    let found = |search: &str| {
+        let view = UserQuery {
+            search: search.into(),
+            ..all_users()
+        };
+        let roster = &w.roster;
+        let admin = &w.admin;
+        async move {
+            let mut emails: Vec<String> = roster
+                .list_users(admin, &view)
+                .await
+                .expect("list")
+                .items
+                .into_iter()
+                .map(|u| u.email)
+                .collect();
+            emails.sort();
+            emails
+        }
+    };
+    assert_eq!(
+        found("ab\u{0}cd").await,
+        ["abcd@example.com"],
+        "a NUL is dropped like any control character"
+    );
+    assert_eq!(
+        found("\u{0}\u{0}\u{0}").await.len(),
+        ours.len(),
+        "nothing but NULs is no search"
+    );
+    assert_eq!(found("NEAR(").await, Vec::<String>::new());
+}
