@@ -18,8 +18,9 @@ pub struct AppState {
     pub demo: bool,
     /// Set by "Cancel" while a download runs.
     pub export_cancel: AtomicBool,
-    /// The last file a download saved, for "Show in folder" (the only path the UI can reveal).
-    pub last_export: Mutex<Option<PathBuf>>,
+    /// The last file this session's download saved, for "Show in folder" (the only path the
+    /// UI can reveal). Forgotten whenever the session changes, so it never outlives its user.
+    last_export: Mutex<Option<PathBuf>>,
     /// Wakes the mail loop when a message was queued or the settings changed.
     pub mail: Arc<Notify>,
     /// The code of the last invitation link that reached the app, until the UI takes it.
@@ -77,11 +78,33 @@ impl AppState {
         self.session.lock().map(|s| s.clone()).unwrap_or_default()
     }
 
-    /// Replaces the session (sign-in, sign-out).
+    /// Replaces the session (sign-in, sign-out, a session the core ended) and forgets the
+    /// last download, which belonged to the session before.
     pub fn set_session(&self, session: Option<Session>) {
         if let Ok(mut slot) = self.session.lock() {
             *slot = session;
+            if let Ok(mut last) = self.last_export.lock() {
+                *last = None;
+            }
         }
+    }
+
+    /// Remembers `path` as the last download of `session` — unless that session has ended
+    /// meanwhile (a sign-out while the file was written), so a later user cannot reveal it.
+    pub fn remember_export(&self, session: &Session, path: PathBuf) {
+        // The session lock is held while the path is stored, so a sign-out cannot slip in
+        // between the check and the store (set_session takes the locks in the same order).
+        if let Ok(slot) = self.session.lock()
+            && slot.as_ref() == Some(session)
+            && let Ok(mut last) = self.last_export.lock()
+        {
+            *last = Some(path);
+        }
+    }
+
+    /// The last download of the current session, if any.
+    pub fn last_export(&self) -> Option<PathBuf> {
+        self.last_export.lock().ok().and_then(|p| p.clone())
     }
 
     /// Turns a core error into the UI's shape; an `UNAUTHENTICATED` answer also ends the
