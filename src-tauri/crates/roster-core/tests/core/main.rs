@@ -5,6 +5,7 @@ mod support;
 mod audit;
 mod authorization;
 mod export;
+mod fuzz;
 mod invitations;
 mod list;
 mod mailserver;
