@@ -3,6 +3,7 @@
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use fantoccini::elements::Element;
@@ -18,7 +19,14 @@ pub struct App {
     pub _data_dir: tempfile::TempDir,
     shots: PathBuf,
     shot_count: usize,
+    /// Every password and code typed or read during the test, for [`App::quit`]'s scan.
+    secrets: Mutex<Vec<String>>,
+    /// Folders besides the data directory that the scan reads (downloads).
+    scanned: Mutex<Vec<PathBuf>>,
 }
+
+/// The app's standard error (its log), kept in the data directory so the scan reads it.
+const LOG_FILE: &str = "app.log";
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -59,6 +67,7 @@ impl App {
             .env("ROSTER_DATA_DIR", data_dir.path())
             .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
             .stdout(Stdio::null())
+            .stderr(std::fs::File::create(data_dir.path().join(LOG_FILE)).expect("log file"))
             .process_group(0)
             .spawn()
             .expect("tauri-driver on PATH (cargo install tauri-driver --locked)");
@@ -92,7 +101,23 @@ impl App {
             _data_dir: data_dir,
             shots,
             shot_count: 0,
+            secrets: Mutex::new(Vec::new()),
+            scanned: Mutex::new(Vec::new()),
         }
+    }
+
+    /// Remembers a secret the test saw (a generated password, an invitation code): after the
+    /// run it must appear in no file Roster wrote.
+    pub fn secret(&self, value: &str) {
+        let value = value.trim();
+        if !value.is_empty() {
+            self.secrets.lock().expect("secrets").push(value.to_owned());
+        }
+    }
+
+    /// Adds a folder (where downloads were saved) to the scan after the run.
+    pub fn scan_also(&self, dir: &Path) {
+        self.scanned.lock().expect("scanned").push(dir.to_owned());
     }
 
     pub async fn find(&self, locator: Locator<'_>) -> Element {
@@ -165,6 +190,10 @@ impl App {
             .execute(empty, vec![arg])
             .await
             .unwrap_or_else(|e| panic!("empty {label}: {e}"));
+        let label_lower = label.to_lowercase();
+        if label_lower.contains("password") || label_lower.contains("code") {
+            self.secret(value);
+        }
         if !value.is_empty() {
             field
                 .send_keys(value)
@@ -284,9 +313,58 @@ impl App {
         assert!(capture(&path), "screenshot {name}");
     }
 
-    pub async fn quit(self) {
+    /// Closes the app, then reads every file it wrote — the database with its `-wal` and
+    /// `-shm`, the log, and the downloads — and fails if any holds a password or code the
+    /// test typed or saw (issue 9).
+    pub async fn quit(mut self) {
         let _ = self.client.clone().close().await;
+        // Give the app a moment to close its database as a person quitting it would.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        self.stop_driver();
+        let log = std::fs::read_to_string(self._data_dir.path().join(LOG_FILE)).unwrap_or_default();
+        assert!(
+            log.contains("database open"),
+            "the app's log reaches {LOG_FILE}, so the scan reads it"
+        );
+        let mut dirs = vec![self._data_dir.path().to_owned()];
+        dirs.extend(self.scanned.lock().expect("scanned").iter().cloned());
+        let secrets = self.secrets.lock().expect("secrets").clone();
+        let leaks = leaked(&dirs, &secrets);
+        assert!(leaks.is_empty(), "secrets found on disk: {leaks:?}");
     }
+
+    fn stop_driver(&mut self) {
+        let group = format!("-{}", self.driver.id());
+        let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+/// `file: secret #n` for every file under `dirs` that contains one of `secrets` (the secret
+/// itself is not printed).
+fn leaked(dirs: &[PathBuf], secrets: &[String]) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut pending: Vec<PathBuf> = dirs.to_vec();
+    while let Some(path) = pending.pop() {
+        if path.is_dir() {
+            let entries = std::fs::read_dir(&path).expect("read folder");
+            pending.extend(entries.filter_map(|e| e.ok().map(|e| e.path())));
+            continue;
+        }
+        let Ok(bytes) = std::fs::read(&path) else {
+            continue;
+        };
+        for (n, secret) in secrets.iter().enumerate() {
+            if bytes
+                .windows(secret.len())
+                .any(|window| window == secret.as_bytes())
+            {
+                found.push(format!("{}: secret #{n}", path.display()));
+            }
+        }
+    }
+    found
 }
 
 impl Drop for App {
@@ -296,10 +374,7 @@ impl Drop for App {
         if std::thread::panicking() {
             capture(&self.shots.join("failure.png"));
         }
-        let group = format!("-{}", self.driver.id());
-        let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
+        self.stop_driver();
     }
 }
 

@@ -41,6 +41,7 @@ async fn downloads_both_formats_through_the_save_dialog_and_cancel_writes_nothin
     let mut app = App::launch("download", &["--demo"]).await;
     sign_in_demo(&app).await;
     let folder = tempfile::tempdir().expect("folder");
+    app.scan_also(folder.path());
 
     app.testid("download-button")
         .await

@@ -73,6 +73,7 @@ async fn invite_by_email_and_join_with_the_code() {
     assert!(mail.contains(&format!("To: {INVITED}")), "{mail}");
     let code = code_in(&mail);
     assert_eq!(code.len(), 43);
+    app.secret(&code);
     app.find(Locator::Css(&format!(
         "[data-testid='user-row'][data-email='{INVITED}']"
     )))

@@ -68,6 +68,7 @@ async fn first_run_add_user_member_profile_and_admin_actions() {
         .expect("value")
         .expect("a password");
     assert_eq!(generated.chars().count(), 20);
+    app.secret(&generated);
     app.see("This password will not be shown again.").await;
     app.screenshot("add-user-generated-password").await;
     app.click("Next").await;
