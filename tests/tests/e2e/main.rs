@@ -7,4 +7,5 @@ mod demo;
 mod download;
 mod invitations;
 mod roles;
+mod sessions;
 mod users_flow;
