@@ -51,8 +51,8 @@ pub struct Roster {
 }
 
 impl Roster {
-    /// Opens the database file `db_file` (created and migrated if needed) with the system clock
-    /// and the default hashing parameters.
+    /// Opens the database file `db_file` (created and migrated if needed, roles named like the
+    /// super-user mark renamed) with the system clock and the default hashing parameters.
     /// Errors: see [`store::open`].
     pub async fn open(db_file: &Path) -> Result<Self> {
         Self::open_with(db_file, Arc::new(SystemClock), Hashing::default()).await
@@ -65,8 +65,10 @@ impl Roster {
         clock: Arc<dyn Clock>,
         hashing: Hashing,
     ) -> Result<Self> {
+        let pool = store::open(db_file).await?;
+        roles::rename_reserved(&pool, &clock::timestamp(clock.now())).await?;
         Ok(Self {
-            pool: store::open(db_file).await?,
+            pool,
             clock,
             hashing,
             secrets: Arc::new(secrets::SessionSecrets::default()),

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use sqlx::SqliteConnection;
+use sqlx::{SqliteConnection, SqlitePool};
 
 use crate::audit::{self, Entry};
 use crate::error::{Error, Field, Result};
@@ -142,13 +142,13 @@ fn description(value: &str) -> Result<String> {
     if trimmed.chars().any(char::is_control) {
         return Err(Error::invalid(
             Field::RoleDescription,
-            "Use a single line without tabs or other control characters",
+            "Write the description on a single line, without tabs or other control characters",
         ));
     }
     if trimmed.chars().count() > MAX_DESCRIPTION_CHARS {
         return Err(Error::invalid(
             Field::RoleDescription,
-            format!("Use at most {MAX_DESCRIPTION_CHARS} characters"),
+            format!("Use at most {MAX_DESCRIPTION_CHARS} characters in the description"),
         ));
     }
     Ok(trimmed.to_owned())
@@ -166,6 +166,63 @@ fn name_key(name: &str) -> String {
         .chars()
         .filter(|c| c.is_alphanumeric())
         .collect()
+}
+
+/// Renames the roles named like the super-user mark before that name was reserved (issue 9),
+/// when the database opens: their holders must not keep looking like super-users in the
+/// list, the panel and the downloads. Each becomes "Super-user role" (numbered when taken),
+/// with its version bumped and a `role.update` audit entry made by no one. Roles are few, so
+/// every live one is read; a database with none to rename is not written.
+pub(crate) async fn rename_reserved(pool: &SqlitePool, now: &str) -> Result<()> {
+    let roles: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT id, workspace_id, name FROM roles WHERE deleted_at IS NULL")
+            .fetch_all(pool)
+            .await?;
+    let reserved = name_key(SUPER_USER_ROLE);
+    for (id, workspace_id, name) in roles {
+        if name_key(&name) != reserved {
+            continue;
+        }
+        let mut tx = store::begin_write(pool).await?;
+        let mut n = 1;
+        let renamed = loop {
+            let candidate = match n {
+                1 => format!("{SUPER_USER_ROLE} role"),
+                _ => format!("{SUPER_USER_ROLE} role {n}"),
+            };
+            if ensure_name_free(&mut tx, &workspace_id, &candidate, Some(&id))
+                .await
+                .is_ok()
+            {
+                break candidate;
+            }
+            n += 1;
+        };
+        sqlx::query(
+            "UPDATE roles SET name = ?, version = version + 1, updated_at = ? WHERE id = ?",
+        )
+        .bind(&renamed)
+        .bind(now)
+        .bind(&id)
+        .execute(&mut *tx)
+        .await?;
+        audit::record(
+            &mut tx,
+            Entry {
+                workspace_id: &workspace_id,
+                actor_id: None,
+                action: "role.update",
+                target_type: "role",
+                target_id: &id,
+                fields: &["name"],
+                at: now,
+                seats: 0,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+    }
+    Ok(())
 }
 
 /// Refuses a name another role of the Workspace has, compared by [`name_key`]: two roles a
@@ -305,7 +362,8 @@ impl Roster {
         if role.is_builtin && !valid.permissions.is_empty() {
             return Err(Error::invalid(
                 Field::Permissions,
-                "The built-in role gives only the own profile; create another role instead",
+                "The permissions of the built-in role stay as they are (the own profile only): \
+                 create another role instead",
             ));
         }
         if role.version != input.expected_version {
@@ -401,13 +459,16 @@ impl Roster {
                 ));
             }
             Some(id) => load(&mut tx, &actor.workspace_id, id).await.map_err(|_| {
-                Error::invalid(Field::MoveUsersTo, "That role no longer exists; reload")
+                Error::invalid(
+                    Field::MoveUsersTo,
+                    "The role to move the users to no longer exists; reload",
+                )
             })?,
             None if holders > 0 => {
                 return Err(Error::invalid(
                     Field::MoveUsersTo,
                     format!(
-                        "{holders} {} this role: choose a role to move them to",
+                        "{holders} {} this role: choose a role to move the users to",
                         if holders == 1 {
                             "user holds"
                         } else {

@@ -433,3 +433,41 @@ async fn look_alike_role_names_are_one_name() {
         assert_eq!(error.field(), Some(Field::RoleName), "{twin:?}");
     }
 }
+
+#[tokio::test]
+async fn a_role_named_super_user_by_an_older_version_is_renamed_on_open() {
+    let w = world().await;
+    let old = w.role("Sales", &[UsersView]).await;
+    let (_, mia) = holder(&w, "mia@example.com", &[UsersView]).await;
+    w.roster
+        .update_user(
+            &w.admin,
+            &mia.user_id,
+            with_roles(
+                &w.roster.user(&w.admin, &mia.user_id).await.expect("mia"),
+                vec![old.clone()],
+            ),
+        )
+        .await
+        .expect("give Sales");
+    // As an older Roster wrote it, before the name was reserved.
+    sqlx::query("UPDATE roles SET name = ' SUPER-USER ' WHERE id = ?")
+        .bind(&old)
+        .execute(w.roster.pool())
+        .await
+        .expect("old name");
+    w.role("Super-user role", &[]).await;
+
+    let reopened = w.reopen().await;
+    let roles = reopened.roles(&w.admin).await.expect("roles");
+    let renamed = roles.iter().find(|r| r.id == old).expect("still there");
+    assert_eq!(renamed.name, "Super-user role 2");
+    let mia = reopened.user(&w.admin, &mia.user_id).await.expect("mia");
+    assert_eq!(mia.role, "Super-user role 2");
+    let again = w.reopen().await.roles(&w.admin).await.expect("roles");
+    assert_eq!(
+        again.iter().find(|r| r.id == old).map(|r| r.version),
+        Some(renamed.version),
+        "a second open changes nothing"
+    );
+}
