@@ -33,6 +33,8 @@ impl AppState {
         std::fs::create_dir_all(data_dir)?;
         let roster = Roster::open(&data_dir.join(store::DATABASE_FILE))
             .await?
+            // Chosen on the first secret access, off the async runtime: nothing here touches
+            // the keychain, so a locked keyring never asks to unlock before the window shows.
             .with_secrets(secrets::keychain_or_session(secrets::KEYCHAIN_SERVICE));
         if demo {
             demo::seed(&roster).await?;

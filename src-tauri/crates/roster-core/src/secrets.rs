@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::error::{Error, Result};
 use crate::model::SecretStorage;
@@ -131,15 +131,70 @@ impl SecretStore for Keychain {
     }
 }
 
-/// The keychain when it passes [`Keychain::probe`], else [`SessionSecrets`] (logging why).
-pub fn keychain_or_session(service: &str) -> Arc<dyn SecretStore> {
-    match Keychain::probe(service) {
-        Ok(keychain) => Arc::new(keychain),
-        Err(reason) => {
-            tracing::warn!(%reason, "no OS keychain; secrets are kept for this session only");
-            Arc::new(SessionSecrets::default())
+/// A store chosen on its first use rather than when it is made: touching a locked desktop
+/// keyring can ask the person to unlock it, which must not happen while Roster starts (before
+/// its window shows) nor for a Workspace that never uses a secret. Like every
+/// [`SecretStore`] method, the first use blocks, so the core makes it off the async runtime.
+pub struct LazySecrets {
+    choose: Box<dyn Fn() -> Arc<dyn SecretStore> + Send + Sync>,
+    chosen: OnceLock<Arc<dyn SecretStore>>,
+}
+
+impl LazySecrets {
+    /// A store that calls `choose` once, on the first call of any [`SecretStore`] method,
+    /// and then keeps what it returned.
+    pub fn new(choose: impl Fn() -> Arc<dyn SecretStore> + Send + Sync + 'static) -> Self {
+        Self {
+            choose: Box::new(choose),
+            chosen: OnceLock::new(),
         }
     }
+
+    fn store(&self) -> &dyn SecretStore {
+        self.chosen.get_or_init(|| (self.choose)()).as_ref()
+    }
+}
+
+impl fmt::Debug for LazySecrets {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.chosen.get() {
+            Some(store) => write!(f, "LazySecrets({store:?})"),
+            None => f.write_str("LazySecrets(not chosen yet)"),
+        }
+    }
+}
+
+impl SecretStore for LazySecrets {
+    fn storage(&self) -> SecretStorage {
+        self.store().storage()
+    }
+
+    fn get(&self, name: &str) -> Result<Option<Secret>> {
+        self.store().get(name)
+    }
+
+    fn set(&self, name: &str, secret: &Secret) -> Result<()> {
+        self.store().set(name, secret)
+    }
+
+    fn delete(&self, name: &str) -> Result<()> {
+        self.store().delete(name)
+    }
+}
+
+/// The keychain when it passes [`Keychain::probe`], else [`SessionSecrets`] (logging why),
+/// chosen on the first secret access ([`LazySecrets`]): making the store probes nothing.
+pub fn keychain_or_session(service: &str) -> Arc<dyn SecretStore> {
+    let service = service.to_owned();
+    Arc::new(LazySecrets::new(move || -> Arc<dyn SecretStore> {
+        match Keychain::probe(&service) {
+            Ok(keychain) => Arc::new(keychain),
+            Err(reason) => {
+                tracing::warn!(%reason, "no OS keychain; secrets are kept for this session only");
+                Arc::new(SessionSecrets::default())
+            }
+        }
+    }))
 }
 
 #[cfg(test)]
@@ -155,5 +210,65 @@ mod tests {
         store.delete("smtp:w").expect("delete");
         assert_eq!(store.get("smtp:w").expect("get"), None);
         assert_eq!(format!("{store:?}"), "SessionSecrets(<redacted>)");
+    }
+
+    /// A probe that only counts how often it ran: the keychain is the one part a unit test
+    /// may stand in for.
+    fn counting() -> (Arc<std::sync::atomic::AtomicUsize>, LazySecrets) {
+        let probes = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = probes.clone();
+        let store = LazySecrets::new(move || -> Arc<dyn SecretStore> {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Arc::new(SessionSecrets::default())
+        });
+        (probes, store)
+    }
+
+    #[test]
+    fn the_store_is_chosen_on_the_first_secret_access_and_only_once() {
+        let (probes, store) = counting();
+        assert_eq!(probes.load(std::sync::atomic::Ordering::SeqCst), 0);
+        assert_eq!(format!("{store:?}"), "LazySecrets(not chosen yet)");
+        assert_eq!(store.get("smtp:w").expect("get"), None);
+        assert_eq!(probes.load(std::sync::atomic::Ordering::SeqCst), 1);
+        store
+            .set("smtp:w", &Secret::verbatim("Smtp-Secret-91"))
+            .expect("set");
+        assert_eq!(store.storage(), SecretStorage::Session);
+        assert_eq!(probes.load(std::sync::atomic::Ordering::SeqCst), 1);
+        assert_eq!(
+            format!("{store:?}"),
+            "LazySecrets(SessionSecrets(<redacted>))"
+        );
+    }
+
+    #[tokio::test]
+    async fn opening_roster_and_signing_in_probe_no_keychain() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (probes, store) = counting();
+        let roster = crate::Roster::open(&dir.path().join("roster.db"))
+            .await
+            .expect("open")
+            .with_secrets(Arc::new(store));
+        let password = Secret::new("Lantern-Orchid-Fjord-77");
+        let (admin, _) = roster
+            .create_first_workspace(crate::model::CreateWorkspaceInput {
+                workspace_name: "Acme".into(),
+                email: "ana@example.com".into(),
+                first_name: "Ana".into(),
+                last_name: String::new(),
+                password: password.clone(),
+                confirm_password: password,
+            })
+            .await
+            .expect("workspace");
+        roster.deliver_due_mail().await.expect("mail pass");
+        assert_eq!(probes.load(std::sync::atomic::Ordering::SeqCst), 0);
+        roster.email_settings(&admin).await.expect("settings");
+        assert_eq!(
+            probes.load(std::sync::atomic::Ordering::SeqCst),
+            1,
+            "Settings → Email is the first secret access"
+        );
     }
 }
