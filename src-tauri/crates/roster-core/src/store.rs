@@ -16,8 +16,9 @@ pub const DATABASE_FILE: &str = "roster.db";
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Opens (creating if missing) the database file and brings its schema up to date.
-/// WAL journal, `synchronous=NORMAL`, foreign keys on; `busy_timeout` is set on each connection
-/// before the journal mode pragma runs, so opening never fails on a briefly locked file.
+/// WAL journal, `synchronous=NORMAL`, foreign keys on, `secure_delete` on; `busy_timeout` is
+/// set on each connection before the journal mode pragma runs, so opening never fails on a
+/// briefly locked file.
 /// Errors: `Database` when the file cannot be opened, `Migration` when the schema is newer or
 /// broken.
 pub async fn open(db_file: &Path) -> Result<SqlitePool> {
@@ -27,7 +28,10 @@ pub async fn open(db_file: &Path) -> Result<SqlitePool> {
         .busy_timeout(BUSY_TIMEOUT)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
-        .foreign_keys(true);
+        .foreign_keys(true)
+        // Freed bytes are zeroed in every page SQLite writes, so an erased invitation code is
+        // not left behind in the file (case I6; see mail/outbox.rs and docs/threat-model.md).
+        .pragma("secure_delete", "ON");
     let pool = SqlitePoolOptions::new()
         .max_connections(4)
         .connect_with(options)

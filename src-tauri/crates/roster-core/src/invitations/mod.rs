@@ -169,7 +169,8 @@ async fn end_pending(
 }
 
 /// Withdraws the pending invitation of a user who is removed from the Workspace, so its code
-/// stops working and a queued email is not sent.
+/// stops working and a queued email is not sent; the caller runs [`outbox::scrub`] once its
+/// transaction committed.
 pub(crate) async fn withdraw_pending(
     tx: &mut SqliteConnection,
     user_id: &str,
@@ -281,6 +282,7 @@ impl Roster {
         .await?;
         let details = self.details(&mut tx, &actor.workspace_id, user_id).await?;
         tx.commit().await?;
+        outbox::scrub(&self.pool).await?;
         Ok(details)
     }
 
@@ -318,6 +320,7 @@ impl Roster {
         .await?;
         let details = self.details(&mut tx, &actor.workspace_id, user_id).await?;
         tx.commit().await?;
+        outbox::scrub(&self.pool).await?;
         Ok(details)
     }
 

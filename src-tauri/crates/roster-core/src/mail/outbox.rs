@@ -1,9 +1,16 @@
 //! The mail outbox: messages wait in SQLite and a background loop sends the due ones, so a
 //! send survives restarts and simply waits while offline. A failure that may pass (no network,
-//! timeout, 4xx) retries with exponential back-off; a refusal (5xx) stops until Resend.
+//! timeout, 4xx) retries with exponential back-off; a refusal (5xx, an address the server
+//! cannot take) stops until Resend.
+//!
+//! An invitation's body carries its code, so it is erased as soon as it is not needed — sent,
+//! refused, cancelled, or its invitation ended or expired — and erased means unreadable in
+//! the files too (case I6): every connection runs with `secure_delete` (store.rs), which
+//! zeroes the freed bytes in the pages SQLite writes, and [`scrub`] then moves those pages
+//! into the database file and cuts the WAL, which still held the older page images.
 
 use chrono::{DateTime, Duration, Utc};
-use sqlx::SqliteConnection;
+use sqlx::{SqliteConnection, SqlitePool};
 
 use super::settings::smtp_for;
 use super::smtp::{self, Outgoing};
@@ -72,7 +79,23 @@ pub(crate) async fn enqueue(conn: &mut SqliteConnection, message: &Queued<'_>) -
     Ok(())
 }
 
-/// Stops any queued message of `invitation_id` and erases its body (it carries the code).
+/// Makes the bodies erased so far unreadable on disk: a `wal_checkpoint(TRUNCATE)` copies
+/// the pages that `secure_delete` zeroed over the old ones in the database file and truncates
+/// the WAL to zero bytes. Call it after the erasing transaction committed. A reader still on
+/// an old snapshot (another window) is waited for up to the busy timeout; if it outlasts
+/// that, the next pass of the outbox finishes the job (every pass ends with a scrub).
+pub(crate) async fn scrub(pool: &SqlitePool) -> Result<()> {
+    let (busy, _, _): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+        .fetch_one(pool)
+        .await?;
+    if busy != 0 {
+        tracing::warn!("the WAL could not be truncated yet: another connection is reading");
+    }
+    Ok(())
+}
+
+/// Stops any queued message of `invitation_id` and erases its body (it carries the code);
+/// [`scrub`] once the transaction committed.
 pub(crate) async fn cancel(
     conn: &mut SqliteConnection,
     invitation_id: &str,
@@ -107,7 +130,9 @@ impl Roster {
     /// first (for longer than any send may take) so two windows on one database never send it
     /// twice. Messages of invitations that ended or expired are dropped and their bodies
     /// erased. Sending happens outside any transaction; each outcome is then written in its
-    /// own. The background loop calls this again at [`Roster::next_mail_due`].
+    /// own. The pass ends with a [`scrub`], so a body erased by any path (removing an invited
+    /// user, say) is gone from the files by the next pass at the latest. The background loop
+    /// calls this again at [`Roster::next_mail_due`].
     pub async fn deliver_due_mail(&self) -> Result<Delivery> {
         self.drop_dead_invitations().await?;
         let mut delivery = Delivery::default();
@@ -121,12 +146,13 @@ impl Roster {
                 Err(false) => delivery.retrying += 1,
             }
         }
+        scrub(&self.pool).await?;
         Ok(delivery)
     }
 
     async fn drop_dead_invitations(&self) -> Result<()> {
         let now = self.now();
-        sqlx::query(
+        let dropped = sqlx::query(
             "UPDATE mail_outbox SET state = 'cancelled', body_text = NULL, body_html = NULL,
                  updated_at = ?
              WHERE state = 'queued' AND invitation_id IN (
@@ -136,6 +162,9 @@ impl Roster {
         .bind(&now)
         .execute(&self.pool)
         .await?;
+        if dropped.rows_affected() > 0 {
+            scrub(&self.pool).await?;
+        }
         Ok(())
     }
 
@@ -161,10 +190,16 @@ impl Roster {
         Ok(due)
     }
 
-    /// When the next queued message is due (`None` when nothing waits).
+    /// When the outbox next needs a pass (`None` when nothing waits): the next queued message
+    /// is due, or the invitation of a queued message expires — its body is erased then, not
+    /// only when a send is next due.
     pub async fn next_mail_due(&self) -> Result<Option<DateTime<Utc>>> {
         let next: Option<String> = sqlx::query_scalar(
-            "SELECT min(next_attempt_at) FROM mail_outbox WHERE state = 'queued'",
+            "SELECT min(due) FROM (
+                 SELECT next_attempt_at AS due FROM mail_outbox WHERE state = 'queued'
+                 UNION ALL
+                 SELECT i.expires_at FROM mail_outbox m JOIN invitations i ON i.id = m.invitation_id
+                 WHERE m.state = 'queued')",
         )
         .fetch_one(&self.pool)
         .await?;
@@ -212,7 +247,8 @@ impl Roster {
         Ok(Err(false))
     }
 
-    /// Records a send; a message cancelled meanwhile (Resend, Revoke) stays cancelled.
+    /// Records a send and erases the body; a message cancelled meanwhile (Resend, Revoke)
+    /// stays cancelled.
     async fn mark_sent(&self, message: &Due) -> Result<()> {
         let now = self.now();
         sqlx::query(
@@ -225,7 +261,7 @@ impl Roster {
         .bind(&message.id)
         .execute(&self.pool)
         .await?;
-        Ok(())
+        scrub(&self.pool).await
     }
 
     async fn mark_failed(&self, message: &Due, reason: &str, permanent: bool) -> Result<()> {
@@ -283,6 +319,9 @@ impl Roster {
             .await?;
         }
         tx.commit().await?;
+        if permanent {
+            scrub(&self.pool).await?;
+        }
         Ok(())
     }
 }

@@ -241,8 +241,13 @@ impl Roster {
         .bind(&target.id)
         .execute(&mut *tx)
         .await?;
-        self.finish_status_change(tx, &actor, &target, "user.remove", &now)
-            .await
+        let removed = self
+            .finish_status_change(tx, &actor, &target, "user.remove", &now)
+            .await?;
+        if target.status == Status::Invited {
+            crate::mail::outbox::scrub(&self.pool).await?;
+        }
+        Ok(removed)
     }
 
     /// "Restore": a removed user comes back as active (or invited, if they never set a

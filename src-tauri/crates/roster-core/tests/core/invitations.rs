@@ -641,3 +641,119 @@ impl Certificates {
         }
     }
 }
+
+/// Fails when any of the database's files holds `code` (or either half of it: a body that
+/// spills over pages may cut the code in two).
+fn assert_unreadable_on_disk(w: &World, code: &str, when: &str) {
+    for file in ["roster.db", "roster.db-wal", "roster.db-shm"] {
+        let Ok(bytes) = std::fs::read(w._dir.path().join(file)) else {
+            continue;
+        };
+        for part in [code, &code[..20], &code[code.len() - 20..]] {
+            assert!(
+                !bytes
+                    .windows(part.len())
+                    .any(|window| window == part.as_bytes()),
+                "{when}: {file} still holds the invitation code"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn i6_an_erased_code_is_unreadable_in_the_database_files_and_logs() {
+    let logs = crate::audit::capture_logs();
+    let w = world().await;
+    let server = MailServer::start(Mode::Plain, None, "");
+    save(&w, server.settings("localhost", SmtpSecurity::None)).await;
+    let mut codes = Vec::new();
+
+    // Sent.
+    let carla = w
+        .roster
+        .invite_user(&w.admin, invitation(&w, "carla@example.com"))
+        .await
+        .expect("invite");
+    let code = queued_code(&w.roster, &carla.id).await;
+    assert_eq!(w.roster.deliver_due_mail().await.expect("deliver").sent, 1);
+    assert_eq!(code_in(&server.messages()[0]), code);
+    assert_unreadable_on_disk(&w, &code, "after the email went out");
+    codes.push(code);
+
+    // Revoked before it was sent.
+    let dan = w
+        .roster
+        .invite_user(&w.admin, invitation(&w, "dan@example.com"))
+        .await
+        .expect("invite");
+    let code = queued_code(&w.roster, &dan.id).await;
+    w.roster
+        .revoke_invitation(&w.admin, &dan.id)
+        .await
+        .expect("revoke");
+    assert_unreadable_on_disk(&w, &code, "after Revoke");
+    codes.push(code);
+
+    // Replaced by Resend, then the user removed before anything was sent.
+    let erin = w
+        .roster
+        .invite_user(&w.admin, invitation(&w, "erin@example.com"))
+        .await
+        .expect("invite");
+    let first = queued_code(&w.roster, &erin.id).await;
+    w.roster
+        .resend_invitation(&w.admin, &erin.id)
+        .await
+        .expect("resend");
+    assert_unreadable_on_disk(&w, &first, "after Resend");
+    let second = queued_code(&w.roster, &erin.id).await;
+    w.roster
+        .remove_user(&w.admin, &erin.id)
+        .await
+        .expect("remove");
+    assert_unreadable_on_disk(&w, &second, "after removing the invited user");
+    codes.extend([first, second]);
+
+    // Expired while the server could not be reached: the outbox wakes at the expiry.
+    save(
+        &w,
+        settings_for(closed_port(), "localhost", SmtpSecurity::None),
+    )
+    .await;
+    let fay = w
+        .roster
+        .invite_user(&w.admin, invitation(&w, "fay@example.com"))
+        .await
+        .expect("invite");
+    let code = queued_code(&w.roster, &fay.id).await;
+    assert_eq!(
+        w.roster.deliver_due_mail().await.expect("deliver").retrying,
+        1
+    );
+    w.clock.advance(Duration::days(7));
+    let due = w
+        .roster
+        .next_mail_due()
+        .await
+        .expect("due")
+        .expect("a pass");
+    assert!(due <= w.roster.now_utc(), "a pass is due at the expiry");
+    w.clock.advance(Duration::seconds(1));
+    w.roster.deliver_due_mail().await.expect("deliver");
+    assert_eq!(
+        w.roster.next_mail_due().await.expect("due"),
+        None,
+        "nothing waits"
+    );
+    assert_unreadable_on_disk(&w, &code, "after the invitation expired");
+    codes.push(code);
+
+    w.roster.close().await;
+    for code in &codes {
+        assert_unreadable_on_disk(&w, code, "after Roster closed");
+        assert!(
+            !logs.text().contains(code.as_str()),
+            "an invitation code reached the logs"
+        );
+    }
+}
