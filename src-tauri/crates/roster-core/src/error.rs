@@ -75,11 +75,11 @@ pub enum Error {
         message: String,
     },
     /// Another user of the Workspace has this email (compared after trimming, NFC, lower-case).
-    #[error("This email is already in use in this Workspace")]
+    #[error("This email address is already in use in this Workspace")]
     EmailTaken,
     /// The email belongs to a removed user, who can be restored instead.
     #[error(
-        "This email belongs to a user who was removed from the Workspace. Restore them instead?"
+        "This email address belongs to a user who was removed from the Workspace. Restore them instead?"
     )]
     EmailOfRemovedUser {
         /// The removed user's id.
@@ -110,7 +110,9 @@ pub enum Error {
     Unauthenticated,
     /// The current password was wrong [`crate::attempts::FREE_ATTEMPTS`] times in a row: every
     /// session of the user ended, and sign-in waits out the back-off.
-    #[error("The current password was wrong too many times, so you were signed out. Sign in again.")]
+    #[error(
+        "The current password was wrong too many times, so you were signed out. Sign in again."
+    )]
     SignedOutAfterFailures,
     /// The actor lacks the permission or the rule forbids the action; the text says which.
     #[error("{0}")]

@@ -20,6 +20,7 @@ pub mod validation;
 mod actor;
 mod attempts;
 mod audit;
+mod email_keys;
 mod invitations;
 mod mail;
 mod reports;
@@ -51,8 +52,9 @@ pub struct Roster {
 }
 
 impl Roster {
-    /// Opens the database file `db_file` (created and migrated if needed, roles named like the
-    /// super-user mark renamed) with the system clock and the default hashing parameters.
+    /// Opens the database file `db_file` (created and migrated if needed, email keys brought
+    /// up to date, roles named like the super-user mark renamed) with the system clock and
+    /// the default hashing parameters.
     /// Errors: see [`store::open`].
     pub async fn open(db_file: &Path) -> Result<Self> {
         Self::open_with(db_file, Arc::new(SystemClock), Hashing::default()).await
@@ -66,6 +68,7 @@ impl Roster {
         hashing: Hashing,
     ) -> Result<Self> {
         let pool = store::open(db_file).await?;
+        email_keys::rekey(&pool).await?;
         roles::rename_reserved(&pool, &clock::timestamp(clock.now())).await?;
         Ok(Self {
             pool,
@@ -83,8 +86,9 @@ impl Roster {
         }
     }
 
-    /// The same database and clock keeping secrets in `secrets` (the app passes the OS
-    /// keychain when [`secrets::Keychain::probe`] succeeds; by default they live in memory).
+    /// The same database and clock keeping secrets in `secrets` (the app passes
+    /// [`secrets::keychain_or_session`], which probes the OS keychain on the first secret
+    /// access; by default they live in memory).
     pub fn with_secrets(&self, secrets: Arc<dyn secrets::SecretStore>) -> Self {
         Self {
             secrets,

@@ -101,10 +101,16 @@ pub fn check_policy(field: Field, password: &Secret, user_inputs: &[&str]) -> Re
         return Err(Error::invalid(field, "Enter a password"));
     }
     if chars < MIN_CHARS {
-        return Err(weak(field, format!("Use at least {MIN_CHARS} characters")));
+        return Err(weak(
+            field,
+            format!("Use at least {MIN_CHARS} characters in the password"),
+        ));
     }
     if chars > MAX_CHARS {
-        return Err(weak(field, format!("Use at most {MAX_CHARS} characters")));
+        return Err(weak(
+            field,
+            format!("Use at most {MAX_CHARS} characters in the password"),
+        ));
     }
     let estimate = zxcvbn::zxcvbn(password.expose(), user_inputs);
     if estimate.score() < MIN_STRENGTH {

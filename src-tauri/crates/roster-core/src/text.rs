@@ -35,9 +35,24 @@ pub fn search_text(first_name: &str, last_name: &str, email: &str) -> String {
     )
 }
 
-/// The key that identifies an email inside a Workspace: trimmed, NFC, lower-case.
+/// The key that identifies an email inside a Workspace: trimmed; the local part (before the
+/// last `@`) NFC and lower-case; the domain in its canonical Unicode form (UTS #46
+/// ToUnicode: `xn--` labels decoded, then mapped — lower-case, NFC, full-width letters and
+/// dots to their usual form), so `josé@bücher.example` and `josé@xn--bcher-kva.example` are
+/// one mailbox. A domain UTS #46 cannot read keeps the plain [`fold`], so any text still has
+/// a key.
 pub fn email_key(email: &str) -> String {
-    fold(trim_input(email))
+    let trimmed = trim_input(email);
+    let Some((local, domain)) = trimmed.rsplit_once('@') else {
+        return fold(trimmed);
+    };
+    let (unicode, readable) = idna::domain_to_unicode(domain);
+    let domain = if readable.is_ok() {
+        fold(&unicode)
+    } else {
+        fold(domain)
+    };
+    format!("{}@{domain}", fold(local))
 }
 
 /// "First Last", or just "First" when the last name is empty (no trailing space).
@@ -74,6 +89,24 @@ mod tests {
             email_key("e\u{0301}lodie@example.fr"),
             "\u{00E9}lodie@example.fr"
         );
+    }
+
+    #[test]
+    fn email_key_reads_a_domain_in_ascii_or_unicode_form_as_one() {
+        let key = email_key("josé@bücher.example");
+        assert_eq!(key, "josé@bücher.example");
+        assert_eq!(email_key("José@xn--bcher-kva.example"), key);
+        assert_eq!(email_key("JOSÉ@BÜCHER.EXAMPLE"), key);
+        assert_eq!(email_key("josé@ｂüｃｈｅｒ．example"), key);
+        assert_eq!(email_key(&email_key("josé@xn--bcher-kva.example")), key);
+        // Punycode in the local part is only text: nothing to decode there.
+        assert_eq!(
+            email_key("xn--bcher-kva@example.com"),
+            "xn--bcher-kva@example.com"
+        );
+        // Text that is no address still gets a key.
+        assert_eq!(email_key("no at sign"), "no at sign");
+        assert_eq!(email_key("a@xn--zz"), "a@xn--zz");
     }
 
     #[test]

@@ -1,5 +1,13 @@
 //! Field rules for people's names, emails, phones and Workspace names. Values are returned
-//! trimmed, exactly as typed otherwise.
+//! trimmed, exactly as typed otherwise. Every message names the field it is shown under
+//! ([`label`]), so a rule shared by several fields can never name another one.
+//!
+//! Email policy (case U11): an address is accepted only when Roster can hand it to a mail
+//! server. Its local part (before the last `@`) is a dot-atom — quoted local parts such as
+//! `"bo silva"@example.com` are refused, as most servers and clients cannot take them — and
+//! may hold non-ASCII letters (RFC 6531), which are delivered only through a server that
+//! offers SMTPUTF8. Its domain may be internationalised: it is kept as typed and sent in its
+//! ASCII form (`xn--…`, UTS #46 ToASCII with the STD3 and DNS length rules).
 
 use email_address::{EmailAddress, Options};
 
@@ -17,38 +25,104 @@ pub const MAX_EMAIL_CHARS: usize = 254;
 /// national numbers in use have 5 or more).
 pub const PHONE_DIGITS: std::ops::RangeInclusive<usize> = 5..=15;
 
-/// A trimmed email that passed [`email`]: `user@domain.tld`, no display name, no IP literal.
+/// What a field is called in the messages shown under it: the words of its label in the
+/// UI. Every field has one (no fallback), so a message built from it names its own field.
+pub fn label(field: Field) -> &'static str {
+    match field {
+        Field::WorkspaceName => "Workspace name",
+        Field::Workspace => "Workspace",
+        Field::Email => "email address",
+        Field::FirstName => "first name",
+        Field::LastName => "last name",
+        Field::Phone => "phone number",
+        Field::Password | Field::ConfirmPassword | Field::NewPassword => "password",
+        Field::CurrentPassword => "current password",
+        Field::Roles => "role",
+        Field::RoleName => "role name",
+        Field::RoleDescription => "description",
+        Field::Permissions => "permission",
+        Field::MoveUsersTo => "role to move the users to",
+        Field::SmtpHost => "SMTP host",
+        Field::SmtpPort => "port",
+        Field::SmtpSecurity => "security",
+        Field::SmtpUsername => "username",
+        Field::SmtpPassword => "password",
+        Field::SenderName => "sender name",
+        Field::SenderAddress => "sender address",
+        Field::InvitationDays => "invitation validity",
+        Field::TimeoutSeconds => "timeout",
+        Field::InvitationCode => "invitation",
+    }
+}
+
+/// `label` with "a" or "an" before it.
+fn a(label: &str) -> String {
+    let vowel = label
+        .chars()
+        .next()
+        .is_some_and(|c| "aeiouAEIOU".contains(c));
+    format!("{} {label}", if vowel { "an" } else { "a" })
+}
+
+/// A trimmed email that passed [`email`]: `user@domain.tld`, no display name, no IP literal,
+/// nothing Roster could not send (see the module's email policy). Errors on [`Field::Email`].
 pub fn email(value: &str) -> Result<String> {
+    address(Field::Email, value)
+}
+
+/// [`email`] for another address field (the sender address), with messages that name it.
+pub fn address(field: Field, value: &str) -> Result<String> {
+    let what = label(field);
     let trimmed = trim_input(value);
     if trimmed.is_empty() {
-        return Err(Error::invalid(Field::Email, "Enter an email address"));
+        return Err(Error::invalid(field, format!("Enter {}", a(what))));
     }
     if trimmed.chars().count() > MAX_EMAIL_CHARS {
         return Err(Error::invalid(
-            Field::Email,
-            format!("An email address can have at most {MAX_EMAIL_CHARS} characters"),
+            field,
+            format!("Use at most {MAX_EMAIL_CHARS} characters in the {what}"),
+        ));
+    }
+    let local = trimmed.rsplit_once('@').map_or("", |(local, _)| local);
+    if local.contains(['"', '\\']) {
+        return Err(Error::invalid(
+            field,
+            format!(
+                "Enter {} without quotes before the @: mail servers refuse addresses like \
+                 \"bo silva\"@example.com",
+                a(what)
+            ),
         ));
     }
     let options = Options::default()
         .with_required_tld()
         .without_domain_literal()
         .without_display_text();
-    EmailAddress::parse_with_options(trimmed, options).map_err(|_| {
-        Error::invalid(Field::Email, "Enter an email address like name@example.com")
-    })?;
+    if EmailAddress::parse_with_options(trimmed, options).is_err() || sendable(trimmed).is_none() {
+        return Err(Error::invalid(
+            field,
+            format!("Enter {} like name@example.com", a(what)),
+        ));
+    }
     Ok(trimmed.to_owned())
 }
 
-/// A required first name, Workspace name or role name: trimmed, 1..=100 characters, no control characters.
+/// The form of an address that goes on the wire: the local part as typed, the domain in
+/// ASCII (UTS #46 ToASCII with the STD3 rules, hyphen checks and DNS lengths, RFC 5890);
+/// `None` when it cannot be sent (no `@`, a domain with no ASCII form, a local part lettre
+/// — the SMTP client — would not take).
+pub(crate) fn sendable(address: &str) -> Option<lettre::Address> {
+    let (local, domain) = address.rsplit_once('@')?;
+    let domain = idna::domain_to_ascii_strict(domain).ok()?;
+    lettre::Address::new(local, domain).ok()
+}
+
+/// A required name (first name, Workspace name, role name, sender name): trimmed,
+/// 1..=100 characters, no control characters.
 pub fn required_name(field: Field, value: &str) -> Result<String> {
     let trimmed = name(field, value)?;
     if trimmed.is_empty() {
-        let what = match field {
-            Field::WorkspaceName => "a Workspace name",
-            Field::RoleName => "a role name",
-            _ => "a first name",
-        };
-        return Err(Error::invalid(field, format!("Enter {what}")));
+        return Err(Error::invalid(field, format!("Enter {}", a(label(field)))));
     }
     Ok(trimmed)
 }
@@ -56,17 +130,18 @@ pub fn required_name(field: Field, value: &str) -> Result<String> {
 /// An optional name (last name): trimmed, at most 100 characters, no control characters.
 /// Names are kept exactly as people write them: any script, apostrophes, hyphens, accents.
 pub fn name(field: Field, value: &str) -> Result<String> {
+    let what = label(field);
     let trimmed = trim_input(value);
     if trimmed.chars().any(is_forbidden_in_text) {
         return Err(Error::invalid(
             field,
-            "Use a single line without tabs or other control characters",
+            format!("Write the {what} on a single line, without tabs or other control characters"),
         ));
     }
     if trimmed.chars().count() > MAX_NAME_CHARS {
         return Err(Error::invalid(
             field,
-            format!("Use at most {MAX_NAME_CHARS} characters"),
+            format!("Use at most {MAX_NAME_CHARS} characters in the {what}"),
         ));
     }
     Ok(trimmed.to_owned())
@@ -137,6 +212,117 @@ mod tests {
         ] {
             assert_eq!(field_of(email(bad)), Some(Field::Email), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn only_addresses_that_can_be_mailed_are_accepted() {
+        for good in [
+            "zoë@bücher.example",
+            "dan@bücher.example",
+            "josé@xn--bcher-kva.example",
+            "o'neil.smith@example.co.uk",
+            "陈@例子.example",
+        ] {
+            assert_eq!(email(good).ok().as_deref(), Some(good), "{good:?}");
+        }
+        let quoted = email("\"bo silva\"@example.com").expect_err("quoted");
+        assert_eq!(quoted.field(), Some(Field::Email));
+        assert!(quoted.to_string().contains("without quotes"), "{quoted}");
+        for bad in [
+            "\"bo\"@example.com",
+            "\"a@b\"@example.com",
+            "bo\\silva@example.com",
+            "bo silva@example.com",
+            "ana@bü cher.example",
+            "ana@-bucher.example",
+            "ana@example..com",
+        ] {
+            assert_eq!(field_of(email(bad)), Some(Field::Email), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn addresses_go_out_with_the_domain_in_ascii() {
+        let sent = |a: &str| sendable(a).map(|a| a.to_string());
+        assert_eq!(
+            sent("dan@bücher.example").as_deref(),
+            Some("dan@xn--bcher-kva.example")
+        );
+        assert_eq!(
+            sent("zoë@Bücher.example").as_deref(),
+            Some("zoë@xn--bcher-kva.example")
+        );
+        assert_eq!(
+            sent("carla+ops@example.com").as_deref(),
+            Some("carla+ops@example.com")
+        );
+        assert_eq!(sent("no-at-sign"), None);
+    }
+
+    /// Every field, found by a match without a wildcard: a new field fails to compile here
+    /// until it joins the chain, so the check below covers it.
+    fn every_field() -> Vec<Field> {
+        fn next(field: Field) -> Option<Field> {
+            Some(match field {
+                Field::WorkspaceName => Field::Workspace,
+                Field::Workspace => Field::Email,
+                Field::Email => Field::FirstName,
+                Field::FirstName => Field::LastName,
+                Field::LastName => Field::Phone,
+                Field::Phone => Field::Password,
+                Field::Password => Field::ConfirmPassword,
+                Field::ConfirmPassword => Field::CurrentPassword,
+                Field::CurrentPassword => Field::NewPassword,
+                Field::NewPassword => Field::Roles,
+                Field::Roles => Field::RoleName,
+                Field::RoleName => Field::RoleDescription,
+                Field::RoleDescription => Field::Permissions,
+                Field::Permissions => Field::MoveUsersTo,
+                Field::MoveUsersTo => Field::SmtpHost,
+                Field::SmtpHost => Field::SmtpPort,
+                Field::SmtpPort => Field::SmtpSecurity,
+                Field::SmtpSecurity => Field::SmtpUsername,
+                Field::SmtpUsername => Field::SmtpPassword,
+                Field::SmtpPassword => Field::SenderName,
+                Field::SenderName => Field::SenderAddress,
+                Field::SenderAddress => Field::InvitationDays,
+                Field::InvitationDays => Field::TimeoutSeconds,
+                Field::TimeoutSeconds => Field::InvitationCode,
+                Field::InvitationCode => return None,
+            })
+        }
+        std::iter::successors(Some(Field::WorkspaceName), |f| next(*f)).collect()
+    }
+
+    /// Asserts that `error` belongs to `field` and its message names that field.
+    fn names_its_field(error: &Error, field: Field) {
+        assert_eq!(error.field(), Some(field), "{error}");
+        let message = error.to_string().to_lowercase();
+        assert!(
+            message.contains(&label(field).to_lowercase()),
+            "the message under {field:?} does not name it: {message:?}"
+        );
+    }
+
+    #[test]
+    fn every_message_of_a_shared_rule_names_the_field_it_is_for() {
+        let fields = every_field();
+        assert_eq!(fields.len(), 25);
+        for field in fields {
+            let empty = required_name(field, "  ").expect_err("empty");
+            names_its_field(&empty, field);
+            let two_lines = name(field, "Ana\nLu").expect_err("control character");
+            names_its_field(&two_lines, field);
+            let long = name(field, &"a".repeat(MAX_NAME_CHARS + 1)).expect_err("long");
+            names_its_field(&long, field);
+            for bad in ["", "bruno", "\"bo silva\"@example.com", &"a".repeat(300)] {
+                names_its_field(&address(field, bad).expect_err("bad address"), field);
+            }
+        }
+        names_its_field(&phone("phone").expect_err("phone"), Field::Phone);
+        // The Settings → Email sample of issue 9.
+        let sender = required_name(Field::SenderName, "").expect_err("empty");
+        assert_eq!(sender.to_string(), "Enter a sender name");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 mod support;
 
+mod addresses;
 mod audit;
 mod authorization;
 mod export;

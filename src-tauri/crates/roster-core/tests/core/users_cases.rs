@@ -20,7 +20,7 @@ async fn u1_email_differing_only_in_case_is_taken() {
     );
     assert_eq!(
         step.to_string(),
-        "This email is already in use in this Workspace"
+        "This email address is already in use in this Workspace"
     );
     let create = w
         .roster
