@@ -9,8 +9,11 @@ use std::process::{Child, Command, Stdio};
 /// How the server behaves (see `smtp_server.py`).
 #[derive(Debug, Clone, Copy)]
 pub enum Mode {
-    /// SMTP without TLS.
+    /// SMTP without TLS and without SMTPUTF8; AUTH accepts user "mailer" with the given
+    /// password (in clear: loopback only).
     Plain,
+    /// [`Mode::Plain`] that also offers SMTPUTF8 (RFC 6531).
+    Utf8,
     /// STARTTLS required before AUTH, which accepts user "mailer" with the given password.
     Starttls,
     /// TLS from the first byte.
@@ -47,6 +50,7 @@ impl MailServer {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("smtp_server.py");
         let mode_name = match mode {
             Mode::Plain => "plain",
+            Mode::Utf8 => "utf8",
             Mode::Starttls => "starttls",
             Mode::Implicit => "implicit",
             Mode::Silent => "silent",
@@ -100,6 +104,25 @@ impl MailServer {
         files
             .iter()
             .map(|p| std::fs::read_to_string(p).expect("message"))
+            .collect()
+    }
+
+    /// Every AUTH attempt so far, accepted or not, as (user name, password), oldest first.
+    pub fn auth_attempts(&self) -> Vec<(String, String)> {
+        std::fs::read_to_string(self.maildir.path().join("auth.log"))
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|line| line.split_once('\t'))
+            .map(|(login, password)| (login.to_owned(), password.to_owned()))
+            .collect()
+    }
+
+    /// The envelope recipients (RCPT TO) of message number `n` (1-based), as received.
+    pub fn recipients(&self, n: usize) -> Vec<String> {
+        std::fs::read_to_string(self.maildir.path().join(format!("{n}.rcpt")))
+            .expect("recipients of a received message")
+            .lines()
+            .map(str::to_owned)
             .collect()
     }
 

@@ -8,7 +8,7 @@ import { appError, deferred, mockCommands, rejectWith, type Handler } from "../t
 import Settings from "./Settings.svelte";
 
 const MAIL_FAILURE =
-  "The email was not sent: smtp.acme.example:587 did not answer within 15 s. Check the host and port, and that a firewall lets Roster reach the server.";
+  "The email was not sent: no mail server answered at smtp.acme.example:587. Check the SMTP host, the port and the security: port 465 usually needs “TLS from the start”, port 587 “STARTTLS”";
 
 function renderSettings(handlers: Record<string, Handler> = {}, who = session()) {
   const ipc = mockCommands({ settings_email_get: () => emailSettings(), ...handlers });
@@ -25,9 +25,18 @@ function savedInputs(ipc: ReturnType<typeof renderSettings>): EmailSettingsInput
   return ipc.argsOf("settings_email_save").map((args) => args.input as EmailSettingsInput);
 }
 
-/** What `settings_email_save` answers: the input as saved, one version on. */
+/**
+ * What `settings_email_save` answers: the input as saved, one version on. A blank password is
+ * kept only while host, port, security and username stay those of the fixture (as the core does).
+ */
 function savedFrom(args: Record<string, unknown>, overrides: Partial<EmailSettings> = {}): EmailSettings {
   const input = args.input as EmailSettingsInput;
+  const before = emailSettings();
+  const sameServer =
+    input.host === before.host &&
+    input.port === before.port &&
+    input.security === before.security &&
+    input.username === before.username;
   return emailSettings({
     host: input.host,
     port: input.port,
@@ -37,7 +46,7 @@ function savedFrom(args: Record<string, unknown>, overrides: Partial<EmailSettin
     senderAddress: input.senderAddress,
     invitationDays: input.invitationDays,
     timeoutSeconds: input.timeoutSeconds,
-    hasPassword: input.password === null ? true : input.password !== "",
+    hasPassword: input.password === null ? sameServer : input.password !== "",
     version: input.expectedVersion + 1,
     ...overrides,
   });
@@ -82,20 +91,23 @@ describe("Settings → Email", () => {
     const ipc = renderSettings({ settings_email_save: (args) => savedFrom(args) });
     const email = await loaded();
 
-    const host = within(email).getByLabelText("SMTP host");
-    await userEvent.clear(host);
-    await userEvent.type(host, "mail.acme.example");
+    const senderName = within(email).getByLabelText("Sender name");
+    await userEvent.clear(senderName);
+    await userEvent.type(senderName, "Acme People");
     await userEvent.click(within(email).getByRole("button", { name: "Save" }));
 
-    expect(await within(email).findByRole("status")).toHaveTextContent("Email settings saved.");
+    expect(await within(email).findByRole("status")).toHaveTextContent(/^Email settings saved\.$/);
+    expect(within(email).getByLabelText("Password")).toHaveAccessibleDescription(
+      "Saved in the system keychain. Leave this blank to keep it.",
+    );
     expect(savedInputs(ipc)).toEqual([
       {
-        host: "mail.acme.example",
+        host: "smtp.acme.example",
         port: 587,
         security: "starttls",
         username: "roster@acme.example",
         password: null,
-        senderName: "Acme Office",
+        senderName: "Acme People",
         senderAddress: "roster@acme.example",
         invitationDays: 7,
         timeoutSeconds: 15,
@@ -111,6 +123,32 @@ describe("Settings → Email", () => {
     await waitFor(() => expect(savedInputs(ipc)).toHaveLength(2));
     expect(savedInputs(ipc)[1]).toMatchObject({ password: "app password 1", invitationDays: 14, expectedVersion: 4 });
     await waitFor(() => expect(within(email).getByLabelText("Password")).toHaveValue(""));
+  });
+
+  it("warns that another server, port, security or username forgets the saved password", async () => {
+    const ipc = renderSettings({ settings_email_save: (args) => savedFrom(args) });
+    const email = await loaded();
+    const password = within(email).getByLabelText("Password");
+    const warning =
+      "The saved password is only for the server it was saved with: type it again, or saving forgets it.";
+
+    const host = within(email).getByLabelText("SMTP host");
+    await userEvent.clear(host);
+    await userEvent.type(host, "mail.elsewhere.example");
+    expect(password).toHaveAccessibleDescription(warning);
+    await userEvent.clear(host);
+    await userEvent.type(host, "smtp.acme.example");
+    expect(password).toHaveAccessibleDescription("Saved in the system keychain. Leave this blank to keep it.");
+    await userEvent.type(within(email).getByLabelText("Username (optional)"), "x");
+    expect(password).toHaveAccessibleDescription(warning);
+
+    await userEvent.click(within(email).getByRole("button", { name: "Save" }));
+
+    expect(await within(email).findByRole("status")).toHaveTextContent(
+      "Email settings saved. The saved password was for the previous server and was forgotten: enter the password for this one.",
+    );
+    expect(savedInputs(ipc)[0]).toMatchObject({ username: "roster@acme.examplex", password: null });
+    expect(password).toHaveAccessibleDescription("No password saved.");
   });
 
   it("forgets the saved password at once, sending \"\" with the settings as saved", async () => {
@@ -150,7 +188,7 @@ describe("Settings → Email", () => {
   it("shows the core's field errors under their inputs", async () => {
     renderSettings({
       settings_email_save: rejectWith(
-        appError("VALIDATION", "Enter the mail server's host name, like smtp.example.com", "smtpHost"),
+        appError("VALIDATION", "Enter the SMTP host, like smtp.example.com", "smtpHost"),
       ),
     });
     const email = await loaded();
@@ -159,14 +197,14 @@ describe("Settings → Email", () => {
     await userEvent.click(within(email).getByRole("button", { name: "Save" }));
 
     const error = await within(email).findByTestId("field-error-smtpHost");
-    expect(error).toHaveTextContent("Enter the mail server's host name, like smtp.example.com");
+    expect(error).toHaveTextContent("Enter the SMTP host, like smtp.example.com");
     expect(within(email).getByLabelText("SMTP host")).toHaveAttribute("aria-invalid", "true");
     expect(within(email).queryByTestId("form-error")).not.toBeInTheDocument();
   });
 
   it("shows a security error under Security", async () => {
     const message =
-      "Without encryption the password and invitations would cross the network in clear: choose STARTTLS or TLS (no encryption only for localhost)";
+      "Choose STARTTLS or TLS as security: without encryption the password and invitations would cross the network in clear (no encryption only for localhost)";
     renderSettings({ settings_email_save: rejectWith(appError("VALIDATION", message, "smtpSecurity")) });
     const email = await loaded();
     await userEvent.selectOptions(within(email).getByLabelText("Security"), "none");

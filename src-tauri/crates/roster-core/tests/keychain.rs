@@ -112,3 +112,66 @@ async fn a_saved_smtp_password_outlives_a_restart_only_in_a_keychain() {
         .expect("forget");
     assert!(!forgotten.has_password);
 }
+
+#[tokio::test]
+async fn a_keychain_entry_is_bound_to_its_server_and_dropped_when_the_server_changes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store: Arc<dyn SecretStore> = keychain_or_session(SERVICE);
+    let roster = Roster::open(&dir.path().join("roster.db"))
+        .await
+        .expect("open")
+        .with_secrets(store.clone());
+    let password = Secret::new("Lantern-Orchid-Fjord-77");
+    let (admin, _) = roster
+        .create_first_workspace(roster_core::model::CreateWorkspaceInput {
+            workspace_name: "Acme".into(),
+            email: "ana@example.com".into(),
+            first_name: "Ana".into(),
+            last_name: String::new(),
+            password: password.clone(),
+            confirm_password: password,
+        })
+        .await
+        .expect("workspace");
+    let settings = |host: &str, password: Option<&str>, version: i64| EmailSettingsInput {
+        host: host.into(),
+        port: 2525,
+        security: SmtpSecurity::None,
+        username: "mailer".into(),
+        password: password
+            .map(|p| serde_json::from_value(serde_json::json!(p)).expect("credential")),
+        sender_name: "Acme".into(),
+        sender_address: "team@example.com".into(),
+        invitation_days: 7,
+        timeout_seconds: 15,
+        expected_version: version,
+    };
+    let saved = roster
+        .save_email_settings(
+            &admin,
+            settings("localhost", Some("Smtp-Bound-Secret-37"), 0),
+        )
+        .await
+        .expect("save");
+    assert!(saved.has_password);
+    let entry = format!("smtp:{}", admin.workspace_id);
+    let stored = store.get(&entry).expect("read").expect("an entry");
+    assert_ne!(
+        stored.expose(),
+        "Smtp-Bound-Secret-37",
+        "stored with its destination"
+    );
+    assert!(stored.expose().contains("localhost"));
+    assert_eq!(format!("{stored:?}"), "<redacted>");
+
+    let moved = roster
+        .save_email_settings(&admin, settings("127.0.0.1", None, saved.version))
+        .await
+        .expect("move");
+    assert!(!moved.has_password);
+    assert_eq!(
+        store.get(&entry).expect("read"),
+        None,
+        "moving the server deletes the entry"
+    );
+}

@@ -1,14 +1,21 @@
 //! Settings → Email: reading and saving the Workspace's SMTP settings (the password goes to
 //! the secret store, never to SQLite) and "Send test email".
+//!
+//! The saved password is bound to its destination (case I5): it is stored together with the
+//! host, port, security and user name it was saved for, and it is handed only to a
+//! conversation with exactly those. A save that changes any of them forgets it unless a new
+//! one is typed in the same save, and a destination changed any other way (another window,
+//! an older Roster) finds no password to use: mail waits until one is saved for it.
 
 use std::time::Duration;
 
+use serde::{Deserialize, Serialize};
 use sqlx::SqliteConnection;
 
 use super::smtp::{self, Outgoing, Smtp};
 use crate::audit::{self, Entry};
 use crate::error::{Error, Field, Result};
-use crate::model::{EmailSettings, EmailSettingsInput, SmtpSecurity};
+use crate::model::{EmailSettings, EmailSettingsInput, SecretStorage, SmtpSecurity};
 use crate::passwords::{Credential, Secret};
 use crate::permissions::{Permission, Session};
 use crate::text::trim_input;
@@ -26,6 +33,47 @@ pub(crate) fn password_name(workspace_id: &str) -> String {
     format!("smtp:{workspace_id}")
 }
 
+/// Where a saved password may go: the settings it was saved with (the host as saved, not
+/// resolved — a name that later points elsewhere is the mail server's DNS to answer for).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Destination {
+    host: String,
+    port: u16,
+    security: SmtpSecurity,
+    username: String,
+}
+
+/// What the secret store holds for a Workspace: the password with its destination.
+#[derive(Serialize, Deserialize)]
+struct Bound {
+    destination: Destination,
+    password: String,
+}
+
+/// Marks the stored form, so a password saved before passwords were bound (plain text) is
+/// never read as bound to anything.
+const BOUND_PREFIX: &str = "roster-smtp-bound-v1:";
+
+fn bind_secret(destination: &Destination, password: &Secret) -> Result<Secret> {
+    let bound = Bound {
+        destination: destination.clone(),
+        password: password.expose().to_owned(),
+    };
+    let json = serde_json::to_string(&bound).map_err(|_| Error::Keychain {
+        reason: "the password could not be prepared for the keychain".into(),
+    })?;
+    Ok(Secret::verbatim(&format!("{BOUND_PREFIX}{json}")))
+}
+
+/// The password in `stored` if it was saved for `destination`. Anything else — another
+/// destination, an unbound legacy entry, unreadable text — is no password (and no parse
+/// error is kept: its text could quote the secret).
+fn password_for(stored: &Secret, destination: &Destination) -> Option<Secret> {
+    let json = stored.expose().strip_prefix(BOUND_PREFIX)?;
+    let bound: Bound = serde_json::from_str(json).ok()?;
+    (bound.destination == *destination).then(|| Secret::verbatim(&bound.password))
+}
+
 #[derive(sqlx::FromRow)]
 struct SettingsRow {
     host: String,
@@ -39,6 +87,17 @@ struct SettingsRow {
     version: i64,
 }
 
+impl SettingsRow {
+    fn destination(&self) -> Destination {
+        Destination {
+            host: self.host.clone(),
+            port: u16::try_from(self.port).unwrap_or(DEFAULT_PORT),
+            security: SmtpSecurity::parse(&self.security),
+            username: self.username.clone(),
+        }
+    }
+}
+
 async fn read(conn: &mut SqliteConnection, workspace_id: &str) -> Result<Option<SettingsRow>> {
     Ok(sqlx::query_as(
         "SELECT host, port, security, username, sender_name, sender_address, invitation_days,
@@ -50,8 +109,9 @@ async fn read(conn: &mut SqliteConnection, workspace_id: &str) -> Result<Option<
     .await?)
 }
 
-/// The SMTP settings of a Workspace with its password from the secret store, or
-/// [`Error::EmailNotConfigured`]; also the invitation validity in days.
+/// The SMTP settings of a Workspace with the password saved for exactly this destination
+/// (none when no user name is set: nothing to authenticate, so the secret store is not
+/// touched), or [`Error::EmailNotConfigured`]; also the invitation validity in days.
 pub(crate) async fn smtp_for(
     roster: &Roster,
     conn: &mut SqliteConnection,
@@ -60,7 +120,7 @@ pub(crate) async fn smtp_for(
     let row = read(conn, workspace_id)
         .await?
         .ok_or(Error::EmailNotConfigured)?;
-    let password = roster.secret(&password_name(workspace_id)).await?;
+    let password = saved_password(roster, workspace_id, &row).await?;
     let days = u32::try_from(row.invitation_days).unwrap_or(DEFAULT_INVITATION_DAYS);
     Ok((
         Smtp {
@@ -77,6 +137,21 @@ pub(crate) async fn smtp_for(
         },
         days,
     ))
+}
+
+/// The password saved for the destination of `row`, if any.
+async fn saved_password(
+    roster: &Roster,
+    workspace_id: &str,
+    row: &SettingsRow,
+) -> Result<Option<Secret>> {
+    if row.username.is_empty() {
+        return Ok(None);
+    }
+    Ok(roster
+        .secret(&password_name(workspace_id))
+        .await?
+        .and_then(|stored| password_for(&stored, &row.destination())))
 }
 
 fn is_local(host: &str) -> bool {
@@ -96,10 +171,10 @@ struct Valid {
 
 fn validate(input: &EmailSettingsInput) -> Result<Valid> {
     let host = trim_input(&input.host).to_owned();
-    if host.is_empty() || host.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if smtp::server_name(&host).is_none() {
         return Err(Error::invalid(
             Field::SmtpHost,
-            "Enter the mail server's host name, like smtp.example.com",
+            "Enter the SMTP host, like smtp.example.com",
         ));
     }
     if input.port == 0 {
@@ -111,14 +186,34 @@ fn validate(input: &EmailSettingsInput) -> Result<Valid> {
     if input.security == SmtpSecurity::None && !is_local(&host) {
         return Err(Error::invalid(
             Field::SmtpSecurity,
-            "Without encryption the password and invitations would cross the network in \
-             clear: choose STARTTLS or TLS (no encryption only for localhost)",
+            "Choose STARTTLS or TLS as security: without encryption the password and \
+             invitations would cross the network in clear (no encryption only for localhost)",
+        ));
+    }
+    let username = trim_input(&input.username).to_owned();
+    if username.chars().any(char::is_control) {
+        return Err(Error::invalid(
+            Field::SmtpUsername,
+            "Write the username on a single line, without tabs or other control characters",
+        ));
+    }
+    // A password is only ever sent with a username (SMTP AUTH), so one without it would be
+    // kept and never used.
+    if username.is_empty()
+        && input
+            .password
+            .as_ref()
+            .is_some_and(|p| !p.clone().into_secret().expose().is_empty())
+    {
+        return Err(Error::invalid(
+            Field::SmtpUsername,
+            "Enter the username that goes with the password",
         ));
     }
     if !(1..=90).contains(&input.invitation_days) {
         return Err(Error::invalid(
             Field::InvitationDays,
-            "Invitations can stay valid for 1 to 90 days",
+            "Set an invitation validity of 1 to 90 days",
         ));
     }
     if !(1..=300).contains(&input.timeout_seconds) {
@@ -129,15 +224,21 @@ fn validate(input: &EmailSettingsInput) -> Result<Valid> {
     }
     Ok(Valid {
         host,
-        username: trim_input(&input.username).to_owned(),
+        username,
         sender_name: validation::required_name(Field::SenderName, &input.sender_name)?,
-        sender_address: validation::email(&input.sender_address).map_err(|_| {
-            Error::invalid(
-                Field::SenderAddress,
-                "Enter the sender's address, like team@example.com",
-            )
-        })?,
+        sender_address: validation::address(Field::SenderAddress, &input.sender_address)?,
     })
+}
+
+impl Valid {
+    fn destination(&self, input: &EmailSettingsInput) -> Destination {
+        Destination {
+            host: self.host.clone(),
+            port: input.port,
+            security: input.security,
+            username: self.username.clone(),
+        }
+    }
 }
 
 impl Roster {
@@ -150,6 +251,17 @@ impl Roster {
             .map_err(|e| Error::Keychain {
                 reason: e.to_string(),
             })?
+    }
+
+    /// Where secrets go on this computer, asked off the async runtime (the first secret
+    /// access probes the keychain).
+    async fn secret_storage(&self) -> Result<SecretStorage> {
+        let secrets = self.secrets.clone();
+        tokio::task::spawn_blocking(move || secrets.storage())
+            .await
+            .map_err(|e| Error::Keychain {
+                reason: e.to_string(),
+            })
     }
 
     async fn store_secret(&self, name: &str, secret: Option<Secret>) -> Result<()> {
@@ -171,11 +283,13 @@ impl Roster {
         let actor = actor::load_ready(&mut conn, session).await?;
         actor.require(Permission::SettingsManage)?;
         let row = read(&mut conn, &actor.workspace_id).await?;
-        let has_password = self
-            .secret(&password_name(&actor.workspace_id))
-            .await?
-            .is_some();
-        let password_storage = self.secrets.storage();
+        let has_password = match &row {
+            Some(row) => saved_password(self, &actor.workspace_id, row)
+                .await?
+                .is_some(),
+            None => false,
+        };
+        let password_storage = self.secret_storage().await?;
         Ok(match row {
             Some(r) => EmailSettings {
                 host: r.host,
@@ -209,27 +323,50 @@ impl Roster {
     }
 
     /// Saves Settings → Email. Needs `settings.manage`. A new password goes to the secret
-    /// store (the keychain, or memory for this session when there is none); an empty one
-    /// forgets it; `null` keeps it. Errors: field validation (security `none` only for
-    /// localhost), [`Error::Conflict`] when `expected_version` is stale, [`Error::Keychain`].
+    /// store (the keychain, or memory for this session when there is none), bound to the
+    /// host, port, security and user name of this save; an empty one forgets it; `null`
+    /// keeps it only while all four stay as they were — changing any of them forgets it
+    /// (case I5). Errors: field validation (security `none` only for localhost),
+    /// [`Error::Conflict`] when `expected_version` is stale, [`Error::Keychain`].
     pub async fn save_email_settings(
         &self,
         session: &Session,
         input: EmailSettingsInput,
     ) -> Result<EmailSettings> {
         let valid = validate(&input)?;
+        let destination = valid.destination(&input);
         // The keychain is written before the database transaction: it may block (an unlock
         // prompt) and cannot be rolled back, so it must neither hold the write lock nor follow
-        // a commit that could still fail.
+        // a commit that could still fail. A stale form is refused before it touches the
+        // keychain; the transaction checks the version again.
         let password = input.password.map(Credential::into_secret);
-        if let Some(password) = &password {
+        let forgets_password = {
             let mut conn = self.pool.acquire().await?;
             let actor = actor::load_ready(&mut conn, session).await?;
             actor.require(Permission::SettingsManage)?;
-            let secret = (!password.expose().is_empty()).then(|| password.clone());
-            self.store_secret(&password_name(&actor.workspace_id), secret)
-                .await?;
-        }
+            let before = read(&mut conn, &actor.workspace_id).await?;
+            if before.as_ref().map_or(0, |r| r.version) != input.expected_version {
+                return Err(Error::Conflict);
+            }
+            let moved = before.is_some_and(|b| b.destination() != destination);
+            let name = password_name(&actor.workspace_id);
+            match &password {
+                Some(typed) if !typed.expose().is_empty() => {
+                    self.store_secret(&name, Some(bind_secret(&destination, typed)?))
+                        .await?;
+                    false
+                }
+                Some(_) => {
+                    self.store_secret(&name, None).await?;
+                    false
+                }
+                None if moved => {
+                    self.store_secret(&name, None).await?;
+                    true
+                }
+                None => false,
+            }
+        };
         let mut tx = store::begin_write(&self.pool).await?;
         let actor = actor::load_ready(&mut tx, session).await?;
         actor.require(Permission::SettingsManage)?;
@@ -289,7 +426,7 @@ impl Roster {
             .filter_map(|(field, changed)| changed.then_some(field))
             .collect(),
         };
-        if password.is_some() {
+        if password.is_some() || forgets_password {
             fields.push("password");
         }
         audit::record(
@@ -310,8 +447,11 @@ impl Roster {
         self.email_settings(session).await
     }
 
-    /// "Send test email": sends a short message to `to` with the saved settings and reports
-    /// the exact failure ([`Error::Mail`]). Needs `settings.manage`.
+    /// "Send test email": sends a short message to `to` with the saved settings. Needs
+    /// `settings.manage`. A failure ([`Error::Mail`]) says what a person can fix, and no
+    /// more before a mail server has greeted: refused, silent, filtered and non-SMTP ports
+    /// all read the same, so the button cannot tell apart what listens on the office network
+    /// (see `smtp::describe`).
     pub async fn send_test_email(&self, session: &Session, to: &str) -> Result<()> {
         let to = validation::email(to)?;
         let (smtp, _) = {

@@ -6,6 +6,7 @@ mod addresses;
 mod audit;
 mod authorization;
 mod export;
+mod field_messages;
 mod fuzz;
 mod invitations;
 mod list;
