@@ -83,6 +83,15 @@ pub fn address(field: Field, value: &str) -> Result<String> {
             format!("Use at most {MAX_EMAIL_CHARS} characters in the {what}"),
         ));
     }
+    if trimmed.chars().any(is_forbidden_in_text) {
+        return Err(Error::invalid(
+            field,
+            format!(
+                "Enter {} without tabs, line breaks or other control characters",
+                a(what)
+            ),
+        ));
+    }
     let local = trimmed.rsplit_once('@').map_or("", |(local, _)| local);
     if local.contains(['"', '\\']) {
         return Err(Error::invalid(
@@ -224,6 +233,15 @@ mod tests {
             "陈@例子.example",
         ] {
             assert_eq!(email(good).ok().as_deref(), Some(good), "{good:?}");
+        }
+        for control in [
+            "\u{9f}s@ygq.tr",
+            "a\u{85}b@example.com",
+            "ab@exa\u{0}mple.com",
+        ] {
+            let error = email(control).expect_err(control);
+            assert_eq!(error.field(), Some(Field::Email), "{control:?}");
+            assert!(error.to_string().contains("control characters"), "{error}");
         }
         let quoted = email("\"bo silva\"@example.com").expect_err("quoted");
         assert_eq!(quoted.field(), Some(Field::Email));
