@@ -6,12 +6,30 @@ use std::sync::Arc;
 
 use roster_core::model::{EmailSettingsInput, SecretStorage, SmtpSecurity};
 use roster_core::secrets::{Keychain, SecretStore, keychain_or_session};
-use roster_core::{Roster, Secret};
+use roster_core::{Roster, Secret, Session};
 
 const SERVICE: &str = "app.roster.desktop.tests";
 
 fn session_bus() -> bool {
     std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some_and(|v| !v.is_empty())
+}
+
+/// Roster on `db` keeping secrets in `store`, with the Workspace Acme and its admin signed in.
+async fn acme(db: &std::path::Path, store: Arc<dyn SecretStore>) -> (Roster, Session) {
+    let roster = Roster::open(db).await.expect("open").with_secrets(store);
+    let password = Secret::new("Lantern-Orchid-Fjord-77");
+    let (admin, _) = roster
+        .create_first_workspace(roster_core::model::CreateWorkspaceInput {
+            workspace_name: "Acme".into(),
+            email: "ana@example.com".into(),
+            first_name: "Ana".into(),
+            last_name: String::new(),
+            password: password.clone(),
+            confirm_password: password,
+        })
+        .await
+        .expect("workspace");
+    (roster, admin)
 }
 
 #[test]
@@ -48,19 +66,7 @@ async fn a_saved_smtp_password_outlives_a_restart_only_in_a_keychain() {
     let db = dir.path().join("roster.db");
     let store: Arc<dyn SecretStore> = keychain_or_session(SERVICE);
     let storage = store.storage();
-    let roster = Roster::open(&db).await.expect("open").with_secrets(store);
-    let password = Secret::new("Lantern-Orchid-Fjord-77");
-    let (admin, _) = roster
-        .create_first_workspace(roster_core::model::CreateWorkspaceInput {
-            workspace_name: "Acme".into(),
-            email: "ana@example.com".into(),
-            first_name: "Ana".into(),
-            last_name: String::new(),
-            password: password.clone(),
-            confirm_password: password,
-        })
-        .await
-        .expect("workspace");
+    let (roster, admin) = acme(&db, store).await;
     let settings = EmailSettingsInput {
         host: "localhost".into(),
         port: 2525,
@@ -117,22 +123,7 @@ async fn a_saved_smtp_password_outlives_a_restart_only_in_a_keychain() {
 async fn a_keychain_entry_is_bound_to_its_server_and_dropped_when_the_server_changes() {
     let dir = tempfile::tempdir().expect("temp dir");
     let store: Arc<dyn SecretStore> = keychain_or_session(SERVICE);
-    let roster = Roster::open(&dir.path().join("roster.db"))
-        .await
-        .expect("open")
-        .with_secrets(store.clone());
-    let password = Secret::new("Lantern-Orchid-Fjord-77");
-    let (admin, _) = roster
-        .create_first_workspace(roster_core::model::CreateWorkspaceInput {
-            workspace_name: "Acme".into(),
-            email: "ana@example.com".into(),
-            first_name: "Ana".into(),
-            last_name: String::new(),
-            password: password.clone(),
-            confirm_password: password,
-        })
-        .await
-        .expect("workspace");
+    let (roster, admin) = acme(&dir.path().join("roster.db"), store.clone()).await;
     let settings = |host: &str, password: Option<&str>, version: i64| EmailSettingsInput {
         host: host.into(),
         port: 2525,
