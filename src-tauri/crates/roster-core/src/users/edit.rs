@@ -200,8 +200,8 @@ impl Roster {
         self.details(tx, &actor.workspace_id, &target.id).await
     }
 
-    /// "Remove from Workspace": the user loses access at once and no longer counts as a seat;
-    /// the row is kept. Needs `users.remove`; removing a super-user needs a super-user. Nobody
+    /// "Remove from Workspace": the user loses access at once — every session they have ends
+    /// for good, also after a Restore — and no longer counts as a seat; the row is kept. Needs `users.remove`; removing a super-user needs a super-user. Nobody
     /// removes themselves, and the last active super-user stays ([`Error::LastSuperUser`]).
     pub async fn remove_user(&self, session: &Session, user_id: &str) -> Result<UserDetails> {
         let mut tx = store::begin_write(&self.pool).await?;
@@ -232,8 +232,12 @@ impl Roster {
         if target.status == Status::Invited {
             crate::invitations::withdraw_pending(&mut tx, &target.id, &now).await?;
         }
+        // The credential version moves on too, so a session from before the removal stays
+        // ended after a Restore.
         sqlx::query(
-            "UPDATE users SET status = 'removed', removed_at = ?, version = version + 1, updated_at = ?
+            "UPDATE users SET status = 'removed', removed_at = ?,
+                 credential_version = credential_version + 1, version = version + 1,
+                 updated_at = ?
              WHERE id = ?",
         )
         .bind(&now)

@@ -191,6 +191,25 @@ async fn changing_the_own_password_ends_the_other_sessions_only() {
         .expect("the renewed session goes on");
 }
 
+#[tokio::test]
+async fn a_session_from_before_a_removal_stays_ended_after_a_restore() {
+    let w = world().await;
+    let (mia, session) = w.member("mia@example.com").await;
+    w.roster
+        .remove_user(&w.admin, &mia.id)
+        .await
+        .expect("remove");
+    w.roster
+        .restore_user(&w.admin, &mia.id)
+        .await
+        .expect("restore");
+    assert_eq!(
+        code(w.roster.session_info(&session).await),
+        ErrorCode::Unauthenticated
+    );
+    w.sign_in("mia@example.com").await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_first_runs_at_once_make_one_workspace() {
     let dir = tempfile::tempdir().expect("temp dir");
