@@ -76,6 +76,10 @@ async fn downloads_both_formats_through_the_save_dialog_and_cancel_writes_nothin
         "200 demo users and the admin, removed included"
     );
 
+    // Case E6 in the window: a last name longer than an Excel cell holds, as an older version
+    // or an import could have stored it (today's validation refuses it, so it goes in straight).
+    long_last_name(&app, "user000125@demo.example", 40_000);
+
     // user000120 … user000129, of whom user000120 was removed: nine in the current view.
     app.fill("Search users", "user00012").await;
     app.expect_rows(9).await;
@@ -84,6 +88,19 @@ async fn downloads_both_formats_through_the_save_dialog_and_cancel_writes_nothin
     answer_save_dialog(Some(&xlsx_path));
     wait_for_file(&xlsx_path).await;
     app.see("Saved 9 users to view.xlsx.").await;
+    let cut = app
+        .testid("export-cut")
+        .await
+        .text()
+        .await
+        .expect("cut text");
+    // The count follows the OS locale's grouping (none under C.UTF-8).
+    assert!(
+        cut.replace(',', "")
+            .contains("Last name of user000125@demo.example (40000 characters)"),
+        "{cut}"
+    );
+    app.screenshot("saved-with-cut-cell").await;
     let mut book: Xlsx<_> = open_workbook(&xlsx_path).expect("xlsx");
     let range = book.worksheet_range("Users").expect("sheet Users");
     assert_eq!(
@@ -116,4 +133,22 @@ async fn downloads_both_formats_through_the_save_dialog_and_cancel_writes_nothin
     );
     app.screenshot("after-cancel").await;
     app.quit().await;
+}
+
+/// Gives the demo user `email` a last name of `chars` characters straight in the database
+/// file, beside the running app (WAL lets both in; the CLI waits for a busy writer).
+fn long_last_name(app: &App, email: &str, chars: usize) {
+    let db = app._data_dir.path().join("demo").join("roster.db");
+    let sql = format!(
+        ".timeout 5000\nUPDATE users SET last_name = '{}' WHERE email = '{email}';\n",
+        "x".repeat(chars)
+    );
+    let mut cli = std::process::Command::new("sqlite3")
+        .arg(&db)
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("sqlite3 (apt install sqlite3)");
+    std::io::Write::write_all(cli.stdin.as_mut().expect("stdin"), sql.as_bytes())
+        .expect("write SQL");
+    assert!(cli.wait().expect("sqlite3").success(), "sqlite3 update");
 }
