@@ -76,6 +76,12 @@ async fn activity_lists_who_changed_what_newest_first() {
         .restore_user(&w.admin, &kim.id)
         .await
         .expect("restore");
+    // The removal ended Kim's session for good: she signs in again.
+    assert_eq!(
+        code(w.roster.session_info(&kim_session).await),
+        roster_core::ErrorCode::Unauthenticated
+    );
+    let kim_session = w.sign_in("kim@example.com").await;
     w.roster
         .update_profile(
             &kim_session,
