@@ -47,6 +47,20 @@ async fn export(
     result
 }
 
+/// Downloads every user as the admin in both formats and reads the files back: the CSV
+/// records and the sheet's rows, header first.
+async fn both_downloads(w: &World) -> (Vec<Vec<String>>, Vec<Vec<Data>>) {
+    let dir = tempfile::tempdir().expect("dir");
+    let (csv_path, xlsx_path) = (dir.path().join("u.csv"), dir.path().join("u.xlsx"));
+    export(w, &w.admin, ExportFormat::Csv, &csv_path)
+        .await
+        .expect("csv");
+    export(w, &w.admin, ExportFormat::Xlsx, &xlsx_path)
+        .await
+        .expect("xlsx");
+    (csv_records(&csv_path), xlsx_rows(&xlsx_path))
+}
+
 /// A user as the download should show it, read straight from the database.
 type ExpectedRow = (
     String,
@@ -108,16 +122,7 @@ async fn e1_formula_injection_is_neutralised_in_csv_and_inert_in_xlsx() {
         .execute(w.roster.pool())
         .await
         .expect("a tab-led name written by an older version");
-    let dir = tempfile::tempdir().expect("dir");
-    let (csv_path, xlsx_path) = (dir.path().join("u.csv"), dir.path().join("u.xlsx"));
-    export(&w, &w.admin, ExportFormat::Csv, &csv_path)
-        .await
-        .expect("csv");
-    export(&w, &w.admin, ExportFormat::Xlsx, &xlsx_path)
-        .await
-        .expect("xlsx");
-
-    let records = csv_records(&csv_path);
+    let (records, rows) = both_downloads(&w).await;
     let f1 = records
         .iter()
         .find(|r| r[2] == "f1@example.com")
@@ -134,7 +139,6 @@ async fn e1_formula_injection_is_neutralised_in_csv_and_inert_in_xlsx() {
         "the tab removed as in Excel, the formula still guarded"
     );
 
-    let rows = xlsx_rows(&xlsx_path);
     let f1 = rows
         .iter()
         .find(|r| text(&r[2]) == "f1@example.com")
@@ -181,16 +185,7 @@ async fn e3_phones_keep_their_form() {
         input.phone = (*phone).into();
         w.roster.create_user(&w.admin, input).await.expect("create");
     }
-    let dir = tempfile::tempdir().expect("dir");
-    let (csv_path, xlsx_path) = (dir.path().join("u.csv"), dir.path().join("u.xlsx"));
-    export(&w, &w.admin, ExportFormat::Csv, &csv_path)
-        .await
-        .expect("csv");
-    export(&w, &w.admin, ExportFormat::Xlsx, &xlsx_path)
-        .await
-        .expect("xlsx");
-    let records = csv_records(&csv_path);
-    let rows = xlsx_rows(&xlsx_path);
+    let (records, rows) = both_downloads(&w).await;
     for (i, phone) in phones.iter().enumerate() {
         let email = format!("p{i}@example.com");
         assert_eq!(
@@ -601,16 +596,7 @@ async fn e7_control_characters_are_removed_from_both_downloads_which_agree_cell_
             .await
             .expect("a second role");
     }
-    let dir = tempfile::tempdir().expect("dir");
-    let (csv_path, xlsx_path) = (dir.path().join("u.csv"), dir.path().join("u.xlsx"));
-    export(&w, &w.admin, ExportFormat::Csv, &csv_path)
-        .await
-        .expect("csv");
-    export(&w, &w.admin, ExportFormat::Xlsx, &xlsx_path)
-        .await
-        .expect("xlsx");
-    let records = csv_records(&csv_path);
-    let rows = xlsx_rows(&xlsx_path);
+    let (records, rows) = both_downloads(&w).await;
     assert_csv_agrees_with_xlsx(&records, &rows);
 
     let ana = records

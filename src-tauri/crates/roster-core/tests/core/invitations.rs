@@ -56,6 +56,23 @@ async fn panel(w: &World, user: &UserDetails) -> UserDetails {
 }
 
 /// The code of a queued invitation, read from the outbox before it is sent.
+/// Email set up for a server that is gone at once, and Carla invited: her code waits in the
+/// outbox. Returns her and the code.
+async fn carla_waiting(w: &World) -> (UserDetails, String) {
+    save(
+        w,
+        MailServer::start(Mode::Plain, None, "").settings("localhost", SmtpSecurity::None),
+    )
+    .await;
+    let carla = w
+        .roster
+        .invite_user(&w.admin, invitation(w, "carla@example.com"))
+        .await
+        .expect("invite");
+    let code = queued_code(&w.roster, &carla.id).await;
+    (carla, code)
+}
+
 async fn queued_code(roster: &Roster, user_id: &str) -> String {
     let body: String = sqlx::query_scalar(
         "SELECT m.body_text FROM mail_outbox m JOIN invitations i ON i.id = m.invitation_id
@@ -166,17 +183,7 @@ async fn i1_a_plus_address_gets_an_opaque_link_that_accepts_the_invitation() {
 #[tokio::test]
 async fn i2_expired_replaced_and_reused_codes_are_refused() {
     let w = world().await;
-    save(
-        &w,
-        MailServer::start(Mode::Plain, None, "").settings("localhost", SmtpSecurity::None),
-    )
-    .await;
-    let carla = w
-        .roster
-        .invite_user(&w.admin, invitation(&w, "carla@example.com"))
-        .await
-        .expect("invite");
-    let first = queued_code(&w.roster, &carla.id).await;
+    let (carla, first) = carla_waiting(&w).await;
 
     w.clock.advance(Duration::days(7) + Duration::seconds(1));
     assert_eq!(
@@ -1016,17 +1023,7 @@ async fn u11_idn_domains_go_out_in_ascii_and_a_server_without_smtputf8_is_said_o
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_handles_accepting_one_code_at_once_make_one_session() {
     let w = world().await;
-    save(
-        &w,
-        MailServer::start(Mode::Plain, None, "").settings("localhost", SmtpSecurity::None),
-    )
-    .await;
-    let carla = w
-        .roster
-        .invite_user(&w.admin, invitation(&w, "carla@example.com"))
-        .await
-        .expect("invite");
-    let code = queued_code(&w.roster, &carla.id).await;
+    let (carla, code) = carla_waiting(&w).await;
     let handles = [w.reopen().await, w.reopen().await];
     let start = std::sync::Arc::new(tokio::sync::Barrier::new(handles.len()));
     let tasks: Vec<_> = handles
