@@ -8,6 +8,7 @@ const COMMANDS: &[&str] = &[
     "session_sign_in",
     "session_sign_out",
     "users_list",
+    "users_count",
     "users_get",
     "users_check_new",
     "users_create",

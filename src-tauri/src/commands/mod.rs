@@ -22,6 +22,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         session::session_sign_in,
         session::session_sign_out,
         users::users_list,
+        users::users_count,
         users::users_get,
         users::users_check_new,
         users::users_create,

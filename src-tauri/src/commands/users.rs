@@ -22,6 +22,17 @@ pub async fn users_list(
         .map_err(|e| state.fail(e))
 }
 
+/// How many users match a search, when the page left it out (`matching` null).
+#[tauri::command]
+pub async fn users_count(state: State<'_, AppState>, query: UserQuery) -> Result<i64, AppError> {
+    let session = state.session()?;
+    state
+        .roster
+        .count_users(&session, &query)
+        .await
+        .map_err(|e| state.fail(e))
+}
+
 /// One user, for the panel.
 #[tauri::command]
 pub async fn users_get(state: State<'_, AppState>, id: String) -> Result<UserDetails, AppError> {

@@ -12,6 +12,9 @@ export type ListQuery = Omit<UserQuery, "after" | "limit">;
 
 export const usersList = (query: UserQuery) => call<UserPage>("users_list", { query });
 
+/** How many users match, for a page that left `matching` null (a search with many matches). */
+export const usersCount = (query: UserQuery) => call<number>("users_count", { query });
+
 export const usersGet = (id: string) => call<UserDetails>("users_get", { id });
 
 export const usersCheckNew = (input: NewUser, step: NewUserStep) => call<null>("users_check_new", { input, step });

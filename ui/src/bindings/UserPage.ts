@@ -15,9 +15,10 @@ items: Array<UserSummary>,
  */
 nextCursor: string | null, 
 /**
- * How many users match the search and filter in all.
+ * How many users match the search and filter in all; null when counting them would cost
+ * more than the page (a search with many matches): `users_count` gives it.
  */
-matching: number, 
+matching: number | null, 
 /**
  * Workspace totals.
  */

@@ -62,6 +62,21 @@ describe("UserList", () => {
     ]);
   });
 
+  it("asks for the number of matches in a second call when the page leaves it out", async () => {
+    const onPage = vi.fn();
+    const ipc = mockCommands({
+      users_list: () => ({ ...page(summaries(0, 100), "cursor-100", 0), matching: null }),
+      users_count: () => 94_117,
+    });
+    render(UserList, props({ search: "demo.ex", onPage }));
+
+    await waitFor(() => expect(screen.getByRole("grid", { name: "Users" })).toHaveAttribute("aria-rowcount", "94118"));
+    expect(ipc.argsOf("users_count")).toEqual([
+      { query: { search: "demo.ex", filter: "current", sort: "name", direction: "asc", after: null, limit: 1 } },
+    ]);
+    expect(onPage).toHaveBeenLastCalledWith(expect.objectContaining({ matching: 94_117 }), expect.anything());
+  });
+
   it("requests the next page with the cursor only when scrolled near the end", async () => {
     const ipc = mockCommands({
       users_list: (args) => {

@@ -1,14 +1,60 @@
-//! User-list latency with 10,000 and 100,000 users: first page and search (common, rare and
-//! two-letter terms), p50/p95 over repeated runs, release build. Prints a Markdown table.
-//! Run: `cargo bench -p roster-core --bench user_list`.
+//! User-list latency with 10,000 and 100,000 users: first and next pages in each order, and
+//! searches (rare, common, two-letter, everyone- and nobody-matching terms), p50/p95 over
+//! repeated runs, release build; when a page leaves the number of matches to a second call,
+//! that call is timed too. Prints a Markdown table.
+//! Run: `cargo bench -p roster-core --bench user_list`. With `ROSTER_BENCH_DIR=DIR` the seeded
+//! databases are kept in DIR and reused by the next run (seeding 100,000 users takes most of a
+//! minute), e.g. to read query plans with the `sqlite3` shell.
 
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use roster_core::demo::add_sample_users;
-use roster_core::model::{CreateWorkspaceInput, SortDirection, StatusFilter, UserQuery, UserSort};
+use roster_core::model::{
+    CreateWorkspaceInput, SignInInput, SortDirection, StatusFilter, UserQuery, UserSort,
+};
 use roster_core::{Roster, Secret, Session};
 
 const RUNS: usize = 200;
+const ADMIN_EMAIL: &str = "admin@bench.example";
+const PASSWORD: &str = "Bench-Marking-Lantern-42";
+
+/// A Workspace with `count` sample users; returns its admin's session.
+async fn seed(roster: &Roster, count: usize) -> Session {
+    let password = Secret::new(PASSWORD);
+    let (session, _) = roster
+        .create_workspace(CreateWorkspaceInput {
+            workspace_name: "Bench".into(),
+            email: ADMIN_EMAIL.into(),
+            first_name: "Bea".into(),
+            last_name: "Bench".into(),
+            password: password.clone(),
+            confirm_password: password.clone(),
+        })
+        .await
+        .expect("workspace");
+    let seeding = Instant::now();
+    add_sample_users(roster, &session, count, &password)
+        .await
+        .expect("seed");
+    eprintln!(
+        "seeded {count} users in {:.1} s",
+        seeding.elapsed().as_secs_f64()
+    );
+    session
+}
+
+async fn sign_in(roster: &Roster) -> Session {
+    let (session, _) = roster
+        .sign_in(SignInInput {
+            workspace_id: None,
+            email: ADMIN_EMAIL.into(),
+            password: Secret::new(PASSWORD),
+        })
+        .await
+        .expect("sign in to the kept database");
+    session
+}
 
 fn query(search: &str, sort: UserSort, direction: SortDirection) -> UserQuery {
     UserQuery {
@@ -21,53 +67,76 @@ fn query(search: &str, sort: UserSort, direction: SortDirection) -> UserQuery {
     }
 }
 
-async fn measure(roster: &Roster, session: &Session, q: &UserQuery) -> (Duration, Duration, i64) {
+/// p50 and p95 of `RUNS` calls of `call`.
+async fn percentiles<T, F: AsyncFnMut() -> T>(mut call: F) -> (Duration, Duration, T) {
     let mut times = Vec::with_capacity(RUNS);
-    let mut matching = 0;
+    let mut last = None;
     for _ in 0..RUNS {
         let start = Instant::now();
-        let page = roster.list_users(session, q).await.expect("page");
+        last = Some(call().await);
         times.push(start.elapsed());
-        matching = page.matching;
     }
     times.sort();
-    (times[RUNS / 2], times[RUNS * 95 / 100], matching)
+    let last = last.expect("at least one run");
+    (times[RUNS / 2], times[RUNS * 95 / 100], last)
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2}", d.as_secs_f64() * 1e3)
+}
+
+/// One table row: the page call, then the count call when the page left the count out.
+async fn measure(roster: &Roster, session: &Session, count: usize, label: &str, q: &UserQuery) {
+    let (p50, p95, page) =
+        percentiles(async || roster.list_users(session, q).await.expect("page")).await;
+    let (matching, counted) = match page.matching {
+        Some(n) => (n, "in the page".to_owned()),
+        None => {
+            let (c50, c95, n) =
+                percentiles(async || roster.count_users(session, q).await.expect("count")).await;
+            (n, format!("{} / {}", ms(c50), ms(c95)))
+        }
+    };
+    println!(
+        "| {count} | {label} | {matching} | {} | {} | {counted} |",
+        ms(p50),
+        ms(p95)
+    );
 }
 
 #[tokio::main]
 async fn main() {
-    println!("| users | request | matches | p50 ms | p95 ms |");
-    println!("|---:|---|---:|---:|---:|");
+    println!("| users | request | matches | page p50 ms | page p95 ms | count call p50 / p95 ms |");
+    println!("|---:|---|---:|---:|---:|---|");
     for count in [10_000, 100_000] {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let roster = Roster::open(&dir.path().join("bench.db"))
-            .await
-            .expect("open");
-        let password = Secret::new("Bench-Marking-Lantern-42");
-        let (session, _) = roster
-            .create_workspace(CreateWorkspaceInput {
-                workspace_name: "Bench".into(),
-                email: "admin@bench.example".into(),
-                first_name: "Bea".into(),
-                last_name: "Bench".into(),
-                password: password.clone(),
-                confirm_password: password.clone(),
-            })
-            .await
-            .expect("workspace");
-        let seeding = Instant::now();
-        add_sample_users(&roster, &session, count, &password)
-            .await
-            .expect("seed");
-        eprintln!(
-            "seeded {count} users in {:.1} s",
-            seeding.elapsed().as_secs_f64()
-        );
+        let temp = tempfile::tempdir().expect("temp dir");
+        let dir = std::env::var_os("ROSTER_BENCH_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| temp.path().to_owned());
+        let file = dir.join(format!("bench-{count}.db"));
+        let seeded = file.exists();
+        let roster = Roster::open(&file).await.expect("open");
+        let session = if seeded {
+            sign_in(&roster).await
+        } else {
+            seed(&roster, count).await
+        };
         let rare = format!("user{:06}@", count / 2 + 1);
+        let by_name = query("", UserSort::Name, SortDirection::Asc);
+        let second_page = UserQuery {
+            after: roster
+                .list_users(&session, &by_name)
+                .await
+                .expect("first page")
+                .next_cursor,
+            ..by_name.clone()
+        };
         let cases = [
+            ("first page, by name", by_name),
+            ("next page, by name", second_page),
             (
-                "first page, by name",
-                query("", UserSort::Name, SortDirection::Asc),
+                "first page, by email, Z to A",
+                query("", UserSort::Email, SortDirection::Desc),
             ),
             (
                 "first page, newest first",
@@ -82,7 +151,11 @@ async fn main() {
                 query("mar", UserSort::Name, SortDirection::Asc),
             ),
             (
-                "search very common \"demo.ex\"",
+                "search common term \"mar\", newest first",
+                query("mar", UserSort::AddedOn, SortDirection::Desc),
+            ),
+            (
+                "search everyone-matching \"demo.ex\"",
                 query("demo.ex", UserSort::Name, SortDirection::Asc),
             ),
             (
@@ -90,17 +163,20 @@ async fn main() {
                 query(&rare, UserSort::Name, SortDirection::Asc),
             ),
             (
+                "search matching nobody \"zqxw\"",
+                query("zqxw", UserSort::Name, SortDirection::Asc),
+            ),
+            (
                 "search two letters \"ma\"",
                 query("ma", UserSort::Name, SortDirection::Asc),
             ),
+            (
+                "search two letters \"us\" (every email), by status",
+                query("us", UserSort::Status, SortDirection::Asc),
+            ),
         ];
         for (label, q) in &cases {
-            let (p50, p95, matching) = measure(&roster, &session, q).await;
-            println!(
-                "| {count} | {label} | {matching} | {:.2} | {:.2} |",
-                p50.as_secs_f64() * 1e3,
-                p95.as_secs_f64() * 1e3
-            );
+            measure(&roster, &session, count, label, q).await;
         }
         roster.close().await;
     }

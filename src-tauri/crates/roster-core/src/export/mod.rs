@@ -14,7 +14,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::NaiveDateTime;
 use futures_util::TryStreamExt;
-use sqlx::sqlite::SqliteArguments;
 use unicode_normalization::UnicodeNormalization;
 
 pub use self::csv::CsvWriter;
@@ -25,7 +24,8 @@ use crate::error::{Error, Result};
 use crate::model::{CutCell, ExportFormat, ExportOutcome, ExportProgress, Status, UserQuery};
 use crate::permissions::{Permission, Session};
 use crate::users::SUPER_USER_ROLE;
-use crate::users::list::{batches_sql, counts, from_where, matching};
+use crate::users::list::{self, batches_sql, counts, matching};
+use crate::users::plan;
 use crate::{Roster, actor, store, validation};
 
 /// Column headers, in order.
@@ -295,13 +295,15 @@ impl Roster {
 
         // Excel needs the longest values for its column widths before the first row (one pass
         // that also counts); CSV needs only the total, usually straight from the counts table.
+        let term = list::term(&query.search);
+        let request = list::request(&actor, &query, &term)?;
+        let plan = plan::plan(&mut conn, &request).await?;
         let (total, longest) = match format {
             ExportFormat::Xlsx => {
-                let mut args = SqliteArguments::default();
+                let (from, args) = plan.every_match_source()?;
                 let sql = format!(
                     "SELECT count(*), max(length(u.first_name)), max(length(u.last_name)),
-                            max(length(u.email)), max(length(u.phone)) {}",
-                    from_where(&actor, &query, &mut args)?
+                            max(length(u.email)), max(length(u.phone)) {from}"
                 );
                 let (total, first, last, email, phone): Lengths =
                     sqlx::query_as_with(sqlx::AssertSqlSafe(sql), args)
@@ -311,7 +313,7 @@ impl Roster {
             }
             ExportFormat::Csv => {
                 let counts = counts(&mut conn, &actor).await?;
-                (matching(&mut conn, &actor, &query, &counts).await?, [0; 4])
+                (matching(&mut conn, &plan, &counts).await?, [0; 4])
             }
         };
         let total = u64::try_from(total).unwrap_or_default();
@@ -331,8 +333,7 @@ impl Roster {
                 Box::new(XlsxWriter::new(target.writer()?, widths).map_err(in_file)?)
             }
         };
-        let mut args = SqliteArguments::default();
-        let sql = batches_sql(&actor, &query, &mut args, BATCH as u32)?;
+        let (sql, args) = batches_sql(&plan, &query, BATCH as u32)?;
         let mut batches = sqlx::query_scalar_with::<_, String, _>(sqlx::AssertSqlSafe(sql), args)
             .fetch(&mut *conn);
         let mut written = 0_u64;

@@ -235,9 +235,10 @@ pub struct UserPage {
     pub items: Vec<UserSummary>,
     /// Pass as `after` to get the next page; null on the last page.
     pub next_cursor: Option<String>,
-    /// How many users match the search and filter in all.
-    #[ts(type = "number")]
-    pub matching: i64,
+    /// How many users match the search and filter in all; null when counting them would cost
+    /// more than the page (a search with many matches): `users_count` gives it.
+    #[ts(type = "number | null")]
+    pub matching: Option<i64>,
     /// Workspace totals.
     pub counts: UserCounts,
 }

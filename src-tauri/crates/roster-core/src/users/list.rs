@@ -1,16 +1,17 @@
 //! The user list: search, filter, sort and keyset pagination, all in SQL on indexes.
 //!
-//! A page never scans the table. Without search it is a range of the index that matches the
-//! sort (`users_by_name`, ...). With three or more characters the trigram FTS5 index finds the
-//! matching rows first; one or two characters match the start of the name or email through
-//! the same sort indexes (a trigram index cannot answer shorter terms).
+//! A page never scans the table and never sorts more than a bounded number of rows: see
+//! [`plan`](super::plan) for how each request is answered. With three or more characters a
+//! term matches anywhere in the name or email (an FTS5 trigram index); one or two characters
+//! match the start of the name or email (a trigram index cannot answer shorter terms).
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
+use sqlx::SqliteConnection;
 use sqlx::sqlite::SqliteArguments;
-use sqlx::{Arguments, SqliteConnection};
 
+use super::plan::{self, PageRequest, Term, sort_columns};
 use super::{UserRow, role_names, user_columns};
 use crate::error::{Error, Result};
 use crate::export::without_controls;
@@ -43,25 +44,24 @@ struct ListRow {
 }
 
 impl ListRow {
-    fn cursor(&self, sort: UserSort) -> String {
+    /// The row's values of [`sort_columns`]`(sort)`, in order.
+    fn keys(&self, sort: UserSort) -> [&str; 3] {
         let u = &self.user;
-        let keys = match sort {
-            UserSort::Name => vec![self.name_key.clone(), u.id.clone()],
-            UserSort::Email => vec![self.email_key.clone(), u.id.clone()],
-            UserSort::Status => vec![u.status.clone(), self.name_key.clone(), u.id.clone()],
-            UserSort::AddedOn => vec![u.created_at.clone(), u.id.clone()],
-        };
+        match sort {
+            UserSort::Name => [&self.name_key, &u.id, ""],
+            UserSort::Email => [&self.email_key, &u.id, ""],
+            UserSort::Status => [&u.status, &self.name_key, &u.id],
+            UserSort::AddedOn => [&u.created_at, &u.id, ""],
+        }
+    }
+
+    fn cursor(&self, sort: UserSort) -> String {
+        let keys = self.keys(sort)[..sort_columns(sort).len()]
+            .iter()
+            .map(|k| (*k).to_owned())
+            .collect();
         let json = serde_json::to_vec(&Cursor { sort, keys }).unwrap_or_default();
         URL_SAFE_NO_PAD.encode(json)
-    }
-}
-
-fn sort_columns(sort: UserSort) -> &'static [&'static str] {
-    match sort {
-        UserSort::Name => &["u.name_key", "u.id"],
-        UserSort::Email => &["u.email_key", "u.id"],
-        UserSort::Status => &["u.status", "u.name_key", "u.id"],
-        UserSort::AddedOn => &["u.created_at", "u.id"],
     }
 }
 
@@ -76,10 +76,18 @@ fn decode_cursor(text: &str, sort: UserSort) -> Result<Vec<String>> {
     }
 }
 
-/// The search term as an FTS5 phrase: keyed like the indexed text, quotes doubled, so any
-/// characters the user types are matched literally and never parsed as FTS syntax.
-fn fts_phrase(term: &str) -> String {
-    format!("\"{}\"", term.replace('"', "\"\""))
+/// The search box's text as the indexes answer it (see [`Term`]).
+pub(crate) fn term(search: &str) -> Term {
+    let typed = search_term(search);
+    let key = sort_key(&typed);
+    match key.chars().count() {
+        0 => Term::Everyone,
+        n if n < TRIGRAM => Term::Prefix {
+            name: key,
+            email: fold(&typed),
+        },
+        _ => Term::Anywhere(key),
+    }
 }
 
 /// The search box's text as the term to look for: trimmed, without control characters. No
@@ -90,84 +98,52 @@ fn search_term(search: &str) -> String {
     trim_input(&without_controls(search)).to_owned()
 }
 
-/// Filters shared by the page and the count: Workspace, removed or not, visibility, search.
-/// Returns the SQL `FROM … WHERE …` and binds its values.
-pub(crate) fn from_where(
-    actor: &Actor,
+/// The list request for `query` as `actor` sees it: the term keyed, the cursor decoded, one
+/// row more than the page shows. Errors: [`Error::Forbidden`] for a cursor from another order.
+pub(crate) fn request<'a>(
+    actor: &'a Actor,
     query: &UserQuery,
-    args: &mut SqliteArguments,
-) -> Result<String> {
-    let typed = search_term(&query.search);
-    let typed = typed.as_str();
-    let term = sort_key(typed);
-    let (removed_from, removed_to) = match query.filter {
-        StatusFilter::Current => (false, false),
-        StatusFilter::Removed => (true, true),
-        StatusFilter::All => (false, true),
-    };
-    let mut sql = String::new();
-    // With a search, the matching rowids are found first (in an index) and joined to users,
-    // so the work grows with the number of matches, never with the size of the Workspace.
-    if term.chars().count() >= TRIGRAM {
-        sql.push_str(
-            "FROM (SELECT rowid AS hit FROM users_fts WHERE users_fts MATCH ?) hits
-             CROSS JOIN users u ON u.rowid = hits.hit ",
-        );
-        bind(args, fts_phrase(&term))?;
-    } else if !term.is_empty() {
-        sql.push_str(
-            "FROM (SELECT rowid AS hit FROM users
-                   WHERE workspace_id = ? AND removed BETWEEN ? AND ?
-                     AND name_key >= ? AND name_key < ?
-                   UNION
-                   SELECT rowid FROM users
-                   WHERE workspace_id = ? AND removed BETWEEN ? AND ?
-                     AND email_key >= ? AND email_key < ?) hits
-             CROSS JOIN users u ON u.rowid = hits.hit ",
-        );
-        for prefix in [term.clone(), fold(typed)] {
-            bind(args, actor.workspace_id.clone())?;
-            bind(args, removed_from)?;
-            bind(args, removed_to)?;
-            bind(args, prefix.clone())?;
-            bind(args, format!("{prefix}\u{10FFFF}"))?;
-        }
-    } else {
-        sql.push_str("FROM users u ");
-    }
-    sql.push_str("WHERE u.workspace_id = ? AND u.removed BETWEEN ? AND ? ");
-    bind(args, actor.workspace_id.clone())?;
-    bind(args, removed_from)?;
-    bind(args, removed_to)?;
-    if !actor.can(Permission::UsersView) {
-        sql.push_str("AND u.id = ? ");
-        bind(args, actor.user_id.clone())?;
-    }
-    Ok(sql)
-}
-
-fn bind<'q, T>(args: &mut SqliteArguments, value: T) -> Result<()>
-where
-    T: sqlx::Encode<'q, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite> + 'q,
-{
-    args.add(value)
-        .map_err(|e| Error::Database(sqlx::Error::Encode(e)))
+    term: &'a Term,
+) -> Result<PageRequest<'a>> {
+    Ok(PageRequest {
+        workspace_id: &actor.workspace_id,
+        filter: query.filter,
+        sort: query.sort,
+        direction: query.direction,
+        after: query
+            .after
+            .as_deref()
+            .map(|a| decode_cursor(a, query.sort))
+            .transpose()?,
+        limit: i64::from(query.limit) + 1,
+        only_user: (!actor.can(Permission::UsersView)).then_some(actor.user_id.as_str()),
+        term,
+    })
 }
 
 impl Roster {
-    /// One page of the user list, with the number of matches and the Workspace totals. Users
-    /// without `users.view` see only themselves. `limit` is clamped to 1..=500. Errors:
-    /// [`Error::Forbidden`] for a cursor from another order.
+    /// One page of the user list, with the Workspace totals and — when it costs no more than
+    /// the page — the number of matches (`None` for a search with many matches: ask
+    /// [`Roster::count_users`]). Users without `users.view` see only themselves. `limit` is
+    /// clamped to 1..=500. Errors: [`Error::Forbidden`] for a cursor from another order.
     pub async fn list_users(&self, session: &Session, query: &UserQuery) -> Result<UserPage> {
         let query = &UserQuery {
             limit: query.limit.clamp(1, MAX_PAGE),
             ..query.clone()
         };
-        let mut conn = self.pool.acquire().await?;
+        // One read transaction: the page, the totals and the count come from one snapshot.
+        let mut conn = self.pool.begin().await?;
         let actor = actor::load_ready(&mut conn, session).await?;
         let counts = counts(&mut conn, &actor).await?;
-        let matching = matching(&mut conn, &actor, query, &counts).await?;
-        let (items, next_cursor) = page(&mut conn, &actor, query).await?;
+        let term = term(&query.search);
+        let request = request(&actor, query, &term)?;
+        let plan = plan::plan(&mut conn, &request).await?;
+        let (items, next_cursor) = page(&mut conn, &plan, query).await?;
+        let matching = match plan.few_matches() {
+            true => Some(matching(&mut conn, &plan, &counts).await?),
+            false => None,
+        };
+        conn.rollback().await?;
         Ok(UserPage {
             items,
             next_cursor,
@@ -175,43 +151,29 @@ impl Roster {
             counts,
         })
     }
+
+    /// How many users match `query`'s search and filter in all (its cursor and limit are
+    /// ignored): the second call after a page whose `matching` was `None`. Reads every match,
+    /// through the search index.
+    pub async fn count_users(&self, session: &Session, query: &UserQuery) -> Result<i64> {
+        let mut conn = self.pool.begin().await?;
+        let actor = actor::load_ready(&mut conn, session).await?;
+        let counts = counts(&mut conn, &actor).await?;
+        let term = term(&query.search);
+        let request = request(&actor, query, &term)?;
+        let plan = plan::plan(&mut conn, &request).await?;
+        let count = matching(&mut conn, &plan, &counts).await?;
+        conn.rollback().await?;
+        Ok(count)
+    }
 }
 
-/// The list query in the requested order: `SELECT` user columns (+ keys) `FROM … WHERE …`,
-/// after the cursor keys when given, `ORDER BY` the sort columns, `LIMIT ?`.
-/// All values are bound into `args`.
-fn select_sql(
-    actor: &Actor,
-    query: &UserQuery,
-    args: &mut SqliteArguments,
-    limit: i64,
-) -> Result<String> {
-    let mut sql = format!(
-        "SELECT {}, u.name_key, u.email_key {}",
-        user_columns!(),
-        from_where(actor, query, args)?
-    );
-    let columns = sort_columns(query.sort);
-    let (direction, compare) = match query.direction {
-        SortDirection::Asc => ("ASC", ">"),
-        SortDirection::Desc => ("DESC", "<"),
-    };
-    if let Some(after) = &query.after {
-        let keys = decode_cursor(after, query.sort)?;
-        let placeholders = vec!["?"; keys.len()].join(", ");
-        sql.push_str(&format!(
-            "AND ({}) {compare} ({placeholders}) ",
-            columns.join(", ")
-        ));
-        for key in keys {
-            bind(args, key)?;
-        }
+fn total(filter: StatusFilter, counts: &UserCounts) -> i64 {
+    match filter {
+        StatusFilter::Current => counts.users,
+        StatusFilter::Removed => counts.removed,
+        StatusFilter::All => counts.users + counts.removed,
     }
-    let order: Vec<String> = columns.iter().map(|c| format!("{c} {direction}")).collect();
-    sql.push_str(&format!("ORDER BY {}", order.join(", ")));
-    sql.push_str(" LIMIT ?");
-    bind(args, limit)?;
-    Ok(sql)
 }
 
 /// The list query (no cursor, no limit) as batches: each result row is one JSON array of up to
@@ -222,20 +184,20 @@ fn select_sql(
 /// first, in table order, and sorted afterwards: looking roles up in list order touched the
 /// role index at random and cost more than the sort.
 pub(crate) fn batches_sql(
-    actor: &Actor,
+    plan: &plan::Plan<'_>,
     query: &UserQuery,
-    args: &mut SqliteArguments,
     batch: u32,
-) -> Result<String> {
+) -> Result<(String, SqliteArguments)> {
     let direction = match query.direction {
         SortDirection::Asc => "ASC",
         SortDirection::Desc => "DESC",
     };
     let order: Vec<String> = sort_columns(query.sort)
         .iter()
-        .map(|c| format!("{} {direction}", c.trim_start_matches("u.")))
+        .map(|c| format!("{c} {direction}"))
         .collect();
-    Ok(format!(
+    let (from, args) = plan.every_match_source()?;
+    let sql = format!(
         "WITH chosen AS MATERIALIZED (
              SELECT u.first_name, u.last_name, u.email, u.phone, u.is_super_user, u.status,
                     u.created_at, u.last_sign_in_at, u.name_key, u.email_key, u.id,
@@ -245,21 +207,29 @@ pub(crate) fn batches_sql(
          FROM (SELECT *, row_number() OVER (ORDER BY {}) AS rn FROM chosen)
          GROUP BY (rn - 1) / {batch} ORDER BY (rn - 1) / {batch}",
         role_names!(),
-        from_where(actor, query, args)?,
+        from,
         order.join(", ")
-    ))
+    );
+    Ok((sql, args))
 }
 
 async fn page(
     conn: &mut SqliteConnection,
-    actor: &Actor,
+    plan: &plan::Plan<'_>,
     query: &UserQuery,
 ) -> Result<(Vec<UserSummary>, Option<String>)> {
-    let mut args = SqliteArguments::default();
-    let sql = select_sql(actor, query, &mut args, i64::from(query.limit) + 1)?;
+    let (sql, args) = plan.select(concat!(user_columns!(), ", u.name_key, u.email_key"))?;
     let mut rows: Vec<ListRow> = sqlx::query_as_with(sqlx::AssertSqlSafe(sql), args)
         .fetch_all(&mut *conn)
         .await?;
+    // Keys compare as UTF-8 bytes, as SQLite's BINARY collation orders the indexes.
+    rows.sort_by(|a, b| {
+        let order = a.keys(query.sort).cmp(&b.keys(query.sort));
+        match query.direction {
+            SortDirection::Asc => order,
+            SortDirection::Desc => order.reverse(),
+        }
+    });
     let more = rows.len() > query.limit as usize;
     rows.truncate(query.limit as usize);
     let next_cursor = if more {
@@ -274,23 +244,18 @@ async fn page(
     Ok((items, next_cursor))
 }
 
-/// How many users match `query`: read from the Workspace totals when there is no search,
-/// counted through the search index otherwise.
+/// How many users match the plan's request: read from the Workspace totals when there is no
+/// search (and the user sees everyone), counted through the plan's indexes otherwise.
 pub(crate) async fn matching(
     conn: &mut SqliteConnection,
-    actor: &Actor,
-    query: &UserQuery,
+    plan: &plan::Plan<'_>,
     counts: &UserCounts,
 ) -> Result<i64> {
-    if search_term(&query.search).is_empty() {
-        return Ok(match query.filter {
-            StatusFilter::Current => counts.users,
-            StatusFilter::Removed => counts.removed,
-            StatusFilter::All => counts.users + counts.removed,
-        });
+    if let Some(filter) = plan.everyone() {
+        return Ok(total(filter, counts));
     }
-    let mut args = SqliteArguments::default();
-    let sql = format!("SELECT count(*) {}", from_where(actor, query, &mut args)?);
+    let (from, args) = plan.every_match_source()?;
+    let sql = format!("SELECT count(*) {from}");
     Ok(sqlx::query_scalar_with(sqlx::AssertSqlSafe(sql), args)
         .fetch_one(conn)
         .await?)
@@ -322,4 +287,97 @@ pub(crate) async fn counts(conn: &mut SqliteConnection, actor: &Actor) -> Result
         seats: count(Status::Active),
         removed: count(Status::Removed),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    //! The ways a plan can answer a request must list the same users in the same order, page
+    //! after page: which one runs depends on how many users match, so a small Workspace
+    //! would otherwise only ever test one of them.
+
+    use super::*;
+    use crate::model::CreateWorkspaceInput;
+    use crate::users::plan::{Way, forced};
+    use crate::{Secret, demo};
+
+    async fn listed(
+        conn: &mut SqliteConnection,
+        actor: &Actor,
+        query: &UserQuery,
+        way: Way,
+    ) -> Vec<String> {
+        let term = term(&query.search);
+        let mut query = query.clone();
+        let mut ids = Vec::new();
+        loop {
+            let request = request(actor, &query, &term).expect("request");
+            let plan = forced(&request, way);
+            let (items, next) = page(conn, &plan, &query).await.expect("page");
+            ids.extend(items.into_iter().map(|u| u.id));
+            match next {
+                Some(cursor) => query.after = Some(cursor),
+                None => return ids,
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn every_way_of_answering_lists_the_same_users_in_the_same_order() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let roster = Roster::open(&dir.path().join("ways.db"))
+            .await
+            .expect("open");
+        let password = Secret::new("Walking-Sorted-Lanterns-81");
+        let (session, _) = roster
+            .create_workspace(CreateWorkspaceInput {
+                workspace_name: "Ways".into(),
+                email: "admin@ways.example".into(),
+                first_name: "Wanda".into(),
+                last_name: "Ways".into(),
+                password: password.clone(),
+                confirm_password: password.clone(),
+            })
+            .await
+            .expect("workspace");
+        demo::add_sample_users(&roster, &session, 90, &password)
+            .await
+            .expect("sample users");
+        let mut conn = roster.pool.acquire().await.expect("connection");
+        let actor = actor::load_ready(&mut conn, &session).await.expect("actor");
+        let mut non_empty = 0;
+        for sort in [
+            UserSort::Name,
+            UserSort::Email,
+            UserSort::Status,
+            UserSort::AddedOn,
+        ] {
+            for direction in [SortDirection::Asc, SortDirection::Desc] {
+                for filter in [
+                    StatusFilter::Current,
+                    StatusFilter::Removed,
+                    StatusFilter::All,
+                ] {
+                    for search in ["", "u", "us", "ma", "user00", "demo", "zqx"] {
+                        let query = UserQuery {
+                            search: search.into(),
+                            filter,
+                            sort,
+                            direction,
+                            after: None,
+                            limit: 7,
+                        };
+                        let sorted = listed(&mut conn, &actor, &query, Way::SortedMatches).await;
+                        let walked = listed(&mut conn, &actor, &query, Way::FilteredWalk).await;
+                        assert_eq!(sorted, walked, "{query:?}");
+                        let mut unique = sorted.clone();
+                        unique.sort();
+                        unique.dedup();
+                        assert_eq!(unique.len(), sorted.len(), "each user once: {query:?}");
+                        non_empty += usize::from(!sorted.is_empty());
+                    }
+                }
+            }
+        }
+        assert!(non_empty > 100, "{non_empty} non-empty lists");
+    }
 }

@@ -4,6 +4,7 @@ mod create;
 mod edit;
 pub(crate) mod list;
 mod passwords;
+pub(crate) mod plan;
 mod roles;
 
 pub(crate) use create::{authorize_roles, check_invitation, email_conflict_or, ensure_email_free};

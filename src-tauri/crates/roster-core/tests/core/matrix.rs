@@ -51,6 +51,7 @@ const EXEMPT: [(&str, &str); 9] = [
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Op {
     UsersList,
+    UsersCount,
     UsersGet,
     UsersCheckNew,
     UsersCreate,
@@ -93,8 +94,9 @@ enum Rule {
 }
 
 impl Op {
-    const ALL: [Op; 25] = [
+    const ALL: [Op; 26] = [
         Op::UsersList,
+        Op::UsersCount,
         Op::UsersGet,
         Op::UsersCheckNew,
         Op::UsersCreate,
@@ -133,6 +135,7 @@ impl Op {
     fn command(self) -> &'static str {
         match self {
             Op::UsersList => "users_list",
+            Op::UsersCount => "users_count",
             Op::UsersGet => "users_get",
             Op::UsersCheckNew => "users_check_new",
             Op::UsersCreate => "users_create",
@@ -163,7 +166,9 @@ impl Op {
     fn rule(self) -> Rule {
         use Permission::*;
         match self {
-            Op::UsersList | Op::ProfileUpdate | Op::ProfileChangePassword => Rule::SignedIn,
+            Op::UsersList | Op::UsersCount | Op::ProfileUpdate | Op::ProfileChangePassword => {
+                Rule::SignedIn
+            }
             Op::UsersGet | Op::UsersActivity => Rule::Sees,
             Op::UsersCheckNew => Rule::HoldsAny(&[UsersCreate, UsersInvite]),
             Op::UsersCreate => Rule::Holds(UsersCreate),
@@ -375,6 +380,15 @@ async fn run(c: &Cell, who: &Who, op: Op, n: usize) -> roster_core::Result<()> {
                 assert!(ids.contains(&target.id.as_str()), "{who:?} sees everyone");
             } else {
                 assert_eq!(ids, [c.me.id.as_str()], "{who:?} sees only themselves");
+            }
+            Ok(())
+        }
+        Op::UsersCount => {
+            let counted = w.roster.count_users(s, &all_users()).await?;
+            if sees_others {
+                assert!(counted > 1, "{who:?} counts everyone");
+            } else {
+                assert_eq!(counted, 1, "{who:?} counts only themselves");
             }
             Ok(())
         }
