@@ -1,7 +1,7 @@
--- The PostgreSQL schema (issue 10): the end state of the five SQLite migrations in
--- ../20261130000000_users.sql … ../20261202000000_credential_version.sql, in PostgreSQL's own
--- types. Ids are UUIDv7 made by the client; times are timestamptz; case folding and the sort
--- and search keys are made in Rust (text.rs), never in SQL. Rows that sync carry
+-- The PostgreSQL schema (issue 10): the end state of the SQLite migrations in
+-- ../20261130000000_users.sql … ../20261203000000_covering_list_indexes.sql, in PostgreSQL's
+-- own types. Ids are UUIDv7 made by the client; times are timestamptz; case folding and the
+-- sort and search keys are made in Rust (text.rs), never in SQL. Rows that sync carry
 -- version/created_at/updated_at and are never deleted: users use status 'removed', roles use
 -- deleted_at. user_roles and role_permissions are written only together with their versioned
 -- parent (users / roles), so they stay plain membership tables.
@@ -82,14 +82,19 @@ CREATE TABLE users (
 );
 -- One index per list order, led by the filter columns so a page is one index range: the
 -- current or removed users are `removed = $2` (an equality, never a range, or the order is
--- lost), and "all" merges the two ranges (Merge Append). search_text rides along (INCLUDE) so
--- a search for a common term walks the index in order and tests each entry without reading
--- the table (Index Only Scan). Plans and measurements: docs/research/list-plans.md.
-CREATE INDEX users_by_name   ON users (workspace_id, removed, name_key, id) INCLUDE (search_text);
-CREATE INDEX users_by_email  ON users (workspace_id, removed, email_key, id) INCLUDE (search_text);
+-- lost), and "all" merges the two ranges (Merge Append). The other key and search_text ride
+-- along (INCLUDE; SQLite's 20261203000000_covering_list_indexes.sql has them as trailing key
+-- columns) so a search walks the index in order and tests each entry — anywhere in the search
+-- text, or the start of the name or email — without reading the table (Index Only Scan).
+-- Plans and measurements: docs/research/list-plans.md.
+CREATE INDEX users_by_name   ON users (workspace_id, removed, name_key, id)
+    INCLUDE (email_key, search_text);
+CREATE INDEX users_by_email  ON users (workspace_id, removed, email_key, id)
+    INCLUDE (name_key, search_text);
 CREATE INDEX users_by_status ON users (workspace_id, removed, status, name_key, id)
-    INCLUDE (search_text);
-CREATE INDEX users_by_added  ON users (workspace_id, removed, created_at, id) INCLUDE (search_text);
+    INCLUDE (email_key, search_text);
+CREATE INDEX users_by_added  ON users (workspace_id, removed, created_at, id)
+    INCLUDE (name_key, email_key, search_text);
 
 -- Substring search for rare terms: trigrams of the folded name and email, for
 -- `search_text LIKE '%' || $1 || '%'` (term folded in Rust, `\`, `%`, `_` escaped with `\`).
