@@ -1,56 +1,44 @@
 //! Reading the signed-in actor fresh from the database.
 
-use std::collections::BTreeSet;
-
-use sqlx::SqliteConnection;
-
 use crate::error::{Error, Result};
+use crate::model::Status;
 use crate::permissions::{Actor, Permission, Session};
+use crate::store::Tx;
 
 /// Reads the session's user; [`Error::Unauthenticated`] when it no longer exists, is not
 /// active (removed users lose access at once) or its credentials changed since the session
 /// began. Does not refuse a pending password change.
-pub(crate) async fn load(conn: &mut SqliteConnection, session: &Session) -> Result<Actor> {
-    let row: Option<(bool, bool)> = sqlx::query_as(
-        "SELECT is_super_user, must_change_password FROM users
-         WHERE id = ? AND workspace_id = ? AND status = 'active' AND credential_version = ?",
-    )
-    .bind(&session.user_id)
-    .bind(&session.workspace_id)
-    .bind(session.credential_version)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let (is_super_user, must_change_password) = row.ok_or(Error::Unauthenticated)?;
-    let permissions = if is_super_user {
+pub(crate) async fn load(tx: &mut dyn Tx, session: &Session) -> Result<Actor> {
+    let credentials = tx
+        .credentials(&session.workspace_id, &session.user_id)
+        .await?
+        .filter(|c| {
+            c.status == Status::Active && c.credential_version == session.credential_version
+        })
+        .ok_or(Error::Unauthenticated)?;
+    let permissions = if credentials.is_super_user {
         Permission::ALL.into_iter().collect()
     } else {
-        let names: Vec<String> = sqlx::query_scalar(
-            "SELECT DISTINCT rp.permission FROM user_roles ur
-             JOIN roles r ON r.id = ur.role_id AND r.deleted_at IS NULL
-             JOIN role_permissions rp ON rp.role_id = r.id
-             WHERE ur.user_id = ?",
-        )
-        .bind(&session.user_id)
-        .fetch_all(&mut *conn)
-        .await?;
-        names
+        tx.held_roles(&session.user_id)
+            .await?
             .iter()
-            .filter_map(|n| Permission::parse(n))
-            .collect::<BTreeSet<_>>()
+            .flat_map(|role| role.permissions.iter())
+            .filter_map(|p| Permission::parse(p))
+            .collect()
     };
     Ok(Actor {
         user_id: session.user_id.clone(),
         workspace_id: session.workspace_id.clone(),
-        is_super_user,
-        must_change_password,
+        is_super_user: credentials.is_super_user,
+        must_change_password: credentials.must_change_password,
         permissions,
     })
 }
 
 /// Like [`load`], and refuses with [`Error::PasswordChangeRequired`] while the user must first
 /// choose a new password.
-pub(crate) async fn load_ready(conn: &mut SqliteConnection, session: &Session) -> Result<Actor> {
-    let actor = load(conn, session).await?;
+pub(crate) async fn load_ready(tx: &mut dyn Tx, session: &Session) -> Result<Actor> {
+    let actor = load(tx, session).await?;
     if actor.must_change_password {
         return Err(Error::PasswordChangeRequired);
     }
@@ -61,21 +49,17 @@ pub(crate) async fn load_ready(conn: &mut SqliteConnection, session: &Session) -
 /// that signed them in (sign-in, first run, accepting an invitation, changing the own
 /// password), so it is never older than the write that made it.
 pub(crate) async fn session_for(
-    conn: &mut SqliteConnection,
+    tx: &mut dyn Tx,
     workspace_id: &str,
     user_id: &str,
 ) -> Result<Session> {
-    let credential_version: i64 = sqlx::query_scalar(
-        "SELECT credential_version FROM users WHERE id = ? AND workspace_id = ?",
-    )
-    .bind(user_id)
-    .bind(workspace_id)
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or(Error::Unauthenticated)?;
+    let credentials = tx
+        .credentials(workspace_id, user_id)
+        .await?
+        .ok_or(Error::Unauthenticated)?;
     Ok(Session {
         user_id: user_id.to_owned(),
         workspace_id: workspace_id.to_owned(),
-        credential_version,
+        credential_version: credentials.credential_version,
     })
 }

@@ -8,12 +8,12 @@
 //! verified before the lock. A match clears the counter in the write that follows it.
 
 use chrono::{DateTime, Duration, Utc};
-use sqlx::SqlitePool;
 
-use crate::audit::{self, Entry};
+use crate::changes::{self, By, Change};
 use crate::clock::{parse_timestamp, timestamp};
 use crate::error::{Error, Result};
-use crate::store;
+use crate::model::Status;
+use crate::store::{Database, SignIns, Tx, UserPatch};
 
 /// Failed password checks allowed before back-off starts (DESIGN.md §4).
 pub const FREE_ATTEMPTS: i64 = 5;
@@ -49,39 +49,36 @@ pub(crate) struct Attempt {
 /// they are locked out. `None` when there is no such active user.
 /// Errors: [`Error::LockedOut`] with the seconds left while a back-off runs.
 pub(crate) async fn reserve(
-    pool: &SqlitePool,
+    db: &dyn Database,
     workspace_id: &str,
     user_id: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<Attempt>> {
-    let mut tx = store::begin_write(pool).await?;
-    let row: Option<(Option<String>, i64, Option<String>, i64)> = sqlx::query_as(
-        "SELECT password_hash, failed_sign_ins, locked_until, credential_version FROM users
-         WHERE id = ? AND workspace_id = ? AND status = 'active'",
-    )
-    .bind(user_id)
-    .bind(workspace_id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some((password_hash, failed, locked_until, credential_version)) = row else {
+    let mut tx = db.write().await?;
+    let Some(credentials) = tx
+        .credentials(workspace_id, user_id)
+        .await?
+        .filter(|c| c.status == Status::Active)
+    else {
         return Ok(None);
     };
-    if let Some(wait) = remaining_lock(locked_until.as_deref(), now) {
+    let facts = tx.sign_ins(user_id).await?;
+    if let Some(wait) = remaining_lock(facts.locked_until.as_deref(), now) {
         return Err(Error::LockedOut {
             retry_after_seconds: wait,
         });
     }
-    let failures = failed + 1;
-    sqlx::query("UPDATE users SET failed_sign_ins = ?, locked_until = ? WHERE id = ?")
-        .bind(failures)
-        .bind(backoff(failures).map(|d| timestamp(now + d)))
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
+    let failures = facts.failures + 1;
+    let counted = SignIns {
+        failures,
+        locked_until: backoff(failures).map(|d| timestamp(now + d)),
+        ..facts
+    };
+    tx.save_sign_ins(user_id, &counted, &timestamp(now)).await?;
     tx.commit().await?;
     Ok(Some(Attempt {
-        password_hash,
-        credential_version,
+        password_hash: credentials.password_hash,
+        credential_version: credentials.credential_version,
         failures,
     }))
 }
@@ -98,7 +95,7 @@ pub(crate) enum Check {
 /// Records a verified mismatch of a counted attempt in the audit log; when `end_sessions`,
 /// also bumps the user's credential version, which ends every session they have.
 pub(crate) async fn record_failure(
-    pool: &SqlitePool,
+    db: &dyn Database,
     workspace_id: &str,
     user_id: &str,
     check: Check,
@@ -106,42 +103,50 @@ pub(crate) async fn record_failure(
     now: DateTime<Utc>,
 ) -> Result<()> {
     let at = timestamp(now);
-    let mut tx = store::begin_write(pool).await?;
+    let mut tx = db.write().await?;
     if end_sessions {
-        sqlx::query("UPDATE users SET credential_version = credential_version + 1 WHERE id = ?")
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
+        let patch = UserPatch {
+            end_sessions: true,
+            ..UserPatch::default()
+        };
+        tx.update_user(user_id, &patch, &at).await?;
     }
-    audit::record(
-        &mut tx,
-        Entry {
-            workspace_id,
-            actor_id: None,
-            action: match check {
-                Check::SignIn => "session.sign_in_failed",
-                Check::CurrentPassword => "session.current_password_failed",
-            },
-            target_type: "user",
-            target_id: user_id,
-            fields: &[],
-            at: &at,
-            seats: 0,
-        },
-    )
-    .await?;
+    let by = By {
+        workspace_id,
+        actor_id: None,
+        at: &at,
+    };
+    changes::record(&mut *tx, by, Change::PasswordCheckFailed { user_id, check }).await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// Clears the failure counter after a counted attempt matched.
-pub(crate) async fn clear(pool: &SqlitePool, user_id: &str) -> Result<()> {
-    let mut tx = store::begin_write(pool).await?;
-    sqlx::query("UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE id = ?")
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
+/// Clears the failure counter after a counted attempt matched, in a transaction of its own.
+pub(crate) async fn clear(db: &dyn Database, user_id: &str, now: DateTime<Utc>) -> Result<()> {
+    let mut tx = db.write().await?;
+    clear_in(&mut *tx, user_id, None, &timestamp(now)).await?;
+    tx.commit().await
+}
+
+/// Clears the failure counter inside the caller's transaction (a new password), and
+/// stamps a sign-in at `signed_in` when there is one (signing in, accepting an invitation).
+pub(crate) async fn clear_in(
+    tx: &mut dyn Tx,
+    user_id: &str,
+    signed_in: Option<&str>,
+    at: &str,
+) -> Result<()> {
+    let facts = tx.sign_ins(user_id).await?;
+    let cleared = SignIns {
+        failures: 0,
+        locked_until: None,
+        last_sign_in_at: signed_in
+            .map(str::to_owned)
+            .or(facts.last_sign_in_at.clone()),
+    };
+    if cleared != facts {
+        tx.save_sign_ins(user_id, &cleared, at).await?;
+    }
     Ok(())
 }
 

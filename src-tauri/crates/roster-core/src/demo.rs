@@ -4,12 +4,14 @@ use fake::Fake;
 use fake::faker::name::raw::{FirstName, LastName};
 use fake::locales::{AR_SA, DE_DE, EN, FR_FR, JA_JP, PT_BR, ZH_CN};
 
-use crate::audit::{self, Entry};
+use crate::changes::{self, By, Change, StatusChange};
 use crate::error::Result;
 use crate::model::{CreateWorkspaceInput, RoleInput, Status};
 use crate::passwords::Secret;
 use crate::permissions::{Permission, Session};
-use crate::{Roster, new_id, store, users};
+use crate::store::UserPatch;
+use crate::text::email_key;
+use crate::{Roster, new_id, users};
 
 /// The demo super-user's email.
 pub const DEMO_ADMIN_EMAIL: &str = "admin@demo.example";
@@ -90,22 +92,31 @@ async fn add_sample_roles(roster: &Roster, session: &Session) -> Result<()> {
             .await?;
         created.push((role.id, every));
     }
-    let mut tx = store::begin_write(roster.pool()).await?;
-    for (role_id, every) in created {
-        sqlx::query(
-            "INSERT INTO user_roles (user_id, role_id)
-             SELECT id, ? FROM users
-             WHERE workspace_id = ? AND is_super_user = 0 AND email LIKE 'user%'
-               AND CAST(substr(email, 5, 6) AS INTEGER) % ? = 0",
-        )
-        .bind(&role_id)
-        .bind(&session.workspace_id)
-        .bind(i64::try_from(every).unwrap_or(1))
-        .execute(&mut *tx)
-        .await?;
+    let mut tx = roster.write().await?;
+    let at = roster.now();
+    for n in 1..=DEMO_USERS {
+        let extra: Vec<String> = created
+            .iter()
+            .filter(|(_, every)| n % every == 0)
+            .map(|(id, _)| id.clone())
+            .collect();
+        let key = email_key(&sample_email(n - 1));
+        let Some((user_id, _)) = tx.email_owner(&session.workspace_id, &key).await? else {
+            continue;
+        };
+        let held = tx.held_roles(&user_id).await?;
+        if extra.is_empty() || held.is_empty() {
+            continue;
+        }
+        let mut role_ids: Vec<String> = held.into_iter().map(|r| r.id).collect();
+        role_ids.extend(extra);
+        let patch = UserPatch {
+            role_ids: Some(role_ids),
+            ..UserPatch::default()
+        };
+        tx.update_user(&user_id, &patch, &at).await?;
     }
-    tx.commit().await?;
-    Ok(())
+    tx.commit().await
 }
 
 /// Adds `count` invented users (`user000001@demo.example`, ...) to the session's Workspace in
@@ -121,15 +132,15 @@ pub async fn add_sample_users(
     password: &Secret,
 ) -> Result<()> {
     let hash = roster.hash(password).await?;
-    let mut tx = store::begin_write(roster.pool()).await?;
-    let members = [crate::workspaces::member_role_id(&mut tx, &session.workspace_id).await?];
+    let mut tx = roster.write().await?;
+    let members = [crate::workspaces::member_role_id(&mut *tx, &session.workspace_id).await?];
     let now = roster.clock.now();
     for i in 0..count {
         // Spread over the past year, oldest first, so "Date added" sorts meaningfully.
         let added = now - chrono::Duration::minutes(((count - i) * 525_600 / count.max(1)) as i64);
         let at = crate::clock::timestamp(added);
         let (first, last) = sample_name(i);
-        let email = format!("user{:06}@demo.example", i + 1);
+        let email = sample_email(i);
         let phone = if i % 3 == 0 {
             format!("+44 7700 9{:05}", i % 100_000)
         } else {
@@ -137,7 +148,7 @@ pub async fn add_sample_users(
         };
         let is_super_user = i % 40 == 0;
         let id = new_id();
-        let row = users::NewRow {
+        let row = users::write::NewRow {
             id: &id,
             workspace_id: &session.workspace_id,
             email: &email,
@@ -151,58 +162,33 @@ pub async fn add_sample_users(
             role_ids: if is_super_user { &[] } else { &members },
             at: &at,
         };
-        users::insert(&mut tx, &row).await?;
-        audit::record(
-            &mut tx,
-            Entry {
-                workspace_id: &session.workspace_id,
-                actor_id: None,
-                action: "user.create",
-                target_type: "user",
-                target_id: &id,
-                fields: &[
-                    "email",
-                    "firstName",
-                    "lastName",
-                    "phone",
-                    "roles",
-                    "password",
-                ],
-                at: &at,
-                seats: 1,
-            },
-        )
-        .await?;
+        users::write::insert(&mut *tx, &row).await?;
+        let by = By {
+            workspace_id: &session.workspace_id,
+            actor_id: None,
+            at: &at,
+        };
+        let added_user = Change::UserAdded {
+            user_id: &id,
+            invited: false,
+        };
+        changes::record(&mut *tx, by, added_user).await?;
         if i % 17 == 0 {
             let removed = crate::clock::timestamp(added + (now - added) / 2);
-            sqlx::query(
-                "UPDATE users SET status = 'removed', removed_at = ?, version = version + 1,
-                     updated_at = ?
-                 WHERE id = ?",
-            )
-            .bind(&removed)
-            .bind(&removed)
-            .bind(&id)
-            .execute(&mut *tx)
-            .await?;
-            audit::record(
-                &mut tx,
-                Entry {
-                    workspace_id: &session.workspace_id,
-                    actor_id: None,
-                    action: "user.remove",
-                    target_type: "user",
-                    target_id: &id,
-                    fields: &["status"],
-                    at: &removed,
-                    seats: -1,
-                },
-            )
-            .await?;
+            let by = By { at: &removed, ..by };
+            let how = StatusChange::Removed;
+            let patch = UserPatch::default();
+            users::write::change_status(&mut *tx, by, &id, Status::Active, how, true, patch)
+                .await?;
         }
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// The address of the `i`-th sample user (from 0): `user000001@demo.example`, ...
+fn sample_email(i: usize) -> String {
+    format!("user{:06}@demo.example", i + 1)
 }
 
 /// A name from one of seven locales in turn, so the list mixes Latin, Arabic, CJK and kana.

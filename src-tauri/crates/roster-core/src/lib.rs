@@ -1,9 +1,10 @@
-//! Roster's domain: Workspaces, users, passwords, permissions and their storage in SQLite.
+//! Roster's domain: Workspaces, users, passwords, permissions, and the store they live in.
 //!
 //! Every rule lives here, whatever the UI does. Services are methods on [`Roster`]; each one
 //! names its actor through a [`Session`], reads the [`Actor`] fresh inside its transaction,
-//! checks the permission, validates, writes the row(s), bumps `version` and appends an audit
-//! entry — all in one `BEGIN IMMEDIATE` transaction.
+//! checks the permission, validates, writes the row(s) through the table's one writer (which
+//! bumps `version`) and records the [`changes::Change`] — all in one write transaction. The
+//! SQL lives behind the store seam ([`store`]), never in a service.
 
 pub mod clock;
 pub mod demo;
@@ -19,7 +20,7 @@ pub mod validation;
 
 mod actor;
 mod attempts;
-mod audit;
+mod changes;
 mod email_keys;
 mod invitations;
 mod mail;
@@ -34,6 +35,8 @@ use std::sync::Arc;
 
 use sqlx::SqlitePool;
 
+use store::{Database, Tx};
+
 pub use clock::{Clock, SystemClock};
 pub use error::{AppError, Error, ErrorCode, Field, Result};
 pub use invitations::ACCEPT_LINK;
@@ -41,11 +44,11 @@ pub use mail::Delivery;
 pub use passwords::{Hashing, Secret};
 pub use permissions::{Actor, Permission, Session};
 
-/// The core's handle: the database pool, the clock and the password hashing parameters.
+/// The core's handle: the database, the clock and the password hashing parameters.
 /// Cheap to clone; share one per process.
 #[derive(Debug, Clone)]
 pub struct Roster {
-    pool: SqlitePool,
+    db: Arc<dyn Database>,
     clock: Arc<dyn Clock>,
     hashing: Hashing,
     secrets: Arc<dyn secrets::SecretStore>,
@@ -55,7 +58,8 @@ impl Roster {
     /// Opens the database file `db_file` (created and migrated if needed, email keys brought
     /// up to date, roles named like the super-user mark renamed) with the system clock and
     /// the default hashing parameters.
-    /// Errors: see [`store::open`].
+    /// Errors: `Database` when the file cannot be opened, `Migration` when its schema is
+    /// newer or broken.
     pub async fn open(db_file: &Path) -> Result<Self> {
         Self::open_with(db_file, Arc::new(SystemClock), Hashing::default()).await
     }
@@ -67,11 +71,12 @@ impl Roster {
         clock: Arc<dyn Clock>,
         hashing: Hashing,
     ) -> Result<Self> {
-        let pool = store::open(db_file).await?;
-        email_keys::rekey(&pool).await?;
-        roles::rename_reserved(&pool, &clock::timestamp(clock.now())).await?;
+        let db: Arc<dyn Database> = Arc::new(store::sqlite::SqliteDatabase::open(db_file).await?);
+        let now = clock::timestamp(clock.now());
+        email_keys::rekey(&*db, &now).await?;
+        roles::rename_reserved(&*db, &now).await?;
         Ok(Self {
-            pool,
+            db,
             clock,
             hashing,
             secrets: Arc::new(secrets::SessionSecrets::default()),
@@ -96,14 +101,25 @@ impl Roster {
         }
     }
 
-    /// The connection pool, for read-only inspection in tests and benchmarks.
+    /// The SQLite connection pool, for read-only inspection in tests and benchmarks.
+    /// Panics on another database.
     pub fn pool(&self) -> &SqlitePool {
-        &self.pool
+        self.db
+            .sqlite_pool()
+            .expect("the database is a SQLite file")
     }
 
     /// Closes every connection (checkpointing the WAL).
     pub async fn close(&self) {
-        self.pool.close().await;
+        self.db.close().await;
+    }
+
+    async fn read(&self) -> Result<Box<dyn Tx>> {
+        self.db.read().await
+    }
+
+    async fn write(&self) -> Result<Box<dyn Tx>> {
+        self.db.write().await
     }
 
     /// The current time by the core's clock (UTC).

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use chrono::{Duration, NaiveDate};
 
+use crate::changes::Action;
 use crate::error::{Error, Result};
 use crate::model::{ActivityEntry, RoleSeats, SeatDay, SeatReport, Status};
 use crate::permissions::{Permission, Session};
@@ -48,31 +49,19 @@ fn seats_per_day(
     days
 }
 
-/// An audit entry about a user with the name of whoever made it (none for Roster itself).
-#[derive(sqlx::FromRow)]
-struct AuditRow {
-    id: String,
-    at: String,
-    action: String,
-    fields: String,
-    first_name: Option<String>,
-    last_name: Option<String>,
-}
-
-/// What an audit entry did to a user, in words for the Activity tab.
-fn describe(action: &str, fields: &[String]) -> String {
+fn describe(action: Action, fields: &[String]) -> String {
     match action {
-        "user.create" => "Added to the Workspace".to_owned(),
-        "user.remove" => "Removed from the Workspace".to_owned(),
-        "user.restore" => "Restored to the Workspace".to_owned(),
-        "user.reset_password" => "Set a new password".to_owned(),
-        "user.change_password" => "Changed their own password".to_owned(),
-        "user.invite" => "Invited by email".to_owned(),
-        "invitation.resend" => "Invitation sent again with a new code".to_owned(),
-        "invitation.revoke" => "Invitation revoked".to_owned(),
-        "invitation.accept" => "Accepted the invitation".to_owned(),
-        "invitation.send_failed" => "The invitation email could not be sent".to_owned(),
-        "user.update" => {
+        Action::UserCreated => "Added to the Workspace".to_owned(),
+        Action::UserRemoved => "Removed from the Workspace".to_owned(),
+        Action::UserRestored => "Restored to the Workspace".to_owned(),
+        Action::PasswordReset => "Set a new password".to_owned(),
+        Action::OwnPasswordChanged => "Changed their own password".to_owned(),
+        Action::UserInvited => "Invited by email".to_owned(),
+        Action::InvitationResent => "Invitation sent again with a new code".to_owned(),
+        Action::InvitationRevoked => "Invitation revoked".to_owned(),
+        Action::InvitationAccepted => "Accepted the invitation".to_owned(),
+        Action::InvitationSendFailed => "The invitation email could not be sent".to_owned(),
+        Action::UserEdited => {
             let names: Vec<&str> = fields
                 .iter()
                 .map(|field| match field.as_str() {
@@ -89,7 +78,7 @@ fn describe(action: &str, fields: &[String]) -> String {
                 Some((last, rest)) => format!("Edited {} and {last}", rest.join(", ")),
             }
         }
-        other => other.to_owned(),
+        other => other.code().to_owned(),
     }
 }
 
@@ -98,28 +87,19 @@ impl Roster {
     /// active super-users, users per role, and seats at the end of each of the last
     /// [`SEAT_CHART_DAYS`] days (UTC) from the audit log's seat changes. Needs `reports.view`.
     pub async fn seat_report(&self, session: &Session) -> Result<SeatReport> {
-        let mut conn = self.pool.begin().await?;
-        let actor = actor::load_ready(&mut conn, session).await?;
+        let mut tx = self.read().await?;
+        let actor = actor::load_ready(&mut *tx, session).await?;
         actor.require(Permission::ReportsView)?;
-        let by_status: Vec<(String, i64)> =
-            sqlx::query_as("SELECT status, users FROM user_status_counts WHERE workspace_id = ?")
-                .bind(&actor.workspace_id)
-                .fetch_all(&mut *conn)
-                .await?;
+        let by_status = tx.status_counts(&actor.workspace_id).await?;
         let count = |status: Status| {
             by_status
                 .iter()
-                .find(|(s, _)| Status::parse(s) == status)
-                .map_or(0, |(_, n)| *n)
+                .filter(|(s, _)| *s == status)
+                .map(|(_, n)| n)
+                .sum::<i64>()
         };
-        let super_users: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM users
-             WHERE workspace_id = ? AND is_super_user = 1 AND status = 'active'",
-        )
-        .bind(&actor.workspace_id)
-        .fetch_one(&mut *conn)
-        .await?;
-        let per_role = roles::list(&mut conn, &actor.workspace_id)
+        let super_users = tx.active_super_users(&actor.workspace_id, None).await?;
+        let per_role = roles::list(&mut *tx, &actor.workspace_id)
             .await?
             .into_iter()
             .map(|r| RoleSeats {
@@ -131,16 +111,9 @@ impl Roster {
 
         let today = self.clock.now().date_naive();
         let first = today - Duration::days(SEAT_CHART_DAYS - 1);
-        let rows: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT substr(created_at, 1, 10), sum(seat_change) FROM audit_log
-             WHERE workspace_id = ? AND seat_change <> 0 AND created_at >= ?
-             GROUP BY 1",
-        )
-        .bind(&actor.workspace_id)
-        .bind(format!("{}T00:00:00.000Z", first.format("%Y-%m-%d")))
-        .fetch_all(&mut *conn)
-        .await?;
-        conn.rollback().await?;
+        let since = format!("{}T00:00:00.000Z", first.format("%Y-%m-%d"));
+        let rows = tx.seat_changes_since(&actor.workspace_id, &since).await?;
+        drop(tx);
         let changes: BTreeMap<NaiveDate, i64> = rows
             .into_iter()
             .filter_map(|(day, change)| Some((day.parse().ok()?, change)))
@@ -165,46 +138,37 @@ impl Roster {
         session: &Session,
         user_id: &str,
     ) -> Result<Vec<ActivityEntry>> {
-        let mut conn = self.pool.acquire().await?;
-        let actor = actor::load_ready(&mut conn, session).await?;
+        let mut tx = self.read().await?;
+        let actor = actor::load_ready(&mut *tx, session).await?;
         if actor.user_id != user_id && !actor.can(Permission::UsersView) {
             return Err(Error::NotFound("User"));
         }
-        let exists: Option<i64> =
-            sqlx::query_scalar("SELECT 1 FROM users WHERE id = ? AND workspace_id = ?")
-                .bind(user_id)
-                .bind(&actor.workspace_id)
-                .fetch_optional(&mut *conn)
-                .await?;
-        if exists.is_none() {
+        if tx.user(&actor.workspace_id, user_id).await?.is_none() {
             return Err(Error::NotFound("User"));
         }
-        let rows: Vec<AuditRow> = sqlx::query_as(
-            "SELECT a.id, a.created_at AS at, a.action, a.fields, x.first_name, x.last_name
-                 FROM audit_log a LEFT JOIN users x ON x.id = a.actor_id
-                 WHERE a.workspace_id = ? AND a.target_id = ? AND a.target_type = 'user'
-                   AND a.action NOT LIKE 'session.%'
-                 ORDER BY a.created_at DESC, a.id DESC LIMIT ?",
-        )
-        .bind(&actor.workspace_id)
-        .bind(user_id)
-        .bind(ACTIVITY_LIMIT)
-        .fetch_all(&mut *conn)
-        .await?;
+        let shown: Vec<&'static str> = Action::ALL
+            .into_iter()
+            .filter(|a| a.in_activity())
+            .map(Action::code)
+            .collect();
+        let rows = tx
+            .activity(&actor.workspace_id, user_id, &shown, ACTIVITY_LIMIT)
+            .await?;
         Ok(rows
             .into_iter()
-            .map(|row| {
+            .filter_map(|row| {
+                let action = Action::parse(&row.action)?;
                 let fields: Vec<String> = serde_json::from_str(&row.fields).unwrap_or_default();
-                ActivityEntry {
-                    summary: describe(&row.action, &fields),
-                    actor: match (row.first_name, row.last_name) {
+                Some(ActivityEntry {
+                    summary: describe(action, &fields),
+                    actor: match (row.actor_first_name, row.actor_last_name) {
                         (Some(first), last) => display_name(&first, &last.unwrap_or_default()),
                         (None, _) => "Roster".to_owned(),
                     },
                     id: row.id,
                     at: row.at,
                     action: row.action,
-                }
+                })
             })
             .collect())
     }
@@ -249,11 +213,20 @@ mod tests {
     #[test]
     fn edits_read_as_a_sentence() {
         let fields = |names: &[&str]| names.iter().map(|n| (*n).to_owned()).collect::<Vec<_>>();
-        assert_eq!(describe("user.update", &fields(&["phone"])), "Edited phone");
         assert_eq!(
-            describe("user.update", &fields(&["firstName", "lastName", "roles"])),
+            describe(Action::UserEdited, &fields(&["phone"])),
+            "Edited phone"
+        );
+        assert_eq!(
+            describe(
+                Action::UserEdited,
+                &fields(&["firstName", "lastName", "roles"])
+            ),
             "Edited first name, last name and roles"
         );
-        assert_eq!(describe("user.remove", &[]), "Removed from the Workspace");
+        assert_eq!(
+            describe(Action::UserRemoved, &[]),
+            "Removed from the Workspace"
+        );
     }
 }

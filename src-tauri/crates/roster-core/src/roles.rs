@@ -5,106 +5,44 @@
 
 use std::collections::BTreeSet;
 
-use sqlx::{SqliteConnection, SqlitePool};
+use unicode_normalization::UnicodeNormalization;
 
-use crate::audit::{self, Entry};
+use crate::changes::{self, By, Change};
 use crate::error::{Error, Field, Result};
 use crate::model::{RoleDeletion, RoleInput, RoleSummary};
 use crate::permissions::{Actor, Permission, Session};
-use unicode_normalization::UnicodeNormalization;
-
+pub(crate) use crate::store::RoleRow as Role;
+use crate::store::{Database, RolePatch, Tx, UserPatch};
 use crate::text::trim_input;
 use crate::users::SUPER_USER_ROLE;
-use crate::{Roster, actor, new_id, store, validation};
+use crate::{Roster, actor, new_id, validation};
 
 /// Longest accepted role description, in characters.
 pub const MAX_DESCRIPTION_CHARS: usize = 200;
 
-/// A role of the actor's Workspace with the permissions it grants.
-pub(crate) struct Role {
-    pub id: String,
-    pub name: String,
-    pub is_builtin: bool,
-    pub version: i64,
-    pub permissions: BTreeSet<Permission>,
-}
-
 /// Reads a role of the Workspace; [`Error::NotFound`] for a deleted role or an id of another
 /// Workspace.
-pub(crate) async fn load(
-    conn: &mut SqliteConnection,
-    workspace_id: &str,
-    role_id: &str,
-) -> Result<Role> {
-    let row: Option<(String, String, bool, i64)> = sqlx::query_as(
-        "SELECT id, name, is_builtin, version FROM roles
-         WHERE id = ? AND workspace_id = ? AND deleted_at IS NULL",
-    )
-    .bind(role_id)
-    .bind(workspace_id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let (id, name, is_builtin, version) = row.ok_or(Error::NotFound("Role"))?;
-    let names: Vec<String> =
-        sqlx::query_scalar("SELECT permission FROM role_permissions WHERE role_id = ?")
-            .bind(&id)
-            .fetch_all(&mut *conn)
-            .await?;
-    Ok(Role {
-        id,
-        name,
-        is_builtin,
-        version,
-        permissions: names.iter().filter_map(|n| Permission::parse(n)).collect(),
-    })
-}
-
-#[derive(sqlx::FromRow)]
-struct RoleRow {
-    id: String,
-    name: String,
-    description: String,
-    is_builtin: bool,
-    version: i64,
-    users: i64,
-    permissions: Option<String>,
+pub(crate) async fn load(tx: &mut dyn Tx, workspace_id: &str, role_id: &str) -> Result<Role> {
+    tx.role(workspace_id, role_id)
+        .await?
+        .ok_or(Error::NotFound("Role"))
 }
 
 /// Every role of the Workspace with its permissions and the number of users (not removed)
 /// holding it, by name.
-pub(crate) async fn list(
-    conn: &mut SqliteConnection,
-    workspace_id: &str,
-) -> Result<Vec<RoleSummary>> {
-    let rows: Vec<RoleRow> = sqlx::query_as(
-        "SELECT r.id, r.name, r.description, r.is_builtin, r.version,
-                (SELECT count(*) FROM user_roles ur JOIN users u ON u.id = ur.user_id
-                 WHERE ur.role_id = r.id AND u.status <> 'removed') AS users,
-                (SELECT group_concat(rp.permission) FROM role_permissions rp WHERE rp.role_id = r.id)
-                    AS permissions
-         FROM roles r WHERE r.workspace_id = ? AND r.deleted_at IS NULL",
-    )
-    .bind(workspace_id)
-    .fetch_all(conn)
-    .await?;
-    let mut roles: Vec<RoleSummary> = rows
+pub(crate) async fn list(tx: &mut dyn Tx, workspace_id: &str) -> Result<Vec<RoleSummary>> {
+    let mut roles: Vec<RoleSummary> = tx
+        .roles(Some(workspace_id))
+        .await?
         .into_iter()
-        .map(|row| {
-            let held: BTreeSet<Permission> = row
-                .permissions
-                .unwrap_or_default()
-                .split(',')
-                .filter_map(Permission::parse)
-                .collect();
-            RoleSummary {
-                id: row.id,
-                name: row.name,
-                description: row.description,
-                is_builtin: row.is_builtin,
-                permissions: held.into_iter().collect(),
-                users: u32::try_from(row.users).unwrap_or(u32::MAX),
-                version: row.version,
-            }
+        .map(|row| RoleSummary {
+            id: row.role.id,
+            name: row.role.name,
+            description: row.role.description,
+            is_builtin: row.role.is_builtin,
+            permissions: row.role.permissions.into_iter().collect(),
+            users: u32::try_from(row.users).unwrap_or(u32::MAX),
+            version: row.role.version,
         })
         .collect();
     roles.sort_by_cached_key(|r| (crate::text::sort_key(&r.name), r.id.clone()));
@@ -173,24 +111,22 @@ fn name_key(name: &str) -> String {
 /// list, the panel and the downloads. Each becomes "Super-user role" (numbered when taken),
 /// with its version bumped and a `role.update` audit entry made by no one. Roles are few, so
 /// every live one is read; a database with none to rename is not written.
-pub(crate) async fn rename_reserved(pool: &SqlitePool, now: &str) -> Result<()> {
-    let roles: Vec<(String, String, String)> =
-        sqlx::query_as("SELECT id, workspace_id, name FROM roles WHERE deleted_at IS NULL")
-            .fetch_all(pool)
-            .await?;
+pub(crate) async fn rename_reserved(db: &dyn Database, now: &str) -> Result<()> {
+    let roles = db.read().await?.roles(None).await?;
     let reserved = name_key(SUPER_USER_ROLE);
-    for (id, workspace_id, name) in roles {
-        if name_key(&name) != reserved {
+    for row in roles {
+        let (id, workspace_id) = (&row.role.id, &row.role.workspace_id);
+        if name_key(&row.role.name) != reserved {
             continue;
         }
-        let mut tx = store::begin_write(pool).await?;
+        let mut tx = db.write().await?;
         let mut n = 1;
         let renamed = loop {
             let candidate = match n {
                 1 => format!("{SUPER_USER_ROLE} role"),
                 _ => format!("{SUPER_USER_ROLE} role {n}"),
             };
-            if ensure_name_free(&mut tx, &workspace_id, &candidate, Some(&id))
+            if ensure_name_free(&mut *tx, workspace_id, &candidate, Some(id))
                 .await
                 .is_ok()
             {
@@ -198,28 +134,21 @@ pub(crate) async fn rename_reserved(pool: &SqlitePool, now: &str) -> Result<()> 
             }
             n += 1;
         };
-        sqlx::query(
-            "UPDATE roles SET name = ?, version = version + 1, updated_at = ? WHERE id = ?",
-        )
-        .bind(&renamed)
-        .bind(now)
-        .bind(&id)
-        .execute(&mut *tx)
-        .await?;
-        audit::record(
-            &mut tx,
-            Entry {
-                workspace_id: &workspace_id,
-                actor_id: None,
-                action: "role.update",
-                target_type: "role",
-                target_id: &id,
-                fields: &["name"],
-                at: now,
-                seats: 0,
-            },
-        )
-        .await?;
+        let patch = RolePatch {
+            name: Some(renamed),
+            ..RolePatch::default()
+        };
+        tx.update_role(id, &patch, now).await?;
+        let by = By {
+            workspace_id,
+            actor_id: None,
+            at: now,
+        };
+        let edited = Change::RoleEdited {
+            role_id: id,
+            fields: &["name"],
+        };
+        changes::record(&mut *tx, by, edited).await?;
         tx.commit().await?;
     }
     Ok(())
@@ -228,20 +157,16 @@ pub(crate) async fn rename_reserved(pool: &SqlitePool, now: &str) -> Result<()> 
 /// Refuses a name another role of the Workspace has, compared by [`name_key`]: two roles a
 /// reader cannot tell apart would be as misleading as a role posing as super-user.
 async fn ensure_name_free(
-    conn: &mut SqliteConnection,
+    tx: &mut dyn Tx,
     workspace_id: &str,
     name: &str,
     except: Option<&str>,
 ) -> Result<()> {
-    let names: Vec<(String, String)> =
-        sqlx::query_as("SELECT id, name FROM roles WHERE workspace_id = ? AND deleted_at IS NULL")
-            .bind(workspace_id)
-            .fetch_all(conn)
-            .await?;
+    let roles = tx.roles(Some(workspace_id)).await?;
     let key = name_key(name);
-    if names
+    if roles
         .iter()
-        .any(|(id, other)| Some(id.as_str()) != except && name_key(other) == key)
+        .any(|r| Some(r.role.id.as_str()) != except && name_key(&r.role.name) == key)
     {
         return Err(Error::invalid(
             Field::RoleName,
@@ -251,27 +176,8 @@ async fn ensure_name_free(
     Ok(())
 }
 
-async fn write_permissions(
-    conn: &mut SqliteConnection,
-    role_id: &str,
-    permissions: &BTreeSet<Permission>,
-) -> Result<()> {
-    sqlx::query("DELETE FROM role_permissions WHERE role_id = ?")
-        .bind(role_id)
-        .execute(&mut *conn)
-        .await?;
-    for permission in permissions {
-        sqlx::query("INSERT INTO role_permissions (role_id, permission) VALUES (?, ?)")
-            .bind(role_id)
-            .bind(permission.as_str())
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(())
-}
-
-async fn summary(conn: &mut SqliteConnection, actor: &Actor, role_id: &str) -> Result<RoleSummary> {
-    list(conn, &actor.workspace_id)
+async fn summary(tx: &mut dyn Tx, actor: &Actor, role_id: &str) -> Result<RoleSummary> {
+    list(tx, &actor.workspace_id)
         .await?
         .into_iter()
         .find(|r| r.id == role_id)
@@ -290,12 +196,12 @@ impl Roster {
     /// Every role of the Workspace, by name, with permissions and user counts. Needs one of
     /// `roles.manage`, `users.create`, `users.edit`, `users.invite`.
     pub async fn roles(&self, session: &Session) -> Result<Vec<RoleSummary>> {
-        let mut conn = self.pool.acquire().await?;
-        let actor = actor::load_ready(&mut conn, session).await?;
+        let mut tx = self.read().await?;
+        let actor = actor::load_ready(&mut *tx, session).await?;
         if !READERS.iter().any(|p| actor.can(*p)) {
             actor.require(Permission::RolesManage)?;
         }
-        list(&mut conn, &actor.workspace_id).await
+        list(&mut *tx, &actor.workspace_id).await
     }
 
     /// "Add role". Needs `roles.manage` and every permission the role grants (nobody grants
@@ -303,41 +209,30 @@ impl Roster {
     /// role has the name), [`Error::Forbidden`].
     pub async fn create_role(&self, session: &Session, input: RoleInput) -> Result<RoleSummary> {
         let valid = validate(&input)?;
-        let mut tx = store::begin_write(&self.pool).await?;
-        let actor = actor::load_ready(&mut tx, session).await?;
+        let mut tx = self.write().await?;
+        let actor = actor::load_ready(&mut *tx, session).await?;
         actor.require(Permission::RolesManage)?;
         actor.require_all(&valid.permissions, "grant this role")?;
-        ensure_name_free(&mut tx, &actor.workspace_id, &valid.name, None).await?;
+        ensure_name_free(&mut *tx, &actor.workspace_id, &valid.name, None).await?;
         let now = self.now();
-        let role_id = new_id();
-        sqlx::query(
-            "INSERT INTO roles (id, workspace_id, name, description, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&role_id)
-        .bind(&actor.workspace_id)
-        .bind(&valid.name)
-        .bind(&valid.description)
-        .bind(&now)
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?;
-        write_permissions(&mut tx, &role_id, &valid.permissions).await?;
-        audit::record(
-            &mut tx,
-            Entry {
-                workspace_id: &actor.workspace_id,
-                actor_id: Some(&actor.user_id),
-                action: "role.create",
-                target_type: "role",
-                target_id: &role_id,
-                fields: &["name", "description", "permissions"],
-                at: &now,
-                seats: 0,
-            },
-        )
-        .await?;
-        let created = summary(&mut tx, &actor, &role_id).await?;
+        let role = Role {
+            id: new_id(),
+            workspace_id: actor.workspace_id.clone(),
+            name: valid.name,
+            description: valid.description,
+            is_builtin: false,
+            version: 1,
+            permissions: valid.permissions,
+        };
+        tx.insert_role(&role, &now).await?;
+        let role_id = role.id;
+        let by = By {
+            workspace_id: &actor.workspace_id,
+            actor_id: Some(&actor.user_id),
+            at: &now,
+        };
+        changes::record(&mut *tx, by, Change::RoleCreated { role_id: &role_id }).await?;
+        let created = summary(&mut *tx, &actor, &role_id).await?;
         tx.commit().await?;
         Ok(created)
     }
@@ -353,10 +248,10 @@ impl Roster {
         input: RoleInput,
     ) -> Result<RoleSummary> {
         let valid = validate(&input)?;
-        let mut tx = store::begin_write(&self.pool).await?;
-        let actor = actor::load_ready(&mut tx, session).await?;
+        let mut tx = self.write().await?;
+        let actor = actor::load_ready(&mut *tx, session).await?;
         actor.require(Permission::RolesManage)?;
-        let role = load(&mut tx, &actor.workspace_id, role_id).await?;
+        let role = load(&mut *tx, &actor.workspace_id, role_id).await?;
         actor.require_all(&role.permissions, "edit this role")?;
         actor.require_all(&valid.permissions, "grant this role")?;
         if role.is_builtin && !valid.permissions.is_empty() {
@@ -369,49 +264,36 @@ impl Roster {
         if role.version != input.expected_version {
             return Err(Error::Conflict);
         }
-        ensure_name_free(&mut tx, &actor.workspace_id, &valid.name, Some(role_id)).await?;
+        ensure_name_free(&mut *tx, &actor.workspace_id, &valid.name, Some(role_id)).await?;
         let now = self.now();
-        let (old_description,): (String,) =
-            sqlx::query_as("SELECT description FROM roles WHERE id = ?")
-                .bind(role_id)
-                .fetch_one(&mut *tx)
-                .await?;
         let fields: Vec<&'static str> = [
             ("name", role.name != valid.name),
-            ("description", old_description != valid.description),
+            ("description", role.description != valid.description),
             ("permissions", role.permissions != valid.permissions),
         ]
         .into_iter()
         .filter_map(|(field, changed)| changed.then_some(field))
         .collect();
         if !fields.is_empty() {
-            sqlx::query(
-                "UPDATE roles SET name = ?, description = ?, version = version + 1, updated_at = ?
-                 WHERE id = ?",
-            )
-            .bind(&valid.name)
-            .bind(&valid.description)
-            .bind(&now)
-            .bind(role_id)
-            .execute(&mut *tx)
-            .await?;
-            write_permissions(&mut tx, role_id, &valid.permissions).await?;
-            audit::record(
-                &mut tx,
-                Entry {
-                    workspace_id: &actor.workspace_id,
-                    actor_id: Some(&actor.user_id),
-                    action: "role.update",
-                    target_type: "role",
-                    target_id: role_id,
-                    fields: &fields,
-                    at: &now,
-                    seats: 0,
-                },
-            )
-            .await?;
+            let patch = RolePatch {
+                name: Some(valid.name),
+                description: Some(valid.description),
+                permissions: Some(valid.permissions),
+                deleted_at: None,
+            };
+            tx.update_role(role_id, &patch, &now).await?;
+            let by = By {
+                workspace_id: &actor.workspace_id,
+                actor_id: Some(&actor.user_id),
+                at: &now,
+            };
+            let edited = Change::RoleEdited {
+                role_id,
+                fields: &fields,
+            };
+            changes::record(&mut *tx, by, edited).await?;
         }
-        let updated = summary(&mut tx, &actor, role_id).await?;
+        let updated = summary(&mut *tx, &actor, role_id).await?;
         tx.commit().await?;
         Ok(updated)
     }
@@ -428,10 +310,10 @@ impl Roster {
         role_id: &str,
         input: RoleDeletion,
     ) -> Result<()> {
-        let mut tx = store::begin_write(&self.pool).await?;
-        let actor = actor::load_ready(&mut tx, session).await?;
+        let mut tx = self.write().await?;
+        let actor = actor::load_ready(&mut *tx, session).await?;
         actor.require(Permission::RolesManage)?;
-        let role = load(&mut tx, &actor.workspace_id, role_id).await?;
+        let role = load(&mut *tx, &actor.workspace_id, role_id).await?;
         if role.is_builtin {
             return Err(Error::Forbidden(
                 "The built-in role cannot be deleted; rename it instead".into(),
@@ -444,13 +326,12 @@ impl Roster {
         // Removed users do not count (the Roles screen does not show them), but they keep a
         // role: without a chosen one they move to the built-in role, so Restore finds them
         // holding one.
-        let holders: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM user_roles ur JOIN users u ON u.id = ur.user_id
-             WHERE ur.role_id = ? AND u.status <> 'removed'",
-        )
-        .bind(role_id)
-        .fetch_one(&mut *tx)
-        .await?;
+        let holders = tx
+            .roles(Some(&actor.workspace_id))
+            .await?
+            .into_iter()
+            .find(|r| r.role.id == role_id)
+            .map_or(0, |r| r.users);
         let target = match input.move_users_to.as_deref() {
             Some(id) if id == role_id => {
                 return Err(Error::invalid(
@@ -458,7 +339,7 @@ impl Roster {
                     "Choose another role to move the users to",
                 ));
             }
-            Some(id) => load(&mut tx, &actor.workspace_id, id).await.map_err(|_| {
+            Some(id) => load(&mut *tx, &actor.workspace_id, id).await.map_err(|_| {
                 Error::invalid(
                     Field::MoveUsersTo,
                     "The role to move the users to no longer exists; reload",
@@ -479,50 +360,41 @@ impl Roster {
             }
             None => {
                 let member =
-                    crate::workspaces::member_role_id(&mut tx, &actor.workspace_id).await?;
-                load(&mut tx, &actor.workspace_id, &member).await?
+                    crate::workspaces::member_role_id(&mut *tx, &actor.workspace_id).await?;
+                load(&mut *tx, &actor.workspace_id, &member).await?
             }
         };
         let now = self.now();
         actor.require_all(&target.permissions, "move users to that role")?;
-        sqlx::query(
-            "INSERT OR IGNORE INTO user_roles (user_id, role_id)
-             SELECT user_id, ? FROM user_roles WHERE role_id = ?",
-        )
-        .bind(&target.id)
-        .bind(role_id)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("DELETE FROM user_roles WHERE role_id = ?")
-            .bind(role_id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(
-            "UPDATE roles SET deleted_at = ?, version = version + 1, updated_at = ? WHERE id = ?",
-        )
-        .bind(&now)
-        .bind(&now)
-        .bind(role_id)
-        .execute(&mut *tx)
-        .await?;
-        audit::record_with_details(
-            &mut tx,
-            Entry {
-                workspace_id: &actor.workspace_id,
-                actor_id: Some(&actor.user_id),
-                action: "role.delete",
-                target_type: "role",
-                target_id: role_id,
-                fields: &[],
-                at: &now,
-                seats: 0,
-            },
-            &serde_json::json!({
-                "movedUsers": holders,
-                "movedTo": target.id,
-            }),
-        )
-        .await?;
+        // Each holder's roles change through the users writer, so every holder's version
+        // moves on and a later sync sees the move.
+        for (user_id, mut held) in tx.holders_of(role_id).await? {
+            held.retain(|id| id != role_id);
+            if !held.contains(&target.id) {
+                held.push(target.id.clone());
+            }
+            let patch = UserPatch {
+                role_ids: Some(held),
+                ..UserPatch::default()
+            };
+            tx.update_user(&user_id, &patch, &now).await?;
+        }
+        let patch = RolePatch {
+            deleted_at: Some(now.clone()),
+            ..RolePatch::default()
+        };
+        tx.update_role(role_id, &patch, &now).await?;
+        let by = By {
+            workspace_id: &actor.workspace_id,
+            actor_id: Some(&actor.user_id),
+            at: &now,
+        };
+        let deleted = Change::RoleDeleted {
+            role_id,
+            moved_users: holders,
+            moved_to: &target.id,
+        };
+        changes::record(&mut *tx, by, deleted).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -1,13 +1,14 @@
 //! Sign-in with back-off, and what the UI knows about the signed-in user.
 
 use crate::attempts::{self, Check};
-use crate::audit::{self, Entry};
+use crate::changes::{self, By, Change};
 use crate::error::{Error, Field, Result};
-use crate::model::{SessionInfo, SignInInput};
+use crate::model::{SessionInfo, SignInInput, Status};
 use crate::passwords::Verification;
 use crate::permissions::{Permission, Session};
+use crate::store::UserPatch;
 use crate::text::{display_name, email_key};
-use crate::{Roster, actor, store};
+use crate::{Roster, actor};
 
 impl Roster {
     /// Signs in with email + password inside a Workspace (`workspace_id` may be omitted when
@@ -20,16 +21,16 @@ impl Roster {
     pub async fn sign_in(&self, input: SignInInput) -> Result<(Session, SessionInfo)> {
         let workspace_id = self.workspace_for_sign_in(input.workspace_id).await?;
         let key = email_key(&input.email);
-        let user_id: Option<String> = sqlx::query_scalar(
-            "SELECT id FROM users WHERE workspace_id = ? AND email_key = ? AND status = 'active'",
-        )
-        .bind(&workspace_id)
-        .bind(&key)
-        .fetch_optional(&self.pool)
-        .await?;
+        let user_id = {
+            let mut tx = self.read().await?;
+            tx.email_owner(&workspace_id, &key)
+                .await?
+                .filter(|(_, status)| *status == Status::Active)
+                .map(|(id, _)| id)
+        };
         let now = self.clock.now();
         let attempt = match &user_id {
-            Some(id) => attempts::reserve(&self.pool, &workspace_id, id, now).await?,
+            Some(id) => attempts::reserve(&*self.db, &workspace_id, id, now).await?,
             None => None,
         };
         let (Some(user_id), Some(attempt)) = (user_id, attempt) else {
@@ -42,7 +43,7 @@ impl Roster {
         {
             Verification::Mismatch => {
                 attempts::record_failure(
-                    &self.pool,
+                    &*self.db,
                     &workspace_id,
                     &user_id,
                     Check::SignIn,
@@ -59,43 +60,38 @@ impl Roster {
             false => None,
         };
         let at = crate::clock::timestamp(now);
-        let mut tx = store::begin_write(&self.pool).await?;
+        let mut tx = self.write().await?;
         // The password may have been reset or the user removed while it was verified: then
         // the verified password is no longer theirs.
-        let changed = sqlx::query(
-            "UPDATE users SET failed_sign_ins = 0, locked_until = NULL, last_sign_in_at = ?,
-                 password_hash = coalesce(?, password_hash)
-             WHERE id = ? AND status = 'active' AND credential_version = ?",
-        )
-        .bind(&at)
-        .bind(&new_hash)
-        .bind(&user_id)
-        .bind(attempt.credential_version)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if changed == 0 {
+        let still_theirs = tx
+            .credentials(&workspace_id, &user_id)
+            .await?
+            .is_some_and(|c| {
+                c.status == Status::Active && c.credential_version == attempt.credential_version
+            });
+        if !still_theirs {
             return Err(Error::InvalidCredentials);
         }
-        audit::record(
-            &mut tx,
-            Entry {
-                workspace_id: &workspace_id,
-                actor_id: Some(&user_id),
-                action: "session.sign_in",
-                target_type: "user",
-                target_id: &user_id,
-                fields: if new_hash.is_some() {
-                    &["lastSignInAt", "passwordHashParameters"]
-                } else {
-                    &["lastSignInAt"]
-                },
-                at: &at,
-                seats: 0,
-            },
-        )
-        .await?;
-        let session = actor::session_for(&mut tx, &workspace_id, &user_id).await?;
+        let rehashed = new_hash.is_some();
+        if let Some(hash) = new_hash {
+            let patch = UserPatch {
+                password_hash: Some(hash),
+                ..UserPatch::default()
+            };
+            tx.update_user(&user_id, &patch, &at).await?;
+        }
+        attempts::clear_in(&mut *tx, &user_id, Some(&at), &at).await?;
+        let by = By {
+            workspace_id: &workspace_id,
+            actor_id: Some(&user_id),
+            at: &at,
+        };
+        let signed_in = Change::SignedIn {
+            user_id: &user_id,
+            rehashed,
+        };
+        changes::record(&mut *tx, by, signed_in).await?;
+        let session = actor::session_for(&mut *tx, &workspace_id, &user_id).await?;
         tx.commit().await?;
         let info = self.session_info(&session).await?;
         Ok((session, info))
@@ -122,16 +118,14 @@ impl Roster {
     /// The signed-in user as the UI needs it, read fresh. [`Error::Unauthenticated`] when the
     /// user was removed or no longer exists.
     pub async fn session_info(&self, session: &Session) -> Result<SessionInfo> {
-        let mut conn = self.pool.acquire().await?;
-        let actor = actor::load(&mut conn, session).await?;
-        let (workspace_name, email, first_name, last_name): (String, String, String, String) =
-            sqlx::query_as(
-                "SELECT w.name, u.email, u.first_name, u.last_name FROM users u
-             JOIN workspaces w ON w.id = u.workspace_id WHERE u.id = ?",
-            )
-            .bind(&session.user_id)
-            .fetch_one(&mut *conn)
-            .await?;
+        let mut tx = self.read().await?;
+        let actor = actor::load(&mut *tx, session).await?;
+        let workspace_name = tx.workspace_name(&session.workspace_id).await?;
+        let me = tx
+            .user(&session.workspace_id, &session.user_id)
+            .await?
+            .ok_or(Error::Unauthenticated)?;
+        let (email, first_name, last_name) = (me.email, me.first_name, me.last_name);
         Ok(SessionInfo {
             user_id: session.user_id.clone(),
             workspace_id: session.workspace_id.clone(),

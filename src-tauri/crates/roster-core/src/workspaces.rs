@@ -1,12 +1,13 @@
 //! Creating a Workspace with its first super-user, and listing Workspaces for sign-in.
 
-use sqlx::SqliteConnection;
+use std::collections::BTreeSet;
 
-use crate::audit::{self, Entry};
+use crate::changes::{self, By, Change};
 use crate::error::{Error, Field, Result};
 use crate::model::{CreateWorkspaceInput, SessionInfo, Status, WorkspaceSummary};
 use crate::permissions::Session;
-use crate::{Roster, actor, new_id, passwords, store, users, validation};
+use crate::store::{RoleRow, Tx};
+use crate::{Roster, actor, new_id, passwords, users, validation};
 
 /// Name of the built-in restricted role every Workspace starts with: its holders see and edit
 /// only their own profile.
@@ -15,14 +16,7 @@ pub const MEMBER_ROLE: &str = "Member";
 impl Roster {
     /// Every Workspace in the database, by name.
     pub async fn workspaces(&self) -> Result<Vec<WorkspaceSummary>> {
-        let rows: Vec<(String, String)> =
-            sqlx::query_as("SELECT id, name FROM workspaces ORDER BY name, id")
-                .fetch_all(&self.pool)
-                .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, name)| WorkspaceSummary { id, name })
-            .collect())
+        self.read().await?.workspaces().await
     }
 
     /// First run: creates the Workspace and its first super-user and signs them in. Refused
@@ -70,40 +64,19 @@ impl Roster {
         let now = self.now();
         let workspace_id = new_id();
         let user_id = new_id();
-        let mut tx = store::begin_write(&self.pool).await?;
-        if first_only == FirstOnly::Yes {
-            let existing: i64 = sqlx::query_scalar("SELECT count(*) FROM workspaces")
-                .fetch_one(&mut *tx)
-                .await?;
-            if existing > 0 {
-                return Err(already_created());
-            }
+        let mut tx = self.write().await?;
+        if first_only == FirstOnly::Yes && !tx.workspaces().await?.is_empty() {
+            return Err(already_created());
         }
-        sqlx::query(
-            "INSERT INTO workspaces (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)",
-        )
-        .bind(&workspace_id)
-        .bind(&name)
-        .bind(&now)
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?;
-        audit::record(
-            &mut tx,
-            Entry {
-                workspace_id: &workspace_id,
-                actor_id: None,
-                action: "workspace.create",
-                target_type: "workspace",
-                target_id: &workspace_id,
-                fields: &["name"],
-                at: &now,
-                seats: 0,
-            },
-        )
-        .await?;
-        insert_member_role(&mut tx, &workspace_id, &now).await?;
-        let row = users::NewRow {
+        tx.insert_workspace(&workspace_id, &name, &now).await?;
+        let by = By {
+            workspace_id: &workspace_id,
+            actor_id: None,
+            at: &now,
+        };
+        changes::record(&mut *tx, by, Change::WorkspaceCreated).await?;
+        insert_member_role(&mut *tx, by).await?;
+        let row = users::write::NewRow {
             id: &user_id,
             workspace_id: &workspace_id,
             email: &email,
@@ -117,22 +90,13 @@ impl Roster {
             role_ids: &[],
             at: &now,
         };
-        users::insert(&mut tx, &row).await?;
-        audit::record(
-            &mut tx,
-            Entry {
-                workspace_id: &workspace_id,
-                actor_id: None,
-                action: "user.create",
-                target_type: "user",
-                target_id: &user_id,
-                fields: &["email", "firstName", "lastName", "roles", "password"],
-                at: &now,
-                seats: 1,
-            },
-        )
-        .await?;
-        let session = actor::session_for(&mut tx, &workspace_id, &user_id).await?;
+        users::write::insert(&mut *tx, &row).await?;
+        let added = Change::UserAdded {
+            user_id: &user_id,
+            invited: false,
+        };
+        changes::record(&mut *tx, by, added).await?;
+        let session = actor::session_for(&mut *tx, &workspace_id, &user_id).await?;
         tx.commit().await?;
         let info = self.session_info(&session).await?;
         Ok((session, info))
@@ -150,51 +114,23 @@ fn already_created() -> Error {
     Error::Forbidden("This database already has a Workspace. Sign in instead.".into())
 }
 
-async fn insert_member_role(
-    conn: &mut SqliteConnection,
-    workspace_id: &str,
-    now: &str,
-) -> Result<()> {
-    let role_id = new_id();
-    sqlx::query(
-        "INSERT INTO roles (id, workspace_id, name, description, is_builtin, created_at, updated_at)
-         VALUES (?, ?, ?, 'Sees and edits only their own profile.', 1, ?, ?)",
-    )
-    .bind(&role_id)
-    .bind(workspace_id)
-    .bind(MEMBER_ROLE)
-    .bind(now)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
-    audit::record(
-        conn,
-        Entry {
-            workspace_id,
-            actor_id: None,
-            action: "role.create",
-            target_type: "role",
-            target_id: &role_id,
-            fields: &["name", "description"],
-            at: now,
-            seats: 0,
-        },
-    )
-    .await?;
-    Ok(())
+async fn insert_member_role(tx: &mut dyn Tx, by: By<'_>) -> Result<()> {
+    let role = RoleRow {
+        id: new_id(),
+        workspace_id: by.workspace_id.to_owned(),
+        name: MEMBER_ROLE.to_owned(),
+        description: "Sees and edits only their own profile.".to_owned(),
+        is_builtin: true,
+        version: 1,
+        permissions: BTreeSet::new(),
+    };
+    tx.insert_role(&role, by.at).await?;
+    changes::record(tx, by, Change::RoleCreated { role_id: &role.id }).await
 }
 
 /// The id of the Workspace's built-in Member role.
-pub(crate) async fn member_role_id(
-    conn: &mut SqliteConnection,
-    workspace_id: &str,
-) -> Result<String> {
-    let id: Option<String> = sqlx::query_scalar(
-        "SELECT id FROM roles WHERE workspace_id = ? AND is_builtin = 1 AND deleted_at IS NULL
-         ORDER BY created_at LIMIT 1",
-    )
-    .bind(workspace_id)
-    .fetch_optional(conn)
-    .await?;
-    id.ok_or(Error::NotFound("Member role"))
+pub(crate) async fn member_role_id(tx: &mut dyn Tx, workspace_id: &str) -> Result<String> {
+    tx.builtin_role_id(workspace_id)
+        .await?
+        .ok_or(Error::NotFound("Member role"))
 }

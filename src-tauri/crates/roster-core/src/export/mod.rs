@@ -1,8 +1,8 @@
 //! Downloading the user list as Excel or CSV (DESIGN.md §5).
 //!
 //! Writers take rows and any `impl Write`, so they are tested without dialogs. The service
-//! streams the rows of a list query from SQLite into a writer over a temporary file next to
-//! the target, then renames it: a failure or a cancel leaves nothing behind.
+//! streams the rows of a list query from the store into a writer over a temporary file next
+//! to the target, then renames it: a failure or a cancel leaves nothing behind.
 
 mod csv;
 mod file;
@@ -13,20 +13,19 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::NaiveDateTime;
-use futures_util::TryStreamExt;
 use unicode_normalization::UnicodeNormalization;
 
 pub use self::csv::CsvWriter;
 pub use self::xlsx::{ColumnWidths, MAX_CELL_CHARS, MAX_USERS, XlsxWriter, check_rows};
-use crate::audit::{self, Entry};
+use crate::changes::{self, By, Change};
 use crate::clock::parse_timestamp;
 use crate::error::{Error, Result};
 use crate::model::{CutCell, ExportFormat, ExportOutcome, ExportProgress, Status, UserQuery};
 use crate::permissions::{Permission, Session};
+use crate::store::ExportUser;
 use crate::users::SUPER_USER_ROLE;
-use crate::users::list::{self, batches_sql, counts, matching};
-use crate::users::plan;
-use crate::{Roster, actor, store, validation};
+use crate::users::list::{self, matching, viewer};
+use crate::{Roster, validation};
 
 /// Column headers, in order.
 pub const COLUMNS: [&str; 8] = [
@@ -92,51 +91,22 @@ impl ExportRow<'_> {
     }
 }
 
-/// The total and the longest first name, last name, email and phone of a download.
-type Lengths = (i64, Option<i64>, Option<i64>, Option<i64>, Option<i64>);
-
-/// One user of a batch as `batches_sql` writes it (a JSON array, in this order). Text is
-/// borrowed from the batch unless JSON escapes forced a copy.
-#[derive(serde::Deserialize)]
-struct BatchUser<'a>(
-    #[serde(borrow)] Cow<'a, str>,
-    #[serde(borrow)] Cow<'a, str>,
-    #[serde(borrow)] Cow<'a, str>,
-    #[serde(borrow)] Cow<'a, str>,
-    i64,
-    #[serde(borrow)] Option<Cow<'a, str>>,
-    &'a str,
-    &'a str,
-    Option<&'a str>,
-);
-
-impl<'a> From<BatchUser<'a>> for ExportRow<'a> {
-    fn from(user: BatchUser<'a>) -> Self {
-        let BatchUser(
-            first_name,
-            last_name,
-            email,
-            phone,
-            is_super_user,
-            roles,
-            status,
-            added,
-            last,
-        ) = user;
+impl<'a> From<ExportUser<'a>> for ExportRow<'a> {
+    fn from(user: ExportUser<'a>) -> Self {
         let utc = |text: &str| parse_timestamp(text).map(|t| t.naive_utc());
         Self {
-            added_on: utc(added).unwrap_or_default(),
-            last_sign_in: last.and_then(utc),
-            status: Status::parse(status),
-            role: if is_super_user != 0 {
+            added_on: utc(user.created_at).unwrap_or_default(),
+            last_sign_in: user.last_sign_in_at.and_then(utc),
+            status: user.status,
+            role: if user.is_super_user {
                 Cow::Borrowed(SUPER_USER_ROLE)
             } else {
-                roles.unwrap_or_default()
+                user.role_names.unwrap_or_default()
             },
-            first_name,
-            last_name,
-            email,
-            phone,
+            first_name: user.first_name,
+            last_name: user.last_name,
+            email: user.email,
+            phone: user.phone,
         }
     }
 }
@@ -289,32 +259,17 @@ impl Roster {
         };
         // One read transaction: the total and the rows come from the same snapshot, whatever
         // other windows or sync write meanwhile (WAL readers never block writers).
-        let mut conn = self.pool.begin().await?;
-        let actor = actor::load_ready(&mut conn, session).await?;
+        let mut tx = self.read().await?;
+        let (actor, counts) = viewer(&mut *tx, session).await?;
         actor.require(Permission::UsersExport)?;
 
         // Excel needs the longest values for its column widths before the first row (one pass
-        // that also counts); CSV needs only the total, usually straight from the counts table.
+        // that also counts); CSV needs only the total, usually straight from the counts.
         let term = list::term(&query.search);
         let request = list::request(&actor, &query, &term)?;
-        let plan = plan::plan(&mut conn, &request).await?;
         let (total, longest) = match format {
-            ExportFormat::Xlsx => {
-                let (from, args) = plan.every_match_source()?;
-                let sql = format!(
-                    "SELECT count(*), max(length(u.first_name)), max(length(u.last_name)),
-                            max(length(u.email)), max(length(u.phone)) {from}"
-                );
-                let (total, first, last, email, phone): Lengths =
-                    sqlx::query_as_with(sqlx::AssertSqlSafe(sql), args)
-                        .fetch_one(&mut *conn)
-                        .await?;
-                (total, [first, last, email, phone].map(|w| w.unwrap_or(0)))
-            }
-            ExportFormat::Csv => {
-                let counts = counts(&mut conn, &actor).await?;
-                (matching(&mut conn, &plan, &counts).await?, [0; 4])
-            }
+            ExportFormat::Xlsx => tx.longest_values(&request).await?,
+            ExportFormat::Csv => (matching(&mut *tx, &request, &counts).await?, [0; 4]),
         };
         let total = u64::try_from(total).unwrap_or_default();
         if format == ExportFormat::Xlsx {
@@ -333,25 +288,21 @@ impl Roster {
                 Box::new(XlsxWriter::new(target.writer()?, widths).map_err(in_file)?)
             }
         };
-        let (sql, args) = batches_sql(&plan, &query, BATCH as u32)?;
-        let mut batches = sqlx::query_scalar_with::<_, String, _>(sqlx::AssertSqlSafe(sql), args)
-            .fetch(&mut *conn);
         let mut written = 0_u64;
         progress(ExportProgress { written, total });
-        while let Some(batch) = batches.try_next().await? {
+        tx.export_users(&request, BATCH as u32, &mut |users| {
             if cancel.load(Ordering::Relaxed) {
                 return Err(Error::Cancelled);
             }
-            let users: Vec<BatchUser> = serde_json::from_str(&batch)
-                .map_err(|e| Error::Database(sqlx::Error::Decode(Box::new(e))))?;
             for user in users {
                 writer.write_row(&ExportRow::from(user)).map_err(in_file)?;
                 written += 1;
             }
             progress(ExportProgress { written, total });
-        }
-        drop(batches);
-        conn.rollback().await?;
+            Ok(())
+        })
+        .await?;
+        drop(tx);
         if cancel.load(Ordering::Relaxed) {
             return Err(Error::Cancelled);
         }
@@ -363,22 +314,17 @@ impl Roster {
         });
 
         let now = self.now();
-        let mut tx = store::begin_write(&self.pool).await?;
-        audit::record_with_details(
-            &mut tx,
-            Entry {
-                workspace_id: &actor.workspace_id,
-                actor_id: Some(&actor.user_id),
-                action: "users.export",
-                target_type: "workspace",
-                target_id: &actor.workspace_id,
-                fields: &[],
-                at: &now,
-                seats: 0,
-            },
-            &serde_json::json!({ "format": format.extension(), "rows": written }),
-        )
-        .await?;
+        let mut tx = self.write().await?;
+        let by = By {
+            workspace_id: &actor.workspace_id,
+            actor_id: Some(&actor.user_id),
+            at: &now,
+        };
+        let download = Change::DownloadMade {
+            format,
+            rows: written,
+        };
+        changes::record(&mut *tx, by, download).await?;
         tx.commit().await?;
         Ok(ExportOutcome {
             file_name: saved

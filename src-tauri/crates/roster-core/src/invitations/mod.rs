@@ -7,47 +7,27 @@ pub(crate) mod message;
 mod token;
 
 use chrono::Duration;
-use sqlx::SqliteConnection;
 
-use crate::audit::{self, Entry};
+use crate::changes::{self, By, Change, StatusChange};
 use crate::clock::parse_timestamp;
 use crate::error::{Error, Result};
 use crate::mail::outbox::{self, Queued};
 use crate::model::{InvitationInfo, InvitationState, NewInvitation, Status, UserDetails};
 use crate::permissions::{Actor, Permission, Session};
+use crate::store::{InvitationRow, Tx, UserPatch};
 use crate::text::display_name;
-use crate::users::{self, NewRow};
-use crate::{Roster, actor, new_id, store};
+use crate::users::{self, write::NewRow};
+use crate::{Roster, actor, new_id};
 
 pub use message::ACCEPT_LINK;
 
-#[derive(sqlx::FromRow)]
-struct Latest {
-    state: String,
-    created_at: String,
-    expires_at: String,
-    outbox_state: Option<String>,
-    sent_at: Option<String>,
-    last_error: Option<String>,
-    next_attempt_at: Option<String>,
-}
-
 /// The latest invitation of `user_id` as the panel shows it, judged at `now`.
 pub(crate) async fn latest(
-    conn: &mut SqliteConnection,
+    tx: &mut dyn Tx,
     user_id: &str,
     now: &str,
 ) -> Result<Option<InvitationInfo>> {
-    let row: Option<Latest> = sqlx::query_as(
-        "SELECT i.state, i.created_at, i.expires_at, m.state AS outbox_state, m.sent_at,
-                m.last_error, m.next_attempt_at
-         FROM invitations i
-         LEFT JOIN mail_outbox m ON m.invitation_id = i.id
-         WHERE i.user_id = ? ORDER BY i.created_at DESC, i.id DESC LIMIT 1",
-    )
-    .bind(user_id)
-    .fetch_optional(conn)
-    .await?;
+    let row = tx.latest_invitation(user_id).await?;
     Ok(row.map(|r| {
         let state = match (r.state.as_str(), r.outbox_state.as_deref()) {
             ("accepted", _) => InvitationState::Accepted,
@@ -71,20 +51,18 @@ pub(crate) async fn latest(
 }
 
 /// The invitation validity of the Workspace; [`Error::EmailNotConfigured`] before email is set up.
-async fn validity(conn: &mut SqliteConnection, workspace_id: &str) -> Result<Duration> {
-    let days: Option<i64> =
-        sqlx::query_scalar("SELECT invitation_days FROM email_settings WHERE workspace_id = ?")
-            .bind(workspace_id)
-            .fetch_optional(conn)
-            .await?;
-    days.map(Duration::days).ok_or(Error::EmailNotConfigured)
+async fn validity(tx: &mut dyn Tx, workspace_id: &str) -> Result<Duration> {
+    let settings = tx.email_settings(workspace_id).await?;
+    settings
+        .map(|s| Duration::days(i64::from(s.invitation_days)))
+        .ok_or(Error::EmailNotConfigured)
 }
 
 /// Creates a pending invitation for `user` with a new code and queues its email, inside the
 /// caller's transaction; returns the invitation id.
 async fn issue(
     roster: &Roster,
-    tx: &mut SqliteConnection,
+    tx: &mut dyn Tx,
     actor: &Actor,
     user: &UserDetails,
 ) -> Result<String> {
@@ -94,29 +72,19 @@ async fn issue(
     let expires = now + valid_for;
     let (token, hash) = token::new_token()?;
     let invitation_id = new_id();
-    sqlx::query(
-        "INSERT INTO invitations (id, workspace_id, user_id, token_hash, invited_by, state,
-             expires_at, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?)",
-    )
-    .bind(&invitation_id)
-    .bind(&actor.workspace_id)
-    .bind(&user.id)
-    .bind(&hash)
-    .bind(&actor.user_id)
-    .bind(crate::clock::timestamp(expires))
-    .bind(&at)
-    .bind(&at)
-    .execute(&mut *tx)
+    tx.insert_invitation(&InvitationRow {
+        id: &invitation_id,
+        workspace_id: &actor.workspace_id,
+        user_id: &user.id,
+        token_hash: &hash,
+        invited_by: &actor.user_id,
+        expires_at: &crate::clock::timestamp(expires),
+        at: &at,
+    })
     .await?;
-    let (workspace, first, last): (String, String, String) = sqlx::query_as(
-        "SELECT w.name, u.first_name, u.last_name FROM workspaces w, users u
-         WHERE w.id = ? AND u.id = ?",
-    )
-    .bind(&actor.workspace_id)
-    .bind(&actor.user_id)
-    .fetch_one(&mut *tx)
-    .await?;
+    let workspace = tx.workspace_name(&actor.workspace_id).await?;
+    let inviter = users::fetch(tx, &actor.workspace_id, &actor.user_id).await?;
+    let (first, last) = (inviter.first_name, inviter.last_name);
     let expires_text = expires.format("%Y-%m-%d %H:%M UTC").to_string();
     let mail = message::compose(&message::Invitation {
         workspace: &workspace,
@@ -143,26 +111,9 @@ async fn issue(
 
 /// Ends the user's pending invitations as `state` (`replaced` or `revoked`) and stops their
 /// queued emails.
-async fn end_pending(
-    tx: &mut SqliteConnection,
-    user_id: &str,
-    state: &'static str,
-    at: &str,
-) -> Result<()> {
-    let pending: Vec<String> =
-        sqlx::query_scalar("SELECT id FROM invitations WHERE user_id = ? AND state = 'pending'")
-            .bind(user_id)
-            .fetch_all(&mut *tx)
-            .await?;
-    for id in pending {
-        sqlx::query(
-            "UPDATE invitations SET state = ?, version = version + 1, updated_at = ? WHERE id = ?",
-        )
-        .bind(state)
-        .bind(at)
-        .bind(&id)
-        .execute(&mut *tx)
-        .await?;
+async fn end_pending(tx: &mut dyn Tx, user_id: &str, state: &'static str, at: &str) -> Result<()> {
+    for id in tx.pending_invitations(user_id).await? {
+        tx.set_invitation_state(&id, state, at).await?;
         outbox::cancel(tx, &id, at).await?;
     }
     Ok(())
@@ -171,20 +122,12 @@ async fn end_pending(
 /// Withdraws the pending invitation of a user who is removed from the Workspace, so its code
 /// stops working and a queued email is not sent; the caller runs [`outbox::scrub`] once its
 /// transaction committed.
-pub(crate) async fn withdraw_pending(
-    tx: &mut SqliteConnection,
-    user_id: &str,
-    at: &str,
-) -> Result<()> {
+pub(crate) async fn withdraw_pending(tx: &mut dyn Tx, user_id: &str, at: &str) -> Result<()> {
     end_pending(tx, user_id, "revoked", at).await
 }
 
 /// The invited user `user_id` the actor may manage, for Resend and Revoke.
-async fn invited_target(
-    tx: &mut SqliteConnection,
-    actor: &Actor,
-    user_id: &str,
-) -> Result<UserDetails> {
+async fn invited_target(tx: &mut dyn Tx, actor: &Actor, user_id: &str) -> Result<UserDetails> {
     actor.require(Permission::UsersInvite)?;
     if !actor.can(Permission::UsersView) && actor.user_id != user_id {
         return Err(Error::NotFound("User"));
@@ -210,13 +153,13 @@ impl Roster {
         input: NewInvitation,
     ) -> Result<UserDetails> {
         let valid = users::check_invitation(&input)?;
-        let mut tx = store::begin_write(&self.pool).await?;
-        let actor = actor::load_ready(&mut tx, session).await?;
+        let mut tx = self.write().await?;
+        let actor = actor::load_ready(&mut *tx, session).await?;
         actor.require(Permission::UsersInvite)?;
         let role_ids =
-            users::authorize_roles(&mut tx, &actor, input.is_super_user, &input.role_ids).await?;
-        validity(&mut tx, &actor.workspace_id).await?;
-        users::ensure_email_free(&mut tx, &actor, &valid.email).await?;
+            users::authorize_roles(&mut *tx, &actor, input.is_super_user, &input.role_ids).await?;
+        validity(&mut *tx, &actor.workspace_id).await?;
+        users::ensure_email_free(&mut *tx, &actor, &valid.email).await?;
         let now = self.now();
         let user_id = new_id();
         let row = NewRow {
@@ -233,26 +176,22 @@ impl Roster {
             role_ids: &role_ids,
             at: &now,
         };
-        users::insert(&mut tx, &row)
-            .await
-            .map_err(users::email_conflict_or)?;
-        let user = users::fetch(&mut tx, &actor.workspace_id, &user_id).await?;
-        issue(self, &mut tx, &actor, &user).await?;
-        audit::record(
-            &mut tx,
-            Entry {
-                workspace_id: &actor.workspace_id,
-                actor_id: Some(&actor.user_id),
-                action: "user.invite",
-                target_type: "user",
-                target_id: &user_id,
-                fields: &["email", "firstName", "lastName", "phone", "roles"],
-                at: &now,
-                seats: 0,
-            },
-        )
-        .await?;
-        let details = self.details(&mut tx, &actor.workspace_id, &user_id).await?;
+        users::write::insert(&mut *tx, &row).await?;
+        let user = users::fetch(&mut *tx, &actor.workspace_id, &user_id).await?;
+        issue(self, &mut *tx, &actor, &user).await?;
+        let by = By {
+            workspace_id: &actor.workspace_id,
+            actor_id: Some(&actor.user_id),
+            at: &now,
+        };
+        let added = Change::UserAdded {
+            user_id: &user_id,
+            invited: true,
+        };
+        changes::record(&mut *tx, by, added).await?;
+        let details = self
+            .details(&mut *tx, &actor.workspace_id, &user_id)
+            .await?;
         tx.commit().await?;
         Ok(details)
     }
@@ -260,77 +199,62 @@ impl Roster {
     /// "Resend": a new code replaces the pending one (which then says it was replaced) and a
     /// new email is queued; the validity starts again. Needs `users.invite`.
     pub async fn resend_invitation(&self, session: &Session, user_id: &str) -> Result<UserDetails> {
-        let mut tx = store::begin_write(&self.pool).await?;
-        let actor = actor::load_ready(&mut tx, session).await?;
-        let target = invited_target(&mut tx, &actor, user_id).await?;
+        let mut tx = self.write().await?;
+        let actor = actor::load_ready(&mut *tx, session).await?;
+        let target = invited_target(&mut *tx, &actor, user_id).await?;
         let now = self.now();
-        end_pending(&mut tx, user_id, "replaced", &now).await?;
-        issue(self, &mut tx, &actor, &target).await?;
-        audit::record(
-            &mut tx,
-            Entry {
-                workspace_id: &actor.workspace_id,
-                actor_id: Some(&actor.user_id),
-                action: "invitation.resend",
-                target_type: "user",
-                target_id: user_id,
-                fields: &[],
-                at: &now,
-                seats: 0,
-            },
-        )
-        .await?;
-        let details = self.details(&mut tx, &actor.workspace_id, user_id).await?;
+        end_pending(&mut *tx, user_id, "replaced", &now).await?;
+        issue(self, &mut *tx, &actor, &target).await?;
+        let by = By {
+            workspace_id: &actor.workspace_id,
+            actor_id: Some(&actor.user_id),
+            at: &now,
+        };
+        changes::record(&mut *tx, by, Change::InvitationResent { user_id }).await?;
+        let details = self.details(&mut *tx, &actor.workspace_id, user_id).await?;
         tx.commit().await?;
-        outbox::scrub(&self.pool).await?;
+        self.db.scrub().await?;
         Ok(details)
     }
 
     /// "Revoke": the pending code stops working, its queued email is dropped and the user is
     /// removed from the Workspace (Restore and Resend bring them back). Needs `users.invite`.
     pub async fn revoke_invitation(&self, session: &Session, user_id: &str) -> Result<UserDetails> {
-        let mut tx = store::begin_write(&self.pool).await?;
-        let actor = actor::load_ready(&mut tx, session).await?;
-        invited_target(&mut tx, &actor, user_id).await?;
+        let mut tx = self.write().await?;
+        let actor = actor::load_ready(&mut *tx, session).await?;
+        invited_target(&mut *tx, &actor, user_id).await?;
         let now = self.now();
-        end_pending(&mut tx, user_id, "revoked", &now).await?;
-        sqlx::query(
-            "UPDATE users SET status = 'removed', removed_at = ?, version = version + 1,
-                 updated_at = ?
-             WHERE id = ?",
-        )
-        .bind(&now)
-        .bind(&now)
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
-        audit::record(
-            &mut tx,
-            Entry {
-                workspace_id: &actor.workspace_id,
-                actor_id: Some(&actor.user_id),
-                action: "invitation.revoke",
-                target_type: "user",
-                target_id: user_id,
-                fields: &["status"],
-                at: &now,
-                seats: 0,
-            },
+        end_pending(&mut *tx, user_id, "revoked", &now).await?;
+        let by = By {
+            workspace_id: &actor.workspace_id,
+            actor_id: Some(&actor.user_id),
+            at: &now,
+        };
+        let revoked = StatusChange::Revoked;
+        let patch = UserPatch::default();
+        users::write::change_status(
+            &mut *tx,
+            by,
+            user_id,
+            Status::Invited,
+            revoked,
+            false,
+            patch,
         )
         .await?;
-        let details = self.details(&mut tx, &actor.workspace_id, user_id).await?;
+        let details = self.details(&mut *tx, &actor.workspace_id, user_id).await?;
         tx.commit().await?;
-        outbox::scrub(&self.pool).await?;
+        self.db.scrub().await?;
         Ok(details)
     }
 
     /// Whether "Send invitation" can be offered: email is set up for the Workspace. Needs
     /// `users.invite`.
     pub async fn invitations_ready(&self, session: &Session) -> Result<bool> {
-        let mut conn = self.pool.acquire().await?;
-        let actor = actor::load_ready(&mut conn, session).await?;
+        let mut tx = self.read().await?;
+        let actor = actor::load_ready(&mut *tx, session).await?;
         actor.require(Permission::UsersInvite)?;
-        match validity(&mut conn, &actor.workspace_id).await {
+        match validity(&mut *tx, &actor.workspace_id).await {
             Ok(_) => Ok(true),
             Err(Error::EmailNotConfigured) => Ok(false),
             Err(other) => Err(other),
@@ -340,12 +264,12 @@ impl Roster {
     /// A user of the Workspace with their latest invitation, judged by the clock.
     pub(crate) async fn details(
         &self,
-        conn: &mut SqliteConnection,
+        tx: &mut dyn Tx,
         workspace_id: &str,
         user_id: &str,
     ) -> Result<UserDetails> {
-        let mut details = users::fetch(conn, workspace_id, user_id).await?;
-        details.invitation = latest(conn, user_id, &self.now()).await?;
+        let mut details = users::fetch(tx, workspace_id, user_id).await?;
+        details.invitation = latest(tx, user_id, &self.now()).await?;
         Ok(details)
     }
 }

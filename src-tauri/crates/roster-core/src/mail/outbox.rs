@@ -5,19 +5,20 @@
 //!
 //! An invitation's body carries its code, so it is erased as soon as it is not needed — sent,
 //! refused, cancelled, or its invitation ended or expired — and erased means unreadable in
-//! the files too (case I6): every connection runs with `secure_delete` (store.rs), which
-//! zeroes the freed bytes in the pages SQLite writes, and [`scrub`] then moves those pages
-//! into the database file and cuts the WAL, which still held the older page images.
+//! the files too (case I6): every connection runs with `secure_delete` (store/sqlite), which
+//! zeroes the freed bytes in the pages SQLite writes, and the database's scrub then moves
+//! those pages into the database file and cuts the WAL, which still held the older page
+//! images.
 
 use chrono::{DateTime, Duration, Utc};
-use sqlx::{SqliteConnection, SqlitePool};
 
 use super::settings::smtp_for;
 use super::smtp::{self, Outgoing};
-use crate::audit::{self, Entry};
+use crate::changes::{self, By, Change};
 use crate::clock::{parse_timestamp, timestamp};
 use crate::error::{Error, Result};
-use crate::{Roster, new_id, store};
+use crate::store::{DueMail as Due, MailPatch, QueuedMail, Tx};
+use crate::{Roster, new_id};
 
 /// Messages sent per pass of [`Roster::deliver_due_mail`].
 const BATCH: usize = 20;
@@ -58,71 +59,36 @@ pub(crate) struct Queued<'a> {
 }
 
 /// Queues a message, due now, inside the caller's transaction.
-pub(crate) async fn enqueue(conn: &mut SqliteConnection, message: &Queued<'_>) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO mail_outbox (id, workspace_id, invitation_id, recipient, subject, body_text,
-             body_html, state, next_attempt_at, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)",
-    )
-    .bind(new_id())
-    .bind(message.workspace_id)
-    .bind(message.invitation_id)
-    .bind(message.to)
-    .bind(message.subject)
-    .bind(message.text)
-    .bind(message.html)
-    .bind(message.at)
-    .bind(message.at)
-    .bind(message.at)
-    .execute(conn)
-    .await?;
-    Ok(())
+pub(crate) async fn enqueue(tx: &mut dyn Tx, message: &Queued<'_>) -> Result<()> {
+    tx.enqueue_mail(&QueuedMail {
+        id: &new_id(),
+        workspace_id: message.workspace_id,
+        invitation_id: message.invitation_id,
+        to: message.to,
+        subject: message.subject,
+        text: message.text,
+        html: message.html,
+        at: message.at,
+    })
+    .await
 }
 
-/// Makes the bodies erased so far unreadable on disk: a `wal_checkpoint(TRUNCATE)` copies
-/// the pages that `secure_delete` zeroed over the old ones in the database file and truncates
-/// the WAL to zero bytes. Call it after the erasing transaction committed. A reader still on
-/// an old snapshot (another window) is waited for up to the busy timeout; if it outlasts
-/// that, the next pass of the outbox finishes the job (every pass ends with a scrub).
-pub(crate) async fn scrub(pool: &SqlitePool) -> Result<()> {
-    let (busy, _, _): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
-        .fetch_one(pool)
-        .await?;
-    if busy != 0 {
-        tracing::warn!("the WAL could not be truncated yet: another connection is reading");
+/// Takes a message out of the queue as `state`, erasing its body (it may carry a code).
+fn leaving(state: &'static str) -> MailPatch {
+    MailPatch {
+        state: Some(state),
+        erase_body: true,
+        ..MailPatch::default()
+    }
+}
+
+/// Stops any queued message of `invitation_id` (an invitation that just ended) and erases
+/// its body (it carries the code); the caller scrubs once the transaction committed.
+pub(crate) async fn cancel(tx: &mut dyn Tx, invitation_id: &str, at: &str) -> Result<()> {
+    for id in tx.queued_mail(Some(invitation_id), at).await? {
+        tx.update_mail(&id, &leaving("cancelled"), at).await?;
     }
     Ok(())
-}
-
-/// Stops any queued message of `invitation_id` and erases its body (it carries the code);
-/// [`scrub`] once the transaction committed.
-pub(crate) async fn cancel(
-    conn: &mut SqliteConnection,
-    invitation_id: &str,
-    at: &str,
-) -> Result<()> {
-    sqlx::query(
-        "UPDATE mail_outbox SET state = 'cancelled', body_text = NULL, body_html = NULL,
-             updated_at = ?
-         WHERE invitation_id = ? AND state = 'queued'",
-    )
-    .bind(at)
-    .bind(invitation_id)
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-#[derive(sqlx::FromRow)]
-struct Due {
-    id: String,
-    workspace_id: String,
-    invitation_id: Option<String>,
-    recipient: String,
-    subject: String,
-    body_text: Option<String>,
-    body_html: Option<String>,
-    attempts: i64,
 }
 
 impl Roster {
@@ -130,7 +96,7 @@ impl Roster {
     /// first (for longer than any send may take) so two windows on one database never send it
     /// twice. Messages of invitations that ended or expired are dropped and their bodies
     /// erased. Sending happens outside any transaction; each outcome is then written in its
-    /// own. The pass ends with a [`scrub`], so a body erased by any path (removing an invited
+    /// own. The pass ends with a scrub (see [`crate::store::Database::scrub`]), so a body erased by any path (removing an invited
     /// user, say) is gone from the files by the next pass at the latest. The background loop
     /// calls this again at [`Roster::next_mail_due`].
     pub async fn deliver_due_mail(&self) -> Result<Delivery> {
@@ -146,45 +112,34 @@ impl Roster {
                 Err(false) => delivery.retrying += 1,
             }
         }
-        scrub(&self.pool).await?;
+        self.db.scrub().await?;
         Ok(delivery)
     }
 
     async fn drop_dead_invitations(&self) -> Result<()> {
         let now = self.now();
-        let dropped = sqlx::query(
-            "UPDATE mail_outbox SET state = 'cancelled', body_text = NULL, body_html = NULL,
-                 updated_at = ?
-             WHERE state = 'queued' AND invitation_id IN (
-                 SELECT id FROM invitations WHERE state <> 'pending' OR expires_at <= ?)",
-        )
-        .bind(&now)
-        .bind(&now)
-        .execute(&self.pool)
-        .await?;
-        if dropped.rows_affected() > 0 {
-            scrub(&self.pool).await?;
+        let mut tx = self.write().await?;
+        let dead = tx.queued_mail(None, &now).await?;
+        for id in &dead {
+            tx.update_mail(id, &leaving("cancelled"), &now).await?;
+        }
+        tx.commit().await?;
+        if !dead.is_empty() {
+            self.db.scrub().await?;
         }
         Ok(())
     }
 
     async fn claim_next(&self) -> Result<Option<Due>> {
-        let mut tx = store::begin_write(&self.pool).await?;
-        let due: Option<Due> = sqlx::query_as(
-            "SELECT id, workspace_id, invitation_id, recipient, subject, body_text, body_html,
-                    attempts
-             FROM mail_outbox WHERE state = 'queued' AND next_attempt_at <= ?
-             ORDER BY next_attempt_at LIMIT 1",
-        )
-        .bind(self.now())
-        .fetch_optional(&mut *tx)
-        .await?;
+        let now = self.now();
+        let mut tx = self.write().await?;
+        let due = tx.next_due_mail(&now).await?;
         if let Some(message) = &due {
-            sqlx::query("UPDATE mail_outbox SET next_attempt_at = ? WHERE id = ?")
-                .bind(timestamp(self.clock.now() + CLAIM))
-                .bind(&message.id)
-                .execute(&mut *tx)
-                .await?;
+            let claim = MailPatch {
+                next_attempt_at: Some(timestamp(self.clock.now() + CLAIM)),
+                ..MailPatch::default()
+            };
+            tx.update_mail(&message.id, &claim, &now).await?;
         }
         tx.commit().await?;
         Ok(due)
@@ -194,15 +149,7 @@ impl Roster {
     /// is due, or the invitation of a queued message expires — its body is erased then, not
     /// only when a send is next due.
     pub async fn next_mail_due(&self) -> Result<Option<DateTime<Utc>>> {
-        let next: Option<String> = sqlx::query_scalar(
-            "SELECT min(due) FROM (
-                 SELECT next_attempt_at AS due FROM mail_outbox WHERE state = 'queued'
-                 UNION ALL
-                 SELECT i.expires_at FROM mail_outbox m JOIN invitations i ON i.id = m.invitation_id
-                 WHERE m.state = 'queued')",
-        )
-        .fetch_one(&self.pool)
-        .await?;
+        let next = self.read().await?.next_mail_due().await?;
         Ok(next.as_deref().and_then(parse_timestamp))
     }
 
@@ -210,8 +157,8 @@ impl Roster {
     /// failed (the reason is kept on the message and in the audit log).
     async fn send_one(&self, message: &Due) -> Result<std::result::Result<(), bool>> {
         let smtp = {
-            let mut conn = self.pool.acquire().await?;
-            smtp_for(self, &mut conn, &message.workspace_id).await
+            let mut tx = self.read().await?;
+            smtp_for(self, &mut *tx, &message.workspace_id).await
         };
         let reason = match smtp {
             Err(Error::EmailNotConfigured) => {
@@ -251,76 +198,56 @@ impl Roster {
     /// stays cancelled.
     async fn mark_sent(&self, message: &Due) -> Result<()> {
         let now = self.now();
-        sqlx::query(
-            "UPDATE mail_outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1,
-                 body_text = NULL, body_html = NULL, last_error = NULL, updated_at = ?
-             WHERE id = ? AND state = 'queued'",
-        )
-        .bind(&now)
-        .bind(&now)
-        .bind(&message.id)
-        .execute(&self.pool)
-        .await?;
-        scrub(&self.pool).await
+        let sent = MailPatch {
+            sent_at: Some(now.clone()),
+            attempted: true,
+            last_error: Some(None),
+            ..leaving("sent")
+        };
+        let mut tx = self.write().await?;
+        tx.update_mail(&message.id, &sent, &now).await?;
+        tx.commit().await?;
+        self.db.scrub().await
     }
 
     async fn mark_failed(&self, message: &Due, reason: &str, permanent: bool) -> Result<()> {
         let now = self.clock.now();
         let at = timestamp(now);
-        let mut tx = store::begin_write(&self.pool).await?;
-        if permanent {
-            sqlx::query(
-                "UPDATE mail_outbox SET state = 'failed', attempts = attempts + 1, last_error = ?,
-                     body_text = NULL, body_html = NULL, updated_at = ?
-                 WHERE id = ? AND state = 'queued'",
-            )
-            .bind(reason)
-            .bind(&at)
-            .bind(&message.id)
-            .execute(&mut *tx)
-            .await?;
-        } else {
-            sqlx::query(
-                "UPDATE mail_outbox SET attempts = attempts + 1, last_error = ?,
-                     next_attempt_at = ?, updated_at = ?
-                 WHERE id = ? AND state = 'queued'",
-            )
-            .bind(reason)
-            .bind(timestamp(now + backoff(message.attempts + 1)))
-            .bind(&at)
-            .bind(&message.id)
-            .execute(&mut *tx)
-            .await?;
-        }
-        let user_id: Option<String> = match &message.invitation_id {
-            Some(id) => {
-                sqlx::query_scalar("SELECT user_id FROM invitations WHERE id = ?")
-                    .bind(id)
-                    .fetch_optional(&mut *tx)
-                    .await?
-            }
+        let failed = match permanent {
+            true => MailPatch {
+                attempted: true,
+                last_error: Some(Some(reason.to_owned())),
+                ..leaving("failed")
+            },
+            false => MailPatch {
+                attempted: true,
+                last_error: Some(Some(reason.to_owned())),
+                next_attempt_at: Some(timestamp(now + backoff(message.attempts + 1))),
+                ..MailPatch::default()
+            },
+        };
+        let mut tx = self.write().await?;
+        tx.update_mail(&message.id, &failed, &at).await?;
+        let user_id = match &message.invitation_id {
+            Some(id) => tx.invitation_user(id).await?,
             None => None,
         };
         if let Some(user_id) = user_id {
-            audit::record_with_details(
-                &mut tx,
-                Entry {
-                    workspace_id: &message.workspace_id,
-                    actor_id: None,
-                    action: "invitation.send_failed",
-                    target_type: "user",
-                    target_id: &user_id,
-                    fields: &[],
-                    at: &at,
-                    seats: 0,
-                },
-                &serde_json::json!({ "reason": reason, "willRetry": !permanent }),
-            )
-            .await?;
+            let by = By {
+                workspace_id: &message.workspace_id,
+                actor_id: None,
+                at: &at,
+            };
+            let failure = Change::InvitationSendFailed {
+                user_id: &user_id,
+                reason,
+                will_retry: !permanent,
+            };
+            changes::record(&mut *tx, by, failure).await?;
         }
         tx.commit().await?;
         if permanent {
-            scrub(&self.pool).await?;
+            self.db.scrub().await?;
         }
         Ok(())
     }

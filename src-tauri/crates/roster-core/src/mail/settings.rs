@@ -10,16 +10,16 @@
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use sqlx::SqliteConnection;
 
 use super::smtp::{self, Outgoing, Smtp};
-use crate::audit::{self, Entry};
+use crate::changes::{self, By, Change};
 use crate::error::{Error, Field, Result};
 use crate::model::{EmailSettings, EmailSettingsInput, SecretStorage, SmtpSecurity};
 use crate::passwords::{Credential, Secret};
 use crate::permissions::{Permission, Session};
+use crate::store::{SettingsRow, Tx};
 use crate::text::trim_input;
-use crate::{Roster, actor, store, validation};
+use crate::{Roster, actor, validation};
 
 /// Port suggested before the first save (SMTP submission with STARTTLS, RFC 6409).
 const DEFAULT_PORT: u16 = 587;
@@ -74,66 +74,36 @@ fn password_for(stored: &Secret, destination: &Destination) -> Option<Secret> {
     (bound.destination == *destination).then(|| Secret::verbatim(&bound.password))
 }
 
-#[derive(sqlx::FromRow)]
-struct SettingsRow {
-    host: String,
-    port: i64,
-    security: String,
-    username: String,
-    sender_name: String,
-    sender_address: String,
-    invitation_days: i64,
-    timeout_seconds: i64,
-    version: i64,
-}
-
-impl SettingsRow {
-    fn destination(&self) -> Destination {
-        Destination {
-            host: self.host.clone(),
-            port: u16::try_from(self.port).unwrap_or(DEFAULT_PORT),
-            security: SmtpSecurity::parse(&self.security),
-            username: self.username.clone(),
-        }
+fn destination(row: &SettingsRow) -> Destination {
+    Destination {
+        host: row.host.clone(),
+        port: row.port,
+        security: row.security,
+        username: row.username.clone(),
     }
 }
 
-async fn read(conn: &mut SqliteConnection, workspace_id: &str) -> Result<Option<SettingsRow>> {
-    Ok(sqlx::query_as(
-        "SELECT host, port, security, username, sender_name, sender_address, invitation_days,
-                timeout_seconds, version
-         FROM email_settings WHERE workspace_id = ?",
-    )
-    .bind(workspace_id)
-    .fetch_optional(conn)
-    .await?)
-}
-
-/// The SMTP settings of a Workspace with the password saved for exactly this destination
-/// (none when no user name is set: nothing to authenticate, so the secret store is not
-/// touched), or [`Error::EmailNotConfigured`]; also the invitation validity in days.
 pub(crate) async fn smtp_for(
     roster: &Roster,
-    conn: &mut SqliteConnection,
+    tx: &mut dyn Tx,
     workspace_id: &str,
 ) -> Result<(Smtp, u32)> {
-    let row = read(conn, workspace_id)
+    let row = tx
+        .email_settings(workspace_id)
         .await?
         .ok_or(Error::EmailNotConfigured)?;
     let password = saved_password(roster, workspace_id, &row).await?;
-    let days = u32::try_from(row.invitation_days).unwrap_or(DEFAULT_INVITATION_DAYS);
+    let days = row.invitation_days;
     Ok((
         Smtp {
             host: row.host,
-            port: u16::try_from(row.port).unwrap_or(DEFAULT_PORT),
-            security: SmtpSecurity::parse(&row.security),
+            port: row.port,
+            security: row.security,
             username: row.username,
             password,
             sender_name: row.sender_name,
             sender_address: row.sender_address,
-            timeout: Duration::from_secs(
-                u64::try_from(row.timeout_seconds).unwrap_or(u64::from(DEFAULT_TIMEOUT_SECONDS)),
-            ),
+            timeout: Duration::from_secs(u64::from(row.timeout_seconds)),
         },
         days,
     ))
@@ -151,7 +121,7 @@ async fn saved_password(
     Ok(roster
         .secret(&password_name(workspace_id))
         .await?
-        .and_then(|stored| password_for(&stored, &row.destination())))
+        .and_then(|stored| password_for(&stored, &destination(row))))
 }
 
 fn is_local(host: &str) -> bool {
@@ -279,10 +249,10 @@ impl Roster {
 
     /// Settings → Email as saved (defaults before the first save). Needs `settings.manage`.
     pub async fn email_settings(&self, session: &Session) -> Result<EmailSettings> {
-        let mut conn = self.pool.acquire().await?;
-        let actor = actor::load_ready(&mut conn, session).await?;
+        let mut tx = self.read().await?;
+        let actor = actor::load_ready(&mut *tx, session).await?;
         actor.require(Permission::SettingsManage)?;
-        let row = read(&mut conn, &actor.workspace_id).await?;
+        let row = tx.email_settings(&actor.workspace_id).await?;
         let has_password = match &row {
             Some(row) => saved_password(self, &actor.workspace_id, row)
                 .await?
@@ -293,17 +263,15 @@ impl Roster {
         Ok(match row {
             Some(r) => EmailSettings {
                 host: r.host,
-                port: u16::try_from(r.port).unwrap_or(DEFAULT_PORT),
-                security: SmtpSecurity::parse(&r.security),
+                port: r.port,
+                security: r.security,
                 username: r.username,
                 has_password,
                 password_storage,
                 sender_name: r.sender_name,
                 sender_address: r.sender_address,
-                invitation_days: u32::try_from(r.invitation_days)
-                    .unwrap_or(DEFAULT_INVITATION_DAYS),
-                timeout_seconds: u32::try_from(r.timeout_seconds)
-                    .unwrap_or(DEFAULT_TIMEOUT_SECONDS),
+                invitation_days: r.invitation_days,
+                timeout_seconds: r.timeout_seconds,
                 version: r.version,
             },
             None => EmailSettings {
@@ -341,14 +309,14 @@ impl Roster {
         // keychain; the transaction checks the version again.
         let password = input.password.map(Credential::into_secret);
         let forgets_password = {
-            let mut conn = self.pool.acquire().await?;
-            let actor = actor::load_ready(&mut conn, session).await?;
+            let mut tx = self.read().await?;
+            let actor = actor::load_ready(&mut *tx, session).await?;
             actor.require(Permission::SettingsManage)?;
-            let before = read(&mut conn, &actor.workspace_id).await?;
+            let before = tx.email_settings(&actor.workspace_id).await?;
             if before.as_ref().map_or(0, |r| r.version) != input.expected_version {
                 return Err(Error::Conflict);
             }
-            let moved = before.is_some_and(|b| b.destination() != destination);
+            let moved = before.is_some_and(|b| self::destination(&b) != destination);
             let name = password_name(&actor.workspace_id);
             match &password {
                 Some(typed) if !typed.expose().is_empty() => {
@@ -367,60 +335,43 @@ impl Roster {
                 None => false,
             }
         };
-        let mut tx = store::begin_write(&self.pool).await?;
-        let actor = actor::load_ready(&mut tx, session).await?;
+        let mut tx = self.write().await?;
+        let actor = actor::load_ready(&mut *tx, session).await?;
         actor.require(Permission::SettingsManage)?;
-        let before = read(&mut tx, &actor.workspace_id).await?;
+        let before = tx.email_settings(&actor.workspace_id).await?;
         let version = before.as_ref().map_or(0, |r| r.version);
         if version != input.expected_version {
             return Err(Error::Conflict);
         }
         let now = self.now();
-        sqlx::query(
-            "INSERT INTO email_settings (workspace_id, host, port, security, username, sender_name,
-                 sender_address, invitation_days, timeout_seconds, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-             ON CONFLICT (workspace_id) DO UPDATE SET host = excluded.host, port = excluded.port,
-                 security = excluded.security, username = excluded.username,
-                 sender_name = excluded.sender_name, sender_address = excluded.sender_address,
-                 invitation_days = excluded.invitation_days,
-                 timeout_seconds = excluded.timeout_seconds, version = version + 1,
-                 updated_at = excluded.updated_at",
-        )
-        .bind(&actor.workspace_id)
-        .bind(&valid.host)
-        .bind(input.port)
-        .bind(input.security.as_str())
-        .bind(&valid.username)
-        .bind(&valid.sender_name)
-        .bind(&valid.sender_address)
-        .bind(input.invitation_days)
-        .bind(input.timeout_seconds)
-        .bind(&now)
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?;
+        let row = SettingsRow {
+            host: valid.host.clone(),
+            port: input.port,
+            security: input.security,
+            username: valid.username.clone(),
+            sender_name: valid.sender_name.clone(),
+            sender_address: valid.sender_address.clone(),
+            invitation_days: input.invitation_days,
+            timeout_seconds: input.timeout_seconds,
+            version,
+        };
+        tx.save_email_settings(&actor.workspace_id, &row, &now)
+            .await?;
         let mut fields: Vec<&'static str> = match &before {
             None => vec![
                 "host", "port", "security", "username", "sender", "validity", "timeout",
             ],
             Some(b) => [
                 ("host", b.host != valid.host),
-                ("port", b.port != i64::from(input.port)),
-                ("security", b.security != input.security.as_str()),
+                ("port", b.port != input.port),
+                ("security", b.security != input.security),
                 ("username", b.username != valid.username),
                 (
                     "sender",
                     b.sender_name != valid.sender_name || b.sender_address != valid.sender_address,
                 ),
-                (
-                    "validity",
-                    b.invitation_days != i64::from(input.invitation_days),
-                ),
-                (
-                    "timeout",
-                    b.timeout_seconds != i64::from(input.timeout_seconds),
-                ),
+                ("validity", b.invitation_days != input.invitation_days),
+                ("timeout", b.timeout_seconds != input.timeout_seconds),
             ]
             .into_iter()
             .filter_map(|(field, changed)| changed.then_some(field))
@@ -429,20 +380,13 @@ impl Roster {
         if password.is_some() || forgets_password {
             fields.push("password");
         }
-        audit::record(
-            &mut tx,
-            Entry {
-                workspace_id: &actor.workspace_id,
-                actor_id: Some(&actor.user_id),
-                action: "settings.email",
-                target_type: "workspace",
-                target_id: &actor.workspace_id,
-                fields: &fields,
-                at: &now,
-                seats: 0,
-            },
-        )
-        .await?;
+        let by = By {
+            workspace_id: &actor.workspace_id,
+            actor_id: Some(&actor.user_id),
+            at: &now,
+        };
+        let changed = Change::EmailSettingsChanged { fields: &fields };
+        changes::record(&mut *tx, by, changed).await?;
         tx.commit().await?;
         self.email_settings(session).await
     }
@@ -455,10 +399,10 @@ impl Roster {
     pub async fn send_test_email(&self, session: &Session, to: &str) -> Result<()> {
         let to = validation::email(to)?;
         let (smtp, _) = {
-            let mut conn = self.pool.acquire().await?;
-            let actor = actor::load_ready(&mut conn, session).await?;
+            let mut tx = self.read().await?;
+            let actor = actor::load_ready(&mut *tx, session).await?;
             actor.require(Permission::SettingsManage)?;
-            smtp_for(self, &mut conn, &actor.workspace_id).await?
+            smtp_for(self, &mut *tx, &actor.workspace_id).await?
         };
         let text = "This is a test email from Roster. Email invitations can be sent.";
         smtp::send(

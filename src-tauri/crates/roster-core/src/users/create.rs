@@ -1,13 +1,12 @@
 //! "Add user": step checks and creation.
 
-use sqlx::SqliteConnection;
-
-use crate::audit::{self, Entry};
+use crate::changes::{self, By, Change};
 use crate::error::{Error, Field, Result};
 use crate::model::{NewInvitation, NewUser, NewUserStep, Status, UserDetails};
 use crate::permissions::{Actor, Permission, Session};
+use crate::store::Tx;
 use crate::text::email_key;
-use crate::{Roster, actor, new_id, passwords, store, validation};
+use crate::{Roster, actor, new_id, passwords, validation};
 
 /// A [`NewUser`] or [`NewInvitation`] after validation: trimmed values ready to store.
 pub(crate) struct ValidNewUser {
@@ -77,19 +76,15 @@ fn validate(input: &NewUser) -> Result<ValidNewUser> {
 }
 
 /// Needs `users.create`; see [`authorize_roles`]. Returns the chosen roles' ids.
-async fn authorize(
-    conn: &mut SqliteConnection,
-    actor: &Actor,
-    input: &NewUser,
-) -> Result<Vec<String>> {
+async fn authorize(tx: &mut dyn Tx, actor: &Actor, input: &NewUser) -> Result<Vec<String>> {
     actor.require(Permission::UsersCreate)?;
-    authorize_roles(conn, actor, input.is_super_user, &input.role_ids).await
+    authorize_roles(tx, actor, input.is_super_user, &input.role_ids).await
 }
 
 /// A new super-user needs a super-user, and every chosen role must grant only permissions the
 /// actor holds. Returns the chosen roles' ids.
 pub(crate) async fn authorize_roles(
-    conn: &mut SqliteConnection,
+    tx: &mut dyn Tx,
     actor: &Actor,
     is_super_user: bool,
     role_ids: &[String],
@@ -97,19 +92,9 @@ pub(crate) async fn authorize_roles(
     if is_super_user {
         actor.require_super_user("add super-users")?;
     }
-    let roles = super::roles::chosen(conn, actor, role_ids).await?;
+    let roles = super::roles::chosen(tx, actor, role_ids).await?;
     super::roles::ensure_may_assign(actor, &roles)?;
     Ok(roles.into_iter().map(|r| r.id).collect())
-}
-
-/// Maps a failed insert: the email constraint is [`Error::EmailTaken`], anything else stays a
-/// database error.
-pub(crate) fn email_conflict_or(error: sqlx::Error) -> Error {
-    if is_email_conflict(&error) {
-        Error::EmailTaken
-    } else {
-        error.into()
-    }
 }
 
 /// Refuses an email already used in the actor's Workspace: [`Error::EmailTaken`], or
@@ -117,34 +102,19 @@ pub(crate) fn email_conflict_or(error: sqlx::Error) -> Error {
 /// only to an actor with `users.view`, who may see that user anyway. Without it the answer
 /// is [`Error::EmailTaken`] whoever holds the address, so adding users never tells which
 /// accounts exist or were removed.
-pub(crate) async fn ensure_email_free(
-    conn: &mut SqliteConnection,
-    actor: &Actor,
-    email: &str,
-) -> Result<()> {
-    let existing: Option<(String, String)> =
-        sqlx::query_as("SELECT id, status FROM users WHERE workspace_id = ? AND email_key = ?")
-            .bind(&actor.workspace_id)
-            .bind(email_key(email))
-            .fetch_optional(conn)
-            .await?;
-    match existing {
+pub(crate) async fn ensure_email_free(tx: &mut dyn Tx, actor: &Actor, email: &str) -> Result<()> {
+    match tx
+        .email_owner(&actor.workspace_id, &email_key(email))
+        .await?
+    {
         None => Ok(()),
         Some((user_id, status))
-            if Status::parse(&status) == Status::Removed && actor.can(Permission::UsersView) =>
+            if status == Status::Removed && actor.can(Permission::UsersView) =>
         {
             Err(Error::EmailOfRemovedUser { user_id })
         }
         Some(_) => Err(Error::EmailTaken),
     }
-}
-
-/// True when `error` is SQLite refusing a second `(workspace_id, email_key)`; only that
-/// constraint means "email taken" — any other constraint failure stays an internal error.
-fn is_email_conflict(error: &sqlx::Error) -> bool {
-    error
-        .as_database_error()
-        .is_some_and(|e| e.is_unique_violation() && e.message().contains("users.email_key"))
 }
 
 impl Roster {
@@ -157,16 +127,16 @@ impl Roster {
         input: &NewUser,
         step: NewUserStep,
     ) -> Result<()> {
-        let mut conn = self.pool.acquire().await?;
-        let actor = actor::load_ready(&mut conn, session).await?;
+        let mut tx = self.read().await?;
+        let actor = actor::load_ready(&mut *tx, session).await?;
         if !actor.can(Permission::UsersCreate) {
             actor.require(Permission::UsersInvite)?;
         }
-        authorize_roles(&mut conn, &actor, input.is_super_user, &input.role_ids).await?;
+        authorize_roles(&mut *tx, &actor, input.is_super_user, &input.role_ids).await?;
         check_step(input, step)?;
         if matches!(step, NewUserStep::Email | NewUserStep::Confirm) {
             let email = validation::email(&input.email)?;
-            ensure_email_free(&mut conn, &actor, &email).await?;
+            ensure_email_free(&mut *tx, &actor, &email).await?;
         }
         Ok(())
     }
@@ -177,20 +147,20 @@ impl Roster {
     /// [`Error::EmailOfRemovedUser`].
     pub async fn create_user(&self, session: &Session, input: NewUser) -> Result<UserDetails> {
         {
-            let mut conn = self.pool.acquire().await?;
-            let actor = actor::load_ready(&mut conn, session).await?;
-            authorize(&mut conn, &actor, &input).await?;
+            let mut tx = self.read().await?;
+            let actor = actor::load_ready(&mut *tx, session).await?;
+            authorize(&mut *tx, &actor, &input).await?;
         }
         let valid = validate(&input)?;
         let hash = self.hash(&input.password).await?;
         let now = self.now();
         let user_id = new_id();
 
-        let mut tx = store::begin_write(&self.pool).await?;
-        let actor = actor::load_ready(&mut tx, session).await?;
-        let role_ids = authorize(&mut tx, &actor, &input).await?;
-        ensure_email_free(&mut tx, &actor, &valid.email).await?;
-        let row = super::NewRow {
+        let mut tx = self.write().await?;
+        let actor = actor::load_ready(&mut *tx, session).await?;
+        let role_ids = authorize(&mut *tx, &actor, &input).await?;
+        ensure_email_free(&mut *tx, &actor, &valid.email).await?;
+        let row = super::write::NewRow {
             id: &user_id,
             workspace_id: &actor.workspace_id,
             email: &valid.email,
@@ -204,71 +174,25 @@ impl Roster {
             role_ids: &role_ids,
             at: &now,
         };
-        super::insert(&mut tx, &row)
-            .await
-            .map_err(email_conflict_or)?;
-        audit::record(
-            &mut tx,
-            Entry {
-                workspace_id: &actor.workspace_id,
-                actor_id: Some(&actor.user_id),
-                action: "user.create",
-                target_type: "user",
-                target_id: &user_id,
-                fields: &[
-                    "email",
-                    "firstName",
-                    "lastName",
-                    "phone",
-                    "roles",
-                    "password",
-                    "mustChangePassword",
-                ],
-                at: &now,
-                seats: 1,
+        super::write::insert(&mut *tx, &row).await?;
+        let by = By {
+            workspace_id: &actor.workspace_id,
+            actor_id: Some(&actor.user_id),
+            at: &now,
+        };
+        changes::record(
+            &mut *tx,
+            by,
+            Change::UserAdded {
+                user_id: &user_id,
+                invited: false,
             },
         )
         .await?;
-        let details = self.details(&mut tx, &actor.workspace_id, &user_id).await?;
+        let details = self
+            .details(&mut *tx, &actor.workspace_id, &user_id)
+            .await?;
         tx.commit().await?;
         Ok(details)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn only_the_email_constraint_reads_as_email_taken() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let pool = store::open(&dir.path().join("t.db")).await.expect("open");
-        let insert = |email_key: Option<&'static str>| {
-            sqlx::query(
-                "INSERT INTO users (id, workspace_id, email, email_key, first_name, name_key, search_text, status, created_at, updated_at)
-                 VALUES (?, 'w', 'a@example.com', ?, 'A', 'a', 'a', 'active', 't', 't')",
-            )
-            .bind(new_id())
-            .bind(email_key)
-        };
-        let mut conn = pool.acquire().await.expect("conn");
-        sqlx::query("PRAGMA foreign_keys = OFF")
-            .execute(&mut *conn)
-            .await
-            .expect("pragma");
-        insert(Some("a@example.com"))
-            .execute(&mut *conn)
-            .await
-            .expect("first");
-        let duplicate = insert(Some("a@example.com"))
-            .execute(&mut *conn)
-            .await
-            .expect_err("unique");
-        assert!(is_email_conflict(&duplicate));
-        let missing = insert(None)
-            .execute(&mut *conn)
-            .await
-            .expect_err("not null");
-        assert!(!is_email_conflict(&missing));
     }
 }

@@ -3,13 +3,14 @@
 use std::collections::BTreeSet;
 
 use super::roles::{check_shape, chosen, ensure_may_assign};
-use super::{another_super_user_exists, fetch, set_roles};
-use crate::audit::{self, Entry};
+use super::write::{change_status, names};
+use super::{another_super_user_exists, fetch};
+use crate::changes::{self, By, Change, StatusChange};
 use crate::error::{Error, Field, Result};
 use crate::model::{ProfileUpdate, Status, UserDetails, UserUpdate};
 use crate::permissions::{Actor, Permission, Session};
-use crate::text::{display_name, search_text, sort_key};
-use crate::{Roster, actor, store, validation};
+use crate::store::{Tx, UserPatch};
+use crate::{Roster, actor, validation};
 
 /// Validated names and phone of an edit form.
 struct Profile {
@@ -45,10 +46,10 @@ fn ensure_may_manage(actor: &Actor, target: &UserDetails, action: &str) -> Resul
 impl Roster {
     /// One user of the actor's Workspace, for the panel. Without `users.view` only yourself.
     pub async fn user(&self, session: &Session, user_id: &str) -> Result<UserDetails> {
-        let mut conn = self.pool.acquire().await?;
-        let actor = actor::load_ready(&mut conn, session).await?;
+        let mut tx = self.read().await?;
+        let actor = actor::load_ready(&mut *tx, session).await?;
         ensure_visible(&actor, user_id)?;
-        self.details(&mut conn, &actor.workspace_id, user_id).await
+        self.details(&mut *tx, &actor.workspace_id, user_id).await
     }
 
     /// "Edit" of another user: names, phone, and super-user or roles. Needs `users.edit` and
@@ -65,25 +66,25 @@ impl Roster {
     ) -> Result<UserDetails> {
         let profile = validate_profile(&input.first_name, &input.last_name, &input.phone)?;
         check_shape(input.is_super_user, &input.role_ids)?;
-        let mut tx = store::begin_write(&self.pool).await?;
-        let actor = actor::load_ready(&mut tx, session).await?;
+        let mut tx = self.write().await?;
+        let actor = actor::load_ready(&mut *tx, session).await?;
         actor.require(Permission::UsersEdit)?;
         ensure_visible(&actor, user_id)?;
-        let target = fetch(&mut tx, &actor.workspace_id, user_id).await?;
+        let target = fetch(&mut *tx, &actor.workspace_id, user_id).await?;
         if target.id != actor.user_id {
             ensure_may_manage(&actor, &target, "edit")?;
         }
         if input.is_super_user && !target.is_super_user {
             actor.require_super_user("make users super-users")?;
         }
-        let wanted = chosen(&mut tx, &actor, &input.role_ids).await?;
+        let wanted = chosen(&mut *tx, &actor, &input.role_ids).await?;
         let wanted_ids: BTreeSet<&str> = wanted.iter().map(|r| r.id.as_str()).collect();
         let held_ids: BTreeSet<&str> = target.role_ids.iter().map(String::as_str).collect();
         let taken: Vec<String> = held_ids
             .difference(&wanted_ids)
             .map(|id| (*id).to_owned())
             .collect();
-        let taken = chosen(&mut tx, &actor, &taken).await?;
+        let taken = chosen(&mut *tx, &actor, &taken).await?;
         let given = wanted.iter().filter(|r| !held_ids.contains(r.id.as_str()));
         ensure_may_assign(&actor, given.chain(taken.iter()))?;
         if target.version != input.expected_version {
@@ -93,7 +94,7 @@ impl Roster {
         let roles_change = wanted_ids != held_ids;
         if (super_user_changes || roles_change) && target.id == actor.user_id {
             if super_user_changes
-                && !another_super_user_exists(&mut tx, &actor.workspace_id, &actor.user_id).await?
+                && !another_super_user_exists(&mut *tx, &actor.workspace_id, &actor.user_id).await?
             {
                 return Err(Error::LastSuperUser);
             }
@@ -102,25 +103,19 @@ impl Roster {
         if super_user_changes
             && target.is_super_user
             && target.status == Status::Active
-            && !another_super_user_exists(&mut tx, &actor.workspace_id, &target.id).await?
+            && !another_super_user_exists(&mut *tx, &actor.workspace_id, &target.id).await?
         {
             return Err(Error::LastSuperUser);
         }
         let mut fields = profile_changes(&target, &profile);
+        let mut patch = UserPatch::default();
         if super_user_changes || roles_change {
             fields.push("roles");
-            let role_ids: Vec<String> = wanted.into_iter().map(|r| r.id).collect();
-            set_roles(&mut tx, &target.id, &role_ids).await?;
+            patch.is_super_user = Some(input.is_super_user);
+            patch.role_ids = Some(wanted.into_iter().map(|r| r.id).collect());
         }
         let details = self
-            .write_profile(
-                &mut tx,
-                &actor,
-                &target,
-                &profile,
-                input.is_super_user,
-                &fields,
-            )
+            .write_profile(&mut *tx, &actor, &target, &profile, patch, &fields)
             .await?;
         tx.commit().await?;
         Ok(details)
@@ -134,20 +129,20 @@ impl Roster {
         input: ProfileUpdate,
     ) -> Result<UserDetails> {
         let profile = validate_profile(&input.first_name, &input.last_name, &input.phone)?;
-        let mut tx = store::begin_write(&self.pool).await?;
-        let actor = actor::load_ready(&mut tx, session).await?;
-        let target = fetch(&mut tx, &actor.workspace_id, &actor.user_id).await?;
+        let mut tx = self.write().await?;
+        let actor = actor::load_ready(&mut *tx, session).await?;
+        let target = fetch(&mut *tx, &actor.workspace_id, &actor.user_id).await?;
         if target.version != input.expected_version {
             return Err(Error::Conflict);
         }
         let fields = profile_changes(&target, &profile);
         let details = self
             .write_profile(
-                &mut tx,
+                &mut *tx,
                 &actor,
                 &target,
                 &profile,
-                target.is_super_user,
+                UserPatch::default(),
                 &fields,
             )
             .await?;
@@ -155,45 +150,41 @@ impl Roster {
         Ok(details)
     }
 
+    /// Writes an edit (`patch` plus the names and phone of `profile`) and records it, unless
+    /// nothing changed.
     async fn write_profile(
         &self,
-        tx: &mut sqlx::SqliteConnection,
+        tx: &mut dyn Tx,
         actor: &Actor,
         target: &UserDetails,
         profile: &Profile,
-        is_super_user: bool,
+        patch: UserPatch,
         fields: &[&'static str],
     ) -> Result<UserDetails> {
         if fields.is_empty() {
             return Ok(target.clone());
         }
         let now = self.now();
-        sqlx::query(
-            "UPDATE users SET first_name = ?, last_name = ?, phone = ?, name_key = ?, search_text = ?,
-                 is_super_user = ?, version = version + 1, updated_at = ?
-             WHERE id = ?",
-        )
-        .bind(&profile.first_name)
-        .bind(&profile.last_name)
-        .bind(&profile.phone)
-        .bind(sort_key(&display_name(&profile.first_name, &profile.last_name)))
-        .bind(search_text(&profile.first_name, &profile.last_name, &target.email))
-        .bind(is_super_user)
-        .bind(&now)
-        .bind(&target.id)
-        .execute(&mut *tx)
-        .await?;
-        audit::record(
+        let patch = UserPatch {
+            names: Some(names(
+                &profile.first_name,
+                &profile.last_name,
+                &profile.phone,
+                &target.email,
+            )),
+            ..patch
+        };
+        tx.update_user(&target.id, &patch, &now).await?;
+        changes::record(
             tx,
-            Entry {
+            By {
                 workspace_id: &actor.workspace_id,
                 actor_id: Some(&actor.user_id),
-                action: "user.update",
-                target_type: "user",
-                target_id: &target.id,
-                fields,
                 at: &now,
-                seats: 0,
+            },
+            Change::UserEdited {
+                user_id: &target.id,
+                fields,
             },
         )
         .await?;
@@ -204,11 +195,11 @@ impl Roster {
     /// for good, also after a Restore — and no longer counts as a seat; the row is kept. Needs `users.remove`; removing a super-user needs a super-user. Nobody
     /// removes themselves, and the last active super-user stays ([`Error::LastSuperUser`]).
     pub async fn remove_user(&self, session: &Session, user_id: &str) -> Result<UserDetails> {
-        let mut tx = store::begin_write(&self.pool).await?;
-        let actor = actor::load_ready(&mut tx, session).await?;
+        let mut tx = self.write().await?;
+        let actor = actor::load_ready(&mut *tx, session).await?;
         actor.require(Permission::UsersRemove)?;
         ensure_visible(&actor, user_id)?;
-        let target = fetch(&mut tx, &actor.workspace_id, user_id).await?;
+        let target = fetch(&mut *tx, &actor.workspace_id, user_id).await?;
         // Permission before the last-super-user rule, so the answer reveals nothing about
         // super-users to someone who may not manage them.
         if target.id != actor.user_id {
@@ -216,7 +207,7 @@ impl Roster {
         }
         let last_super_user = target.is_super_user
             && target.status == Status::Active
-            && !another_super_user_exists(&mut tx, &actor.workspace_id, &target.id).await?;
+            && !another_super_user_exists(&mut *tx, &actor.workspace_id, &target.id).await?;
         if last_super_user {
             return Err(Error::LastSuperUser);
         }
@@ -230,26 +221,13 @@ impl Roster {
         }
         let now = self.now();
         if target.status == Status::Invited {
-            crate::invitations::withdraw_pending(&mut tx, &target.id, &now).await?;
+            crate::invitations::withdraw_pending(&mut *tx, &target.id, &now).await?;
         }
-        // The credential version moves on too, so a session from before the removal stays
-        // ended after a Restore.
-        sqlx::query(
-            "UPDATE users SET status = 'removed', removed_at = ?,
-                 credential_version = credential_version + 1, version = version + 1,
-                 updated_at = ?
-             WHERE id = ?",
-        )
-        .bind(&now)
-        .bind(&now)
-        .bind(&target.id)
-        .execute(&mut *tx)
-        .await?;
         let removed = self
-            .finish_status_change(tx, &actor, &target, "user.remove", &now)
+            .finish_status_change(tx, &actor, &target, StatusChange::Removed, &now)
             .await?;
         if target.status == Status::Invited {
-            crate::mail::outbox::scrub(&self.pool).await?;
+            self.db.scrub().await?;
         }
         Ok(removed)
     }
@@ -257,57 +235,52 @@ impl Roster {
     /// "Restore": a removed user comes back as active (or invited, if they never set a
     /// password). Needs `users.remove`; restoring a super-user needs a super-user.
     pub async fn restore_user(&self, session: &Session, user_id: &str) -> Result<UserDetails> {
-        let mut tx = store::begin_write(&self.pool).await?;
-        let actor = actor::load_ready(&mut tx, session).await?;
+        let mut tx = self.write().await?;
+        let actor = actor::load_ready(&mut *tx, session).await?;
         actor.require(Permission::UsersRemove)?;
         ensure_visible(&actor, user_id)?;
-        let target = fetch(&mut tx, &actor.workspace_id, user_id).await?;
+        let target = fetch(&mut *tx, &actor.workspace_id, user_id).await?;
         ensure_may_manage(&actor, &target, "restore")?;
         if target.status != Status::Removed {
             return Ok(target);
         }
         let now = self.now();
-        sqlx::query(
-            "UPDATE users SET status = CASE WHEN password_hash IS NULL THEN 'invited' ELSE 'active' END,
-                 removed_at = NULL, version = version + 1, updated_at = ?
-             WHERE id = ?",
-        )
-        .bind(&now)
-        .bind(&target.id)
-        .execute(&mut *tx)
-        .await?;
-        self.finish_status_change(tx, &actor, &target, "user.restore", &now)
+        self.finish_status_change(tx, &actor, &target, StatusChange::Restored, &now)
             .await
     }
 
-    /// Records a status change of `before` (the user as read before it) with how it moved
-    /// the seats, and returns the user as it is now.
+    /// Changes the status of `before` (the user as read in `tx`) the way `how` says, commits,
+    /// and returns the user as they are now.
     async fn finish_status_change(
         &self,
-        mut tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+        mut tx: Box<dyn Tx>,
         actor: &Actor,
         before: &UserDetails,
-        action: &'static str,
+        how: StatusChange,
         now: &str,
     ) -> Result<UserDetails> {
-        let details = self
-            .details(&mut tx, &actor.workspace_id, &before.id)
-            .await?;
-        let seat = |status: Status| i64::from(status == Status::Active);
-        audit::record(
-            &mut tx,
-            Entry {
-                workspace_id: &actor.workspace_id,
-                actor_id: Some(&actor.user_id),
-                action,
-                target_type: "user",
-                target_id: &before.id,
-                fields: &["status"],
-                at: now,
-                seats: seat(details.status) - seat(before.status),
-            },
+        let has_password = tx
+            .credentials(&actor.workspace_id, &before.id)
+            .await?
+            .is_some_and(|c| c.password_hash.is_some());
+        let by = By {
+            workspace_id: &actor.workspace_id,
+            actor_id: Some(&actor.user_id),
+            at: now,
+        };
+        change_status(
+            &mut *tx,
+            by,
+            &before.id,
+            before.status,
+            how,
+            has_password,
+            UserPatch::default(),
         )
         .await?;
+        let details = self
+            .details(&mut *tx, &actor.workspace_id, &before.id)
+            .await?;
         tx.commit().await?;
         Ok(details)
     }

@@ -1,18 +1,14 @@
 //! The user list: search, filter, sort and keyset pagination, all in SQL on indexes.
 //!
-//! A page never scans the table and never sorts more than a bounded number of rows: see
-//! [`plan`](super::plan) for how each request is answered. With three or more characters a
+//! A page never scans the table and never sorts more than a bounded number of rows: each
+//! database answers a [`PageRequest`] with a plan of its own (SQLite's: `store/sqlite/plan.rs`). With three or more characters a
 //! term matches anywhere in the name or email (an FTS5 trigram index); one or two characters
 //! match the start of the name or email (a trigram index cannot answer shorter terms).
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
-use sqlx::SqliteConnection;
-use sqlx::sqlite::SqliteArguments;
 
-use super::plan::{self, PageRequest, Term, sort_columns};
-use super::{UserRow, role_names, user_columns};
 use crate::error::{Error, Result};
 use crate::export::without_controls;
 use crate::model::{
@@ -20,6 +16,7 @@ use crate::model::{
     UserSummary,
 };
 use crate::permissions::{Actor, Permission, Session};
+use crate::store::{ListedUser, Tx};
 use crate::text::{fold, sort_key, trim_input};
 use crate::{Roster, actor};
 
@@ -28,6 +25,66 @@ pub const MAX_PAGE: u32 = 500;
 /// Shortest search term the trigram index answers.
 const TRIGRAM: usize = 3;
 
+/// What a request asks of the list, with the term already keyed like the stored columns.
+pub(crate) struct PageRequest<'a> {
+    pub workspace_id: &'a str,
+    pub filter: StatusFilter,
+    pub sort: UserSort,
+    pub direction: SortDirection,
+    /// The previous page's last sort keys, in [`sort_keys`] order.
+    pub after: Option<Vec<String>>,
+    /// Rows to return at most (the caller asks one more than it shows, to know if more exist).
+    pub limit: i64,
+    /// Set for a user without `users.view`: they see only their own row.
+    pub only_user: Option<&'a str>,
+    pub term: &'a Term,
+}
+
+impl PageRequest<'_> {
+    /// The filter, when the request is every user of the Workspace the filter allows (no
+    /// search, and the user may see everyone): the Workspace totals answer its count.
+    pub fn everyone(&self) -> Option<StatusFilter> {
+        (self.term == &Term::Everyone && self.only_user.is_none()).then_some(self.filter)
+    }
+}
+
+/// The search term as the indexes can answer it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Term {
+    /// No search: every user the filter allows.
+    Everyone,
+    /// One or two characters: the start of the name (`name`, keyed like `name_key`) or of
+    /// the email (`email`, keyed like `email_key`). A trigram index cannot answer them.
+    Prefix { name: String, email: String },
+    /// Three or more characters, keyed like `search_text`: anywhere in the name or email.
+    Anywhere(String),
+}
+
+/// How many keys a cursor of each order holds: the sort key(s), last the id so keys are
+/// unique.
+fn key_count(sort: UserSort) -> usize {
+    match sort {
+        UserSort::Status => 3,
+        UserSort::Name | UserSort::Email | UserSort::AddedOn => 2,
+    }
+}
+
+/// A listed user's sort keys for `sort`, last the id (names as the stored columns:
+/// `status, name_key, id` for [`UserSort::Status`], say).
+pub(crate) fn sort_keys(row: &ListedUser, sort: UserSort) -> Vec<String> {
+    let u = &row.user;
+    let keys: [&str; 3] = match sort {
+        UserSort::Name => [&row.name_key, &u.id, ""],
+        UserSort::Email => [&row.email_key, &u.id, ""],
+        UserSort::Status => [u.status.as_str(), &row.name_key, &u.id],
+        UserSort::AddedOn => [&u.created_at, &u.id, ""],
+    };
+    keys[..key_count(sort)]
+        .iter()
+        .map(|k| (*k).to_owned())
+        .collect()
+}
+
 /// Where the previous page ended: the sort key values of its last row, then its id.
 #[derive(Serialize, Deserialize)]
 struct Cursor {
@@ -35,34 +92,10 @@ struct Cursor {
     keys: Vec<String>,
 }
 
-#[derive(sqlx::FromRow)]
-struct ListRow {
-    #[sqlx(flatten)]
-    user: UserRow,
-    name_key: String,
-    email_key: String,
-}
-
-impl ListRow {
-    /// The row's values of [`sort_columns`]`(sort)`, in order.
-    fn keys(&self, sort: UserSort) -> [&str; 3] {
-        let u = &self.user;
-        match sort {
-            UserSort::Name => [&self.name_key, &u.id, ""],
-            UserSort::Email => [&self.email_key, &u.id, ""],
-            UserSort::Status => [&u.status, &self.name_key, &u.id],
-            UserSort::AddedOn => [&u.created_at, &u.id, ""],
-        }
-    }
-
-    fn cursor(&self, sort: UserSort) -> String {
-        let keys = self.keys(sort)[..sort_columns(sort).len()]
-            .iter()
-            .map(|k| (*k).to_owned())
-            .collect();
-        let json = serde_json::to_vec(&Cursor { sort, keys }).unwrap_or_default();
-        URL_SAFE_NO_PAD.encode(json)
-    }
+fn cursor(row: &ListedUser, sort: UserSort) -> String {
+    let keys = sort_keys(row, sort);
+    let json = serde_json::to_vec(&Cursor { sort, keys }).unwrap_or_default();
+    URL_SAFE_NO_PAD.encode(json)
 }
 
 fn decode_cursor(text: &str, sort: UserSort) -> Result<Vec<String>> {
@@ -71,7 +104,7 @@ fn decode_cursor(text: &str, sort: UserSort) -> Result<Vec<String>> {
         .ok()
         .and_then(|bytes| serde_json::from_slice(&bytes).ok());
     match cursor {
-        Some(c) if c.sort == sort && c.keys.len() == sort_columns(sort).len() => Ok(c.keys),
+        Some(c) if c.sort == sort && c.keys.len() == key_count(sort) => Ok(c.keys),
         _ => Err(Error::Forbidden("The list changed order; reload it".into())),
     }
 }
@@ -132,18 +165,26 @@ impl Roster {
             ..query.clone()
         };
         // One read transaction: the page, the totals and the count come from one snapshot.
-        let mut conn = self.pool.begin().await?;
-        let actor = actor::load_ready(&mut conn, session).await?;
-        let counts = counts(&mut conn, &actor).await?;
+        let mut tx = self.read().await?;
+        let (actor, counts) = viewer(&mut *tx, session).await?;
         let term = term(&query.search);
         let request = request(&actor, query, &term)?;
-        let plan = plan::plan(&mut conn, &request).await?;
-        let (items, next_cursor) = page(&mut conn, &plan, query).await?;
-        let matching = match plan.few_matches() {
-            true => Some(matching(&mut conn, &plan, &counts).await?),
+        let page = tx.list_page(&request).await?;
+        let matching = match request.everyone() {
+            Some(filter) => Some(total(filter, &counts)),
+            None => page.matching,
+        };
+        let mut rows = page.rows;
+        let more = rows.len() > query.limit as usize;
+        rows.truncate(query.limit as usize);
+        let next_cursor = match more {
+            true => rows.last().map(|r| cursor(r, query.sort)),
             false => None,
         };
-        conn.rollback().await?;
+        let items = rows
+            .into_iter()
+            .map(|r| UserSummary::from(UserDetails::from(r.user)))
+            .collect();
         Ok(UserPage {
             items,
             next_cursor,
@@ -156,16 +197,19 @@ impl Roster {
     /// ignored): the second call after a page whose `matching` was `None`. Reads every match,
     /// through the search index.
     pub async fn count_users(&self, session: &Session, query: &UserQuery) -> Result<i64> {
-        let mut conn = self.pool.begin().await?;
-        let actor = actor::load_ready(&mut conn, session).await?;
-        let counts = counts(&mut conn, &actor).await?;
+        let mut tx = self.read().await?;
+        let (actor, counts) = viewer(&mut *tx, session).await?;
         let term = term(&query.search);
         let request = request(&actor, query, &term)?;
-        let plan = plan::plan(&mut conn, &request).await?;
-        let count = matching(&mut conn, &plan, &counts).await?;
-        conn.rollback().await?;
-        Ok(count)
+        matching(&mut *tx, &request, &counts).await
     }
+}
+
+/// The signed-in user and the Workspace totals they may see, read in `tx`.
+pub(crate) async fn viewer(tx: &mut dyn Tx, session: &Session) -> Result<(Actor, UserCounts)> {
+    let actor = actor::load_ready(tx, session).await?;
+    let counts = counts(tx, &actor).await?;
+    Ok((actor, counts))
 }
 
 fn total(filter: StatusFilter, counts: &UserCounts) -> i64 {
@@ -176,109 +220,35 @@ fn total(filter: StatusFilter, counts: &UserCounts) -> i64 {
     }
 }
 
-/// The list query (no cursor, no limit) as batches: each result row is one JSON array of up to
-/// `batch` users in list order, each user `[first_name, last_name, email, phone,
-/// is_super_user, role_names, status, created_at, last_sign_in_at]`. A download reads 100,000
-/// users as 100 rows instead of 100,000: sqlx hands every result row between threads, and that
-/// handoff, not SQLite, was most of the cost. The users (with their role names) are gathered
-/// first, in table order, and sorted afterwards: looking roles up in list order touched the
-/// role index at random and cost more than the sort.
-pub(crate) fn batches_sql(
-    plan: &plan::Plan<'_>,
-    query: &UserQuery,
-    batch: u32,
-) -> Result<(String, SqliteArguments)> {
-    let direction = match query.direction {
-        SortDirection::Asc => "ASC",
-        SortDirection::Desc => "DESC",
-    };
-    let order: Vec<String> = sort_columns(query.sort)
-        .iter()
-        .map(|c| format!("{c} {direction}"))
-        .collect();
-    let (from, args) = plan.every_match_source()?;
-    let sql = format!(
-        "WITH chosen AS MATERIALIZED (
-             SELECT u.first_name, u.last_name, u.email, u.phone, u.is_super_user, u.status,
-                    u.created_at, u.last_sign_in_at, u.name_key, u.email_key, u.id,
-                    {} AS role_names {})
-         SELECT json_group_array(json_array(first_name, last_name, email, phone, is_super_user,
-                    role_names, status, created_at, last_sign_in_at) ORDER BY rn)
-         FROM (SELECT *, row_number() OVER (ORDER BY {}) AS rn FROM chosen)
-         GROUP BY (rn - 1) / {batch} ORDER BY (rn - 1) / {batch}",
-        role_names!(),
-        from,
-        order.join(", ")
-    );
-    Ok((sql, args))
-}
-
-async fn page(
-    conn: &mut SqliteConnection,
-    plan: &plan::Plan<'_>,
-    query: &UserQuery,
-) -> Result<(Vec<UserSummary>, Option<String>)> {
-    let (sql, args) = plan.select(concat!(user_columns!(), ", u.name_key, u.email_key"))?;
-    let mut rows: Vec<ListRow> = sqlx::query_as_with(sqlx::AssertSqlSafe(sql), args)
-        .fetch_all(&mut *conn)
-        .await?;
-    // Keys compare as UTF-8 bytes, as SQLite's BINARY collation orders the indexes.
-    rows.sort_by(|a, b| {
-        let order = a.keys(query.sort).cmp(&b.keys(query.sort));
-        match query.direction {
-            SortDirection::Asc => order,
-            SortDirection::Desc => order.reverse(),
-        }
-    });
-    let more = rows.len() > query.limit as usize;
-    rows.truncate(query.limit as usize);
-    let next_cursor = if more {
-        rows.last().map(|r| r.cursor(query.sort))
-    } else {
-        None
-    };
-    let items = rows
-        .into_iter()
-        .map(|r| UserSummary::from(UserDetails::from(r.user)))
-        .collect();
-    Ok((items, next_cursor))
-}
-
-/// How many users match the plan's request: read from the Workspace totals when there is no
-/// search (and the user sees everyone), counted through the plan's indexes otherwise.
+/// How many users match `request`: read from the Workspace totals when there is no search
+/// (and the user sees everyone), counted through the database's indexes otherwise.
 pub(crate) async fn matching(
-    conn: &mut SqliteConnection,
-    plan: &plan::Plan<'_>,
+    tx: &mut dyn Tx,
+    request: &PageRequest<'_>,
     counts: &UserCounts,
 ) -> Result<i64> {
-    if let Some(filter) = plan.everyone() {
-        return Ok(total(filter, counts));
+    match request.everyone() {
+        Some(filter) => Ok(total(filter, counts)),
+        None => tx.count_matching(request).await,
     }
-    let (from, args) = plan.every_match_source()?;
-    let sql = format!("SELECT count(*) {from}");
-    Ok(sqlx::query_scalar_with(sqlx::AssertSqlSafe(sql), args)
-        .fetch_one(conn)
-        .await?)
 }
 
-/// Workspace totals from `user_status_counts` (kept by triggers); a user without `users.view`
-/// counts only themselves.
-pub(crate) async fn counts(conn: &mut SqliteConnection, actor: &Actor) -> Result<UserCounts> {
-    let per_status: Vec<(String, i64)> = if actor.can(Permission::UsersView) {
-        sqlx::query_as("SELECT status, users FROM user_status_counts WHERE workspace_id = ?")
-            .bind(&actor.workspace_id)
-            .fetch_all(&mut *conn)
-            .await?
+/// Workspace totals from the counts the database keeps; a user without `users.view` counts
+/// only themselves.
+async fn counts(tx: &mut dyn Tx, actor: &Actor) -> Result<UserCounts> {
+    let per_status: Vec<(Status, i64)> = if actor.can(Permission::UsersView) {
+        tx.status_counts(&actor.workspace_id).await?
     } else {
-        sqlx::query_as("SELECT status, 1 FROM users WHERE id = ?")
-            .bind(&actor.user_id)
-            .fetch_all(&mut *conn)
+        tx.credentials(&actor.workspace_id, &actor.user_id)
             .await?
+            .map(|c| (c.status, 1))
+            .into_iter()
+            .collect()
     };
     let count = |status: Status| {
         per_status
             .iter()
-            .filter(|(s, _)| Status::parse(s) == status)
+            .filter(|(s, _)| *s == status)
             .map(|(_, n)| n)
             .sum::<i64>()
     };
@@ -287,97 +257,4 @@ pub(crate) async fn counts(conn: &mut SqliteConnection, actor: &Actor) -> Result
         seats: count(Status::Active),
         removed: count(Status::Removed),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    //! The ways a plan can answer a request must list the same users in the same order, page
-    //! after page: which one runs depends on how many users match, so a small Workspace
-    //! would otherwise only ever test one of them.
-
-    use super::*;
-    use crate::model::CreateWorkspaceInput;
-    use crate::users::plan::{Way, forced};
-    use crate::{Secret, demo};
-
-    async fn listed(
-        conn: &mut SqliteConnection,
-        actor: &Actor,
-        query: &UserQuery,
-        way: Way,
-    ) -> Vec<String> {
-        let term = term(&query.search);
-        let mut query = query.clone();
-        let mut ids = Vec::new();
-        loop {
-            let request = request(actor, &query, &term).expect("request");
-            let plan = forced(&request, way);
-            let (items, next) = page(conn, &plan, &query).await.expect("page");
-            ids.extend(items.into_iter().map(|u| u.id));
-            match next {
-                Some(cursor) => query.after = Some(cursor),
-                None => return ids,
-            }
-        }
-    }
-
-    #[tokio::test]
-    async fn every_way_of_answering_lists_the_same_users_in_the_same_order() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let roster = Roster::open(&dir.path().join("ways.db"))
-            .await
-            .expect("open");
-        let password = Secret::new("Walking-Sorted-Lanterns-81");
-        let (session, _) = roster
-            .create_workspace(CreateWorkspaceInput {
-                workspace_name: "Ways".into(),
-                email: "admin@ways.example".into(),
-                first_name: "Wanda".into(),
-                last_name: "Ways".into(),
-                password: password.clone(),
-                confirm_password: password.clone(),
-            })
-            .await
-            .expect("workspace");
-        demo::add_sample_users(&roster, &session, 90, &password)
-            .await
-            .expect("sample users");
-        let mut conn = roster.pool.acquire().await.expect("connection");
-        let actor = actor::load_ready(&mut conn, &session).await.expect("actor");
-        let mut non_empty = 0;
-        for sort in [
-            UserSort::Name,
-            UserSort::Email,
-            UserSort::Status,
-            UserSort::AddedOn,
-        ] {
-            for direction in [SortDirection::Asc, SortDirection::Desc] {
-                for filter in [
-                    StatusFilter::Current,
-                    StatusFilter::Removed,
-                    StatusFilter::All,
-                ] {
-                    for search in ["", "u", "us", "ma", "user00", "demo", "zqx"] {
-                        let query = UserQuery {
-                            search: search.into(),
-                            filter,
-                            sort,
-                            direction,
-                            after: None,
-                            limit: 7,
-                        };
-                        let sorted = listed(&mut conn, &actor, &query, Way::SortedMatches).await;
-                        let walked = listed(&mut conn, &actor, &query, Way::FilteredWalk).await;
-                        assert_eq!(sorted, walked, "{query:?}");
-                        let mut unique = sorted.clone();
-                        unique.sort();
-                        unique.dedup();
-                        assert_eq!(unique.len(), sorted.len(), "each user once: {query:?}");
-                        non_empty += usize::from(!sorted.is_empty());
-                    }
-                }
-            }
-        }
-        assert!(non_empty > 100, "{non_empty} non-empty lists");
-    }
 }

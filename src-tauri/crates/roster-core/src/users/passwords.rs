@@ -2,20 +2,28 @@
 
 use super::fetch;
 use crate::attempts::{self, Check};
-use crate::audit::{self, Entry};
+use crate::changes::{self, By, Change};
 use crate::error::{Error, Field, Result};
 use crate::model::{OwnPasswordChange, PasswordReset, SessionInfo, UserDetails};
 use crate::passwords::{self as policy, Secret, Verification};
 use crate::permissions::{Actor, Permission, Session};
-use crate::{Roster, actor, store};
+use crate::store::{Tx, UserPatch};
+use crate::{Roster, actor};
+
+/// The patch that sets a new password: it clears any back-off (see
+/// [`attempts::clear_in`]) and ends every session of the user.
+fn new_password(hash: String, must_change_password: bool) -> UserPatch {
+    UserPatch {
+        password_hash: Some(hash),
+        must_change_password: Some(must_change_password),
+        end_sessions: true,
+        ..UserPatch::default()
+    }
+}
 
 /// The user whose password `actor` may set: another user of the Workspace, visible to the
 /// actor and no more powerful than them.
-async fn target_of_reset(
-    conn: &mut sqlx::SqliteConnection,
-    actor: &Actor,
-    user_id: &str,
-) -> Result<UserDetails> {
+async fn target_of_reset(tx: &mut dyn Tx, actor: &Actor, user_id: &str) -> Result<UserDetails> {
     if actor.user_id == user_id {
         return Err(Error::Forbidden(
             "Change your own password from My profile, with your current password".into(),
@@ -24,7 +32,7 @@ async fn target_of_reset(
     if !actor.can(Permission::UsersView) {
         return Err(Error::NotFound("User"));
     }
-    let target = fetch(conn, &actor.workspace_id, user_id).await?;
+    let target = fetch(tx, &actor.workspace_id, user_id).await?;
     actor.require_may_manage(
         target.is_super_user,
         &target.permissions,
@@ -54,48 +62,31 @@ impl Roster {
         input: PasswordReset,
     ) -> Result<()> {
         let target = {
-            let mut conn = self.pool.acquire().await?;
-            let actor = actor::load_ready(&mut conn, session).await?;
+            let mut tx = self.read().await?;
+            let actor = actor::load_ready(&mut *tx, session).await?;
             actor.require(Permission::UsersResetPassword)?;
-            target_of_reset(&mut conn, &actor, user_id).await?
+            target_of_reset(&mut *tx, &actor, user_id).await?
         };
         let inputs = [target.email.as_str(), &target.first_name, &target.last_name];
         policy::check_policy(Field::NewPassword, &input.new_password, &inputs)?;
         policy::check_confirmation(&input.new_password, &input.confirm_password)?;
         let hash = self.hash(&input.new_password).await?;
 
-        let mut tx = store::begin_write(&self.pool).await?;
-        let actor = actor::load_ready(&mut tx, session).await?;
+        let mut tx = self.write().await?;
+        let actor = actor::load_ready(&mut *tx, session).await?;
         actor.require(Permission::UsersResetPassword)?;
         // Read again inside the write: the user may have gained power since the first check.
-        target_of_reset(&mut tx, &actor, user_id).await?;
+        target_of_reset(&mut *tx, &actor, user_id).await?;
         let now = self.now();
-        sqlx::query(
-            "UPDATE users SET password_hash = ?, must_change_password = ?, failed_sign_ins = 0,
-                 locked_until = NULL, credential_version = credential_version + 1,
-                 version = version + 1, updated_at = ?
-             WHERE id = ?",
-        )
-        .bind(&hash)
-        .bind(input.must_change_password)
-        .bind(&now)
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
-        audit::record(
-            &mut tx,
-            Entry {
-                workspace_id: &actor.workspace_id,
-                actor_id: Some(&actor.user_id),
-                action: "user.reset_password",
-                target_type: "user",
-                target_id: user_id,
-                fields: &["password", "mustChangePassword"],
-                at: &now,
-                seats: 0,
-            },
-        )
-        .await?;
+        let patch = new_password(hash, input.must_change_password);
+        tx.update_user(user_id, &patch, &now).await?;
+        attempts::clear_in(&mut *tx, user_id, None, &now).await?;
+        let by = By {
+            workspace_id: &actor.workspace_id,
+            actor_id: Some(&actor.user_id),
+            at: &now,
+        };
+        changes::record(&mut *tx, by, Change::PasswordReset { user_id }).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -113,16 +104,14 @@ impl Roster {
         input: OwnPasswordChange,
     ) -> Result<(Session, SessionInfo)> {
         let (actor, email, first, last, stored): (_, String, String, String, Option<String>) = {
-            let mut conn = self.pool.acquire().await?;
-            let actor = actor::load(&mut conn, session).await?;
-            let row = sqlx::query_as(
-                "SELECT email, first_name, last_name, password_hash FROM users WHERE id = ?",
-            )
-            .bind(&actor.user_id)
-            .fetch_one(&mut *conn)
-            .await?;
-            let (email, first, last, stored) = row;
-            (actor, email, first, last, stored)
+            let mut tx = self.read().await?;
+            let actor = actor::load(&mut *tx, session).await?;
+            let me = fetch(&mut *tx, &actor.workspace_id, &actor.user_id).await?;
+            let stored = tx
+                .credentials(&actor.workspace_id, &actor.user_id)
+                .await?
+                .and_then(|c| c.password_hash);
+            (actor, me.email, me.first_name, me.last_name, stored)
         };
         if !actor.must_change_password {
             if input.current_password.expose().is_empty() {
@@ -148,35 +137,20 @@ impl Roster {
         }
         let hash = self.hash(&input.new_password).await?;
 
-        let mut tx = store::begin_write(&self.pool).await?;
-        let actor = actor::load(&mut tx, session).await?;
+        let mut tx = self.write().await?;
+        let actor = actor::load(&mut *tx, session).await?;
         let now = self.now();
-        sqlx::query(
-            "UPDATE users SET password_hash = ?, must_change_password = 0, failed_sign_ins = 0,
-                 locked_until = NULL, credential_version = credential_version + 1,
-                 version = version + 1, updated_at = ?
-             WHERE id = ?",
-        )
-        .bind(&hash)
-        .bind(&now)
-        .bind(&actor.user_id)
-        .execute(&mut *tx)
-        .await?;
-        audit::record(
-            &mut tx,
-            Entry {
-                workspace_id: &actor.workspace_id,
-                actor_id: Some(&actor.user_id),
-                action: "user.change_password",
-                target_type: "user",
-                target_id: &actor.user_id,
-                fields: &["password"],
-                at: &now,
-                seats: 0,
-            },
-        )
-        .await?;
-        let renewed = actor::session_for(&mut tx, &actor.workspace_id, &actor.user_id).await?;
+        tx.update_user(&actor.user_id, &new_password(hash, false), &now)
+            .await?;
+        attempts::clear_in(&mut *tx, &actor.user_id, None, &now).await?;
+        let by = By {
+            workspace_id: &actor.workspace_id,
+            actor_id: Some(&actor.user_id),
+            at: &now,
+        };
+        let user_id = &actor.user_id;
+        changes::record(&mut *tx, by, Change::OwnPasswordChanged { user_id }).await?;
+        let renewed = actor::session_for(&mut *tx, &actor.workspace_id, &actor.user_id).await?;
         tx.commit().await?;
         let info = self.session_info(&renewed).await?;
         Ok((renewed, info))
@@ -186,7 +160,7 @@ impl Roster {
     /// ([`attempts::reserve`]): a match clears the failure counter.
     async fn check_current_password(&self, session: &Session, current: &Secret) -> Result<()> {
         let now = self.clock.now();
-        let attempt = attempts::reserve(&self.pool, &session.workspace_id, &session.user_id, now)
+        let attempt = attempts::reserve(&*self.db, &session.workspace_id, &session.user_id, now)
             .await?
             .ok_or(Error::Unauthenticated)?;
         if attempt.credential_version != session.credential_version {
@@ -195,7 +169,7 @@ impl Roster {
         if self.verify(current, attempt.password_hash).await? == Verification::Mismatch {
             let end_sessions = attempt.failures >= attempts::FREE_ATTEMPTS;
             attempts::record_failure(
-                &self.pool,
+                &*self.db,
                 &session.workspace_id,
                 &session.user_id,
                 Check::CurrentPassword,
@@ -209,14 +183,14 @@ impl Roster {
                 Error::invalid(Field::CurrentPassword, "The current password is not right")
             });
         }
-        attempts::clear(&self.pool, &session.user_id).await
+        attempts::clear(&*self.db, &session.user_id, now).await
     }
 
     /// A new password for the "Generate" button (see [`policy::generate`]). Needs
     /// `users.create` or `users.reset_password`. Never logged or stored in clear.
     pub async fn generate_password(&self, session: &Session) -> Result<Secret> {
-        let mut conn = self.pool.acquire().await?;
-        let actor = actor::load_ready(&mut conn, session).await?;
+        let mut tx = self.read().await?;
+        let actor = actor::load_ready(&mut *tx, session).await?;
         if !actor.can(Permission::UsersCreate) {
             actor.require(Permission::UsersResetPassword)?;
         }

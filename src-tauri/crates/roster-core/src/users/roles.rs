@@ -1,11 +1,10 @@
 //! Which roles a user holds: the choice in "Add user" step 5 and in Edit, and the rules for
 //! giving and taking roles.
 
-use sqlx::SqliteConnection;
-
 use crate::error::{Error, Field, Result};
 use crate::permissions::Actor;
 use crate::roles::{self, Role};
+use crate::store::Tx;
 
 /// Checks the shape of a role choice: a super-user holds no role, anyone else at least one.
 pub(crate) fn check_shape(is_super_user: bool, role_ids: &[String]) -> Result<()> {
@@ -25,7 +24,7 @@ pub(crate) fn check_shape(is_super_user: bool, role_ids: &[String]) -> Result<()
 /// Reads the chosen roles in the actor's Workspace, each once; an id that is not a role of
 /// the Workspace (deleted meanwhile, or of another Workspace) is a `roles` validation error.
 pub(crate) async fn chosen(
-    conn: &mut SqliteConnection,
+    tx: &mut dyn Tx,
     actor: &Actor,
     role_ids: &[String],
 ) -> Result<Vec<Role>> {
@@ -34,16 +33,15 @@ pub(crate) async fn chosen(
         if roles.iter().any(|r| &r.id == id) {
             continue;
         }
-        let role =
-            roles::load(conn, &actor.workspace_id, id)
-                .await
-                .map_err(|error| match error {
-                    Error::NotFound(_) => Error::invalid(
-                        Field::Roles,
-                        "One of the chosen roles no longer exists; reload and choose again",
-                    ),
-                    other => other,
-                })?;
+        let role = roles::load(tx, &actor.workspace_id, id)
+            .await
+            .map_err(|error| match error {
+                Error::NotFound(_) => Error::invalid(
+                    Field::Roles,
+                    "One of the chosen roles no longer exists; reload and choose again",
+                ),
+                other => other,
+            })?;
         roles.push(role);
     }
     Ok(roles)

@@ -233,8 +233,8 @@ async fn e4_commas_quotes_and_every_cell_round_trip() {
                 CASE WHEN is_super_user = 1 THEN 'Super-user' ELSE 'Member' END,
                 upper(substr(status, 1, 1)) || substr(status, 2),
                 replace(substr(created_at, 1, 19), 'T', ' '),
-                replace(substr(last_sign_in_at, 1, 19), 'T', ' ')
-         FROM users ORDER BY name_key, id",
+                replace(substr(s.last_sign_in_at, 1, 19), 'T', ' ')
+         FROM users LEFT JOIN sign_ins s ON s.user_id = users.id ORDER BY name_key, id",
     )
     .fetch_all(w.roster.pool())
     .await

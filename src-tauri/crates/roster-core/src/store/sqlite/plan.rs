@@ -22,6 +22,7 @@ use sqlx::{Arguments, SqliteConnection};
 
 use crate::error::{Error, Result};
 use crate::model::{SortDirection, StatusFilter, UserSort};
+use crate::users::list::{PageRequest, Term};
 
 /// Matches up to which a search sorts (and counts) its matches instead of walking the sort
 /// index. The order indexes carry the search text, so a walk reads no table rows: at 100,000
@@ -30,33 +31,6 @@ use crate::model::{SortDirection, StatusFilter, UserSort};
 /// counting them is left to a second call ([`crate::Roster::count_users`]); see
 /// docs/benchmarks.md.
 pub(crate) const SORT_AT_MOST: i64 = 1_000;
-
-/// What a request asks of the list, with the term already keyed like the stored columns.
-pub(crate) struct PageRequest<'a> {
-    pub workspace_id: &'a str,
-    pub filter: StatusFilter,
-    pub sort: UserSort,
-    pub direction: SortDirection,
-    /// The previous page's last sort keys, in [`sort_columns`] order.
-    pub after: Option<Vec<String>>,
-    /// Rows to return at most (the caller asks one more than it shows, to know if more exist).
-    pub limit: i64,
-    /// Set for a user without `users.view`: they see only their own row.
-    pub only_user: Option<&'a str>,
-    pub term: &'a Term,
-}
-
-/// The search term as the indexes can answer it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Term {
-    /// No search: every user the filter allows.
-    Everyone,
-    /// One or two characters: the start of the name (`name`, keyed like `name_key`) or of
-    /// the email (`email`, keyed like `email_key`). A trigram index cannot answer them.
-    Prefix { name: String, email: String },
-    /// Three or more characters, keyed like `search_text`: anywhere in the name or email.
-    Anywhere(String),
-}
 
 /// One way a row can match the term.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -307,18 +281,11 @@ impl Plan<'_> {
         self.arms.iter().map(|a| a.way)
     }
 
-    /// The filter, when the request is every user of the Workspace the filter allows (no
-    /// search, and the user may see everyone): the Workspace totals answer its count.
-    pub fn everyone(&self) -> Option<StatusFilter> {
-        (self.request.term == &Term::Everyone && self.request.only_user.is_none())
-            .then_some(self.request.filter)
-    }
-
     /// Whether the page should count every match: no search (the Workspace totals answer),
     /// a user who sees only themselves, or a search whose every arm has fewer than
     /// [`SORT_AT_MOST`] matches.
     pub fn few_matches(&self) -> bool {
-        self.everyone().is_some()
+        self.request.everyone().is_some()
             || self.request.only_user.is_some()
             || self
                 .arms
@@ -452,7 +419,7 @@ mod tests {
 
     use super::*;
     use crate::model::{SortDirection, StatusFilter, UserSort};
-    use crate::users::{role_names, user_columns};
+    use crate::store::sqlite::users::user_columns;
 
     async fn explain(
         conn: &mut SqliteConnection,
@@ -498,10 +465,10 @@ mod tests {
     #[tokio::test]
     async fn every_page_reads_an_index_range_and_only_few_matches_are_sorted() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let pool = crate::store::open(&dir.path().join("plans.db"))
+        let db = super::super::SqliteDatabase::open(&dir.path().join("plans.db"))
             .await
             .expect("open");
-        let mut conn = pool.acquire().await.expect("connection");
+        let mut conn = db.pool.acquire().await.expect("connection");
         let mut checked = 0;
         for sort in SORTS {
             for direction in [SortDirection::Asc, SortDirection::Desc] {
