@@ -15,6 +15,8 @@ pub mod passwords;
 pub mod permissions;
 pub mod secrets;
 pub mod store;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod text;
 pub mod validation;
 
@@ -71,7 +73,36 @@ impl Roster {
         clock: Arc<dyn Clock>,
         hashing: Hashing,
     ) -> Result<Self> {
-        let db: Arc<dyn Database> = Arc::new(store::sqlite::SqliteDatabase::open(db_file).await?);
+        let db = Arc::new(store::sqlite::SqliteDatabase::open(db_file).await?);
+        Self::start(db, clock, hashing).await
+    }
+
+    /// Opens the database at `url`: `sqlite:PATH` (a file, created and migrated if needed) or,
+    /// with the `postgres` feature, `postgres://user@host:port/database` (migrated under a
+    /// lock, so several processes may start at once), with the system clock and the default
+    /// hashing parameters. Errors: `Database` when it cannot be reached, `Migration` when
+    /// its schema is newer or broken, [`Error::Forbidden`] for another kind of address.
+    pub async fn connect(url: &str) -> Result<Self> {
+        Self::connect_with(url, Arc::new(SystemClock), Hashing::default()).await
+    }
+
+    /// [`Roster::connect`] with an explicit clock and hashing parameters.
+    pub async fn connect_with(url: &str, clock: Arc<dyn Clock>, hashing: Hashing) -> Result<Self> {
+        if let Some(path) = url.strip_prefix("sqlite:") {
+            return Self::open_with(Path::new(path.trim_start_matches("//")), clock, hashing).await;
+        }
+        #[cfg(feature = "postgres")]
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let db = Arc::new(store::postgres::PgDatabase::open(url).await?);
+            return Self::start(db, clock, hashing).await;
+        }
+        Err(Error::Forbidden(format!(
+            "Roster opens sqlite: and postgres:// addresses, not {}",
+            url.split(':').next().unwrap_or_default()
+        )))
+    }
+
+    async fn start(db: Arc<dyn Database>, clock: Arc<dyn Clock>, hashing: Hashing) -> Result<Self> {
         let now = clock::timestamp(clock.now());
         email_keys::rekey(&*db, &now).await?;
         roles::rename_reserved(&*db, &now).await?;

@@ -1,5 +1,5 @@
 -- The PostgreSQL schema (issue 10): the end state of the SQLite migrations in
--- ../20261130000000_users.sql … ../20261203000000_covering_list_indexes.sql, in PostgreSQL's
+-- ../sqlite/20261130000000_users.sql … ../sqlite/20261204000000_one_writer_per_table.sql, in PostgreSQL's
 -- own types. Ids are UUIDv7 made by the client; times are timestamptz; case folding and the
 -- sort and search keys are made in Rust (text.rs), never in SQL. Rows that sync carry
 -- version/created_at/updated_at and are never deleted: users use status 'removed', roles use
@@ -66,9 +66,6 @@ CREATE TABLE users (
     is_super_user         boolean NOT NULL DEFAULT false,
     password_hash         text,
     must_change_password  boolean NOT NULL DEFAULT false,
-    failed_sign_ins       integer NOT NULL DEFAULT 0,
-    locked_until          timestamptz,
-    last_sign_in_at       timestamptz,
     removed_at            timestamptz,
     version               bigint NOT NULL DEFAULT 1,
     created_at            timestamptz NOT NULL,
@@ -152,6 +149,19 @@ CREATE TRIGGER users_count_update AFTER UPDATE OF status ON users
     FOR EACH ROW WHEN (OLD.status <> NEW.status) EXECUTE FUNCTION users_count_update();
 CREATE TRIGGER users_count_delete AFTER DELETE ON users
     FOR EACH ROW EXECUTE FUNCTION users_count_delete();
+
+-- Failed password checks and the last sign-in, apart from the user row so that signing in
+-- never makes an open Edit form stale (see the SQLite migration 20261204000000).
+CREATE TABLE sign_ins (
+    user_id          uuid NOT NULL,
+    failures         integer NOT NULL DEFAULT 0,
+    locked_until     timestamptz,
+    last_sign_in_at  timestamptz,
+    version          bigint NOT NULL DEFAULT 1,
+    updated_at       timestamptz NOT NULL,
+    CONSTRAINT sign_ins_pkey PRIMARY KEY (user_id),
+    CONSTRAINT sign_ins_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id)
+);
 
 CREATE TABLE user_roles (
     user_id  uuid NOT NULL,
@@ -248,6 +258,7 @@ CREATE TABLE mail_outbox (
     next_attempt_at  timestamptz NOT NULL,
     last_error       text,
     sent_at          timestamptz,
+    version          bigint NOT NULL DEFAULT 1,
     created_at       timestamptz NOT NULL,
     updated_at       timestamptz NOT NULL,
     CONSTRAINT mail_outbox_pkey PRIMARY KEY (id),

@@ -1,7 +1,8 @@
 //! The store seam: every statement Roster sends to a database lives behind these traits, one
 //! per table, and nowhere else. Services keep every rule and call small per-table operations
 //! in domain types (ids and RFC 3339 UTC timestamps as strings, [`Status`] values); each
-//! database has one implementation with its own migrations ([`sqlite`] today).
+//! database has one implementation with its own migrations: [`sqlite`] (the desktop app's
+//! embedded default) and `postgres` (cargo feature `postgres`, the shared hub's database).
 //!
 //! **One writer per table.** Each table has exactly one operation that inserts its rows and
 //! one that changes them; the changing one always bumps `version` and sets `updated_at`.
@@ -15,9 +16,13 @@
 
 mod attempts;
 mod audit;
+#[cfg(feature = "testing")]
+pub(crate) mod inspect;
 mod invitations;
 mod list;
 mod mail;
+#[cfg(feature = "postgres")]
+pub(crate) mod postgres;
 mod roles;
 mod settings;
 pub(crate) mod sqlite;
@@ -56,6 +61,10 @@ pub(crate) trait Database: Send + Sync + std::fmt::Debug {
 
     /// The SQLite pool underneath, for tests that inspect the file.
     fn sqlite_pool(&self) -> Option<&sqlx::SqlitePool>;
+
+    /// Reads of stored state for tests.
+    #[cfg(feature = "testing")]
+    fn inspect(&self) -> &dyn inspect::Inspect;
 }
 
 /// One transaction over every table.

@@ -9,20 +9,15 @@ use crate::mailserver::{MailServer, Mode, ServerSettings};
 use crate::support::*;
 
 async fn key_of(roster: &roster_core::Roster, user_id: &str) -> String {
-    sqlx::query_scalar("SELECT email_key FROM users WHERE id = ?")
-        .bind(user_id)
-        .fetch_one(roster.pool())
-        .await
-        .expect("key")
+    roster.backdoor().email_key(user_id).await.expect("key")
 }
 
 /// Writes the key an older Roster stored for `user_id`: NFC and lower-case of the whole
 /// address, the domain as typed.
 async fn key_the_old_way(w: &World, user_id: &str, email: &str) {
-    sqlx::query("UPDATE users SET email_key = ? WHERE id = ?")
-        .bind(roster_core::text::fold(email))
-        .bind(user_id)
-        .execute(w.roster.pool())
+    w.roster
+        .backdoor()
+        .set_email_key(user_id, &roster_core::text::fold(email))
         .await
         .expect("old key");
 }

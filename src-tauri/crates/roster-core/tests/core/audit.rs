@@ -65,13 +65,13 @@ async fn each_change_appends_one_entry_with_field_names_only() {
         .await
         .expect("restore");
 
-    let entries: Vec<(String, String, Option<String>)> =
-        sqlx::query_as("SELECT action, fields, actor_id FROM audit_log WHERE target_id = ? ORDER BY created_at, rowid")
-            .bind(&user.id)
-            .fetch_all(w.roster.pool())
-            .await
-            .expect("audit");
-    let actions: Vec<&str> = entries.iter().map(|(a, _, _)| a.as_str()).collect();
+    let entries: Vec<roster_core::testing::AuditEntry> = w
+        .audit()
+        .await
+        .into_iter()
+        .filter(|e| e.target_id == user.id)
+        .collect();
+    let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(
         actions,
         [
@@ -84,14 +84,15 @@ async fn each_change_appends_one_entry_with_field_names_only() {
     assert!(
         entries
             .iter()
-            .all(|(_, _, actor)| actor.as_deref() == Some(w.admin.user_id.as_str()))
+            .all(|e| e.actor_id.as_deref() == Some(w.admin.user_id.as_str()))
     );
-    assert_eq!(entries[1].1, r#"["password","mustChangePassword"]"#);
-    let all: Vec<String> =
-        sqlx::query_scalar("SELECT action || fields || target_id FROM audit_log")
-            .fetch_all(w.roster.pool())
-            .await
-            .expect("audit");
+    assert_eq!(entries[1].fields, ["password", "mustChangePassword"]);
+    let all: Vec<String> = w
+        .audit()
+        .await
+        .iter()
+        .map(|e| format!("{}{:?}{}{}", e.action, e.fields, e.target_id, e.details))
+        .collect();
     let hash = w.password_hash(&user.id).await.expect("hash");
     for row in &all {
         assert!(

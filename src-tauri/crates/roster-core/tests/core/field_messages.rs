@@ -10,6 +10,7 @@ use roster_core::model::{
 use roster_core::validation::label;
 use roster_core::{Error, Field, Permission, Roster, Secret};
 
+use crate::database::TestDatabase;
 use crate::mailserver::settings_for;
 use crate::support::*;
 
@@ -381,10 +382,8 @@ async fn every_role_workspace_sign_in_and_invitation_field_names_itself() {
         );
     }
 
-    let dir = tempfile::tempdir().expect("temp dir");
-    let fresh = Roster::open(&dir.path().join("roster.db"))
-        .await
-        .expect("open");
+    let db = TestDatabase::fresh().await;
+    let fresh = Roster::connect(db.url()).await.expect("open");
     names(
         fresh
             .create_first_workspace(workspace_input(" ", ADMIN_EMAIL, ADMIN_PASSWORD))

@@ -22,8 +22,8 @@ use roster_core::model::{
 };
 use roster_core::text::trim_input;
 use roster_core::{ErrorCode, Hashing, Roster, Secret, Session, SystemClock};
-use tempfile::TempDir;
 
+use crate::database::TestDatabase;
 use crate::export::{csv_records, text, xlsx_rows};
 use crate::support::{ADMIN_PASSWORD, USER_PASSWORD, list_query, workspace_input};
 
@@ -127,10 +127,10 @@ fn email_text() -> BoxedStrategy<String> {
     prop_oneof![4 => shaped, 1 => tricky_text()].boxed()
 }
 
-/// Acme on a fresh SQLite file with a Member to edit, and Globex beside it; cheap password
+/// Acme on a fresh database with a Member to edit, and Globex beside it; cheap password
 /// hashing, as the passwords are not what is fuzzed.
 struct Fuzzed {
-    _dir: TempDir,
+    _db: TestDatabase,
     roster: Roster,
     admin: Session,
     user: UserDetails,
@@ -138,15 +138,9 @@ struct Fuzzed {
 }
 
 async fn fuzzed() -> Fuzzed {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let db = TestDatabase::fresh().await;
     let hashing = Hashing::with_params(256, 1, 1, 32).expect("cheap hashing");
-    let roster = Roster::open_with(
-        &dir.path().join("roster.db"),
-        Arc::new(SystemClock),
-        hashing,
-    )
-    .await
-    .expect("open");
+    let roster = db.open(Arc::new(SystemClock), hashing).await;
     let (admin, _) = roster
         .create_first_workspace(workspace_input(
             "Acme",
@@ -181,10 +175,10 @@ async fn fuzzed() -> Fuzzed {
         .create_user(&globex, stranger)
         .await
         .expect("a user of Globex");
-    let out = dir.path().join("out");
+    let out = db.dir.path().join("out");
     std::fs::create_dir(&out).expect("download folder");
     Fuzzed {
-        _dir: dir,
+        _db: db,
         roster,
         admin,
         user,

@@ -1,5 +1,8 @@
-//! Service tests: the core against a real SQLite file in a temporary directory.
+//! Service tests: the core against a real database of its own per test — a SQLite file in a
+//! temporary folder, or with `ROSTER_TEST_DATABASE=postgres` a fresh PostgreSQL database (see
+//! `database.rs`).
 
+mod database;
 mod support;
 
 mod addresses;

@@ -451,9 +451,9 @@ async fn a_role_named_super_user_by_an_older_version_is_renamed_on_open() {
         .await
         .expect("give Sales");
     // As an older Roster wrote it, before the name was reserved.
-    sqlx::query("UPDATE roles SET name = ' SUPER-USER ' WHERE id = ?")
-        .bind(&old)
-        .execute(w.roster.pool())
+    w.roster
+        .backdoor()
+        .set_role_name(&old, " SUPER-USER ")
         .await
         .expect("old name");
     w.role("Super-user role", &[]).await;

@@ -5,6 +5,7 @@ use futures_util::future::join_all;
 use roster_core::model::{OwnPasswordChange, PasswordReset};
 use roster_core::{ErrorCode, Field, Roster, Secret, Session};
 
+use crate::database::TestDatabase;
 use crate::support::*;
 
 const WRONG: &str = "Wrong-Password-123";
@@ -17,12 +18,8 @@ fn own_change(current: &str, new: &str) -> OwnPasswordChange {
     }
 }
 
-async fn failed_checks(w: &World, action: &str) -> i64 {
-    sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = ?")
-        .bind(action)
-        .fetch_one(w.roster.pool())
-        .await
-        .expect("count audit entries")
+async fn failed_checks(w: &World, action: &str) -> usize {
+    w.audited(action, None).await.len()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -212,10 +209,9 @@ async fn a_session_from_before_a_removal_stays_ended_after_a_restore() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_first_runs_at_once_make_one_workspace() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let file = dir.path().join("roster.db");
-    let first = Roster::open(&file).await.expect("open");
-    let second = Roster::open(&file).await.expect("open again");
+    let db = TestDatabase::fresh().await;
+    let first = Roster::connect(db.url()).await.expect("open");
+    let second = Roster::connect(db.url()).await.expect("open again");
     let (a, b) = tokio::join!(
         first.create_first_workspace(workspace_input("Acme", ADMIN_EMAIL, ADMIN_PASSWORD)),
         second.create_first_workspace(workspace_input("Globex", "bo@example.com", ADMIN_PASSWORD)),

@@ -6,8 +6,10 @@ use chrono::{DateTime, Duration, Utc};
 use roster_core::model::{
     CreateWorkspaceInput, NewUser, RoleInput, SignInInput, UserDetails, UserUpdate,
 };
+use roster_core::testing::AuditEntry;
 use roster_core::{Clock, ErrorCode, Hashing, Permission, Roster, Secret, Session};
-use tempfile::TempDir;
+
+use crate::database::TestDatabase;
 
 pub const ADMIN_EMAIL: &str = "ana.silva@example.com";
 pub const ADMIN_PASSWORD: &str = "Lantern-Orchid-Fjord-77";
@@ -31,7 +33,8 @@ impl Clock for TestClock {
 }
 
 pub struct World {
-    pub _dir: TempDir,
+    /// The test's database; its folder also holds the test's files.
+    pub db: TestDatabase,
     pub roster: Roster,
     pub clock: Arc<TestClock>,
     pub admin: Session,
@@ -40,15 +43,9 @@ pub struct World {
 }
 
 pub async fn world() -> World {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let db = TestDatabase::fresh().await;
     let clock = Arc::new(TestClock(Mutex::new(Utc::now())));
-    let roster = Roster::open_with(
-        &dir.path().join("roster.db"),
-        clock.clone(),
-        Hashing::default(),
-    )
-    .await
-    .expect("open");
+    let roster = db.open(clock.clone(), Hashing::default()).await;
     let (admin, _) = roster
         .create_first_workspace(workspace_input("Acme", ADMIN_EMAIL, ADMIN_PASSWORD))
         .await
@@ -62,7 +59,7 @@ pub async fn world() -> World {
         .expect("built-in role")
         .id;
     World {
-        _dir: dir,
+        db,
         roster,
         clock,
         admin,
@@ -169,15 +166,9 @@ impl World {
             .0
     }
 
-    /// The same database file opened again, as after a restart (same clock, fresh memory).
+    /// The same database opened again, as after a restart (same clock, fresh memory).
     pub async fn reopen(&self) -> Roster {
-        Roster::open_with(
-            &self._dir.path().join("roster.db"),
-            self.clock.clone(),
-            Hashing::default(),
-        )
-        .await
-        .expect("reopen")
+        self.db.open(self.clock.clone(), Hashing::default()).await
     }
 
     /// Signs in a user who has [`USER_PASSWORD`].
@@ -207,11 +198,25 @@ impl World {
     }
 
     pub async fn password_hash(&self, user_id: &str) -> Option<String> {
-        sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ?")
-            .bind(user_id)
-            .fetch_one(self.roster.pool())
+        self.roster
+            .backdoor()
+            .password_hash(user_id)
             .await
             .expect("read hash")
+    }
+
+    /// Every audit entry, oldest first.
+    pub async fn audit(&self) -> Vec<AuditEntry> {
+        self.roster.backdoor().audit().await.expect("audit")
+    }
+
+    /// The audit entries with `action` (about `target`, when given).
+    pub async fn audited(&self, action: &str, target: Option<&str>) -> Vec<AuditEntry> {
+        self.audit()
+            .await
+            .into_iter()
+            .filter(|e| e.action == action && target.is_none_or(|t| e.target_id == t))
+            .collect()
     }
 }
 

@@ -89,6 +89,17 @@ fn every_table_has_one_writer_and_it_bumps_the_version() {
             "SQL outside a database's store folder: {write:?}"
         );
     }
+    let backends: Vec<&Path> = {
+        let mut found: Vec<&Path> = writes.iter().filter_map(|w| w.file.parent()).collect();
+        found.sort();
+        found.dedup();
+        found
+    };
+    assert_eq!(
+        backends.len(),
+        2,
+        "both databases' writers are read: {backends:?}"
+    );
 
     let mut by_table: BTreeMap<(&Path, &str), Vec<&Write>> = BTreeMap::new();
     for write in &writes {
@@ -138,8 +149,10 @@ fn every_table_has_one_writer_and_it_bumps_the_version() {
         );
         let upserts = writes.iter().filter(|w| w.text.contains("DO UPDATE SET"));
         for update in updates.into_iter().chain(upserts) {
+            // PostgreSQL's upserts name the table's own column (`t.version + 1`).
+            let bump = format!("version = {table}.version + 1");
             assert!(
-                update.text.contains("version = version + 1")
+                (update.text.contains("version = version + 1") || update.text.contains(&bump))
                     && update.text.contains("updated_at ="),
                 "the writer of {table} must bump version and set updated_at: {}",
                 update.text

@@ -2,6 +2,8 @@
 
 mod attempts;
 mod audit;
+#[cfg(feature = "testing")]
+mod inspect;
 mod invitations;
 mod list;
 mod mail;
@@ -100,6 +102,11 @@ impl Database for SqliteDatabase {
 
     async fn close(&self) {
         self.pool.close().await;
+    }
+
+    #[cfg(feature = "testing")]
+    fn inspect(&self) -> &dyn crate::store::inspect::Inspect {
+        self
     }
 
     fn sqlite_pool(&self) -> Option<&SqlitePool> {

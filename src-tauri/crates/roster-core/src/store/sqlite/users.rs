@@ -311,8 +311,8 @@ async fn write_roles(tx: &mut SqliteTx, user_id: &str, role_ids: &[String]) -> R
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::sqlite::SqliteDatabase;
     use crate::store::Database;
+    use crate::store::sqlite::SqliteDatabase;
 
     fn row<'a>(id: &'a str, email: &'a str) -> NewUserRow<'a> {
         NewUserRow {

@@ -1,0 +1,438 @@
+//! The user list on PostgreSQL: a plan per request, chosen as on SQLite by how selective the
+//! term is (measurements behind each choice: docs/research/list-plans.md §3).
+//!
+//! A page is one arm per `removed` value the filter allows — an equality on `removed`, so each
+//! arm is an ordered range of the sort's index — each with its own `ORDER BY … LIMIT`, merged
+//! (`Merge Append`) and cut again. The rows' columns and role names are read for the page's
+//! rows only. A search is answered one of two ways:
+//! - **walk**: the sort index is walked in order and each entry tested (the indexes `INCLUDE`
+//!   the other keys and the search text, so no table row is read) until the page is full;
+//! - **sorted matches**: when few users can match — fewer than [`FEW`] name or email prefixes
+//!   in their B-tree ranges, or fewer than [`FEW_CANDIDATES`] estimated trigram candidates for
+//!   a longer term — every match is found through its index (B-tree ranges, or the `pg_trgm`
+//!   GIN index), counted, and only those are sorted.
+
+use std::borrow::Cow;
+
+use chrono::{DateTime, Utc};
+use futures_util::TryStreamExt;
+use sqlx::{Postgres, QueryBuilder};
+
+use super::users::{Row, user_columns};
+use super::{PgTx, at, id, stamp};
+use crate::error::Result;
+use crate::model::{SortDirection, Status, StatusFilter, UserSort};
+use crate::store::{ExportUser, ListStore, ListedPage, ListedUser};
+use crate::users::list::{PageRequest, Term};
+
+/// Matches up to which a prefix search sorts (and counts) its matches.
+const FEW: i64 = 1_000;
+/// Estimated trigram candidates up to which a search uses the GIN index: a bitmap scan is
+/// never cut short by `LIMIT`, and pg_trgm keeps no positions, so a term made of common
+/// trigrams ("example demo") has every row as a candidate (research §3).
+const FEW_CANDIDATES: f64 = 3_000.0;
+/// Rows a selectivity sample aims to read.
+const SAMPLE_ROWS: f64 = 2_000.0;
+/// Substrings of a term the sample tests candidates with, at most.
+const MAX_WINDOWS: usize = 8;
+
+type Builder = QueryBuilder<Postgres>;
+
+/// The key columns of each order, last the id (which makes keys unique).
+fn sort_columns(sort: UserSort) -> &'static [&'static str] {
+    match sort {
+        UserSort::Name => &["name_key", "id"],
+        UserSort::Email => &["email_key", "id"],
+        UserSort::Status => &["status", "name_key", "id"],
+        UserSort::AddedOn => &["created_at", "id"],
+    }
+}
+
+fn removed_values(filter: StatusFilter) -> &'static [bool] {
+    match filter {
+        StatusFilter::Current => &[false],
+        StatusFilter::Removed => &[true],
+        StatusFilter::All => &[false, true],
+    }
+}
+
+/// `keys` with the alias `table.` and the direction, for `ORDER BY`.
+fn order(sort: UserSort, direction: SortDirection, table: &str) -> String {
+    let direction = match direction {
+        SortDirection::Asc => "ASC",
+        SortDirection::Desc => "DESC",
+    };
+    sort_columns(sort)
+        .iter()
+        .map(|c| format!("{table}{c} {direction}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `%term%` for `LIKE`, with `\`, `%` and `_` escaped (PostgreSQL's default escape is `\`).
+fn like_anywhere(term: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in term.chars() {
+        if matches!(c, '\\' | '%' | '_') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+/// The substrings every row pg_trgm would offer as a candidate for `term` holds: the
+/// 3-character windows of each run of letters and digits, and a shorter run itself.
+fn windows(term: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for run in term
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|r| !r.is_empty())
+    {
+        let chars: Vec<char> = run.chars().collect();
+        if chars.len() < 3 {
+            found.push(run.to_owned());
+        } else {
+            found.extend(chars.windows(3).map(|w| w.iter().collect::<String>()));
+        }
+    }
+    found.dedup();
+    found.truncate(MAX_WINDOWS);
+    found
+}
+
+/// How a request's rows match the term.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Test {
+    /// Tested entry by entry while walking an index.
+    Walk,
+    /// Found through the term's own index (prefix ranges, or the trigram index).
+    Indexed,
+}
+
+/// `WHERE` for the users aliased `table`: Workspace, one `removed` value (or `all`), the only
+/// visible user, the term.
+fn filter(qb: &mut Builder, request: &PageRequest<'_>, removed: &[bool], table: &str, test: Test) {
+    qb.push(format!(" WHERE {table}workspace_id = "))
+        .push_bind(id(request.workspace_id));
+    match removed {
+        [one] => qb.push(format!(" AND {table}removed = ")).push_bind(*one),
+        _ => qb.push(""),
+    };
+    if let Some(user) = request.only_user {
+        qb.push(format!(" AND {table}id = ")).push_bind(id(user));
+    }
+    match (request.term, test) {
+        (Term::Everyone, _) => {}
+        (Term::Prefix { name, email }, _) => {
+            qb.push(format!(" AND (({table}name_key >= "))
+                .push_bind(name.clone())
+                .push(format!(" AND {table}name_key < "))
+                .push_bind(format!("{name}\u{10FFFF}"))
+                .push(format!(") OR ({table}email_key >= "))
+                .push_bind(email.clone())
+                .push(format!(" AND {table}email_key < "))
+                .push_bind(format!("{email}\u{10FFFF}"))
+                .push("))");
+        }
+        (Term::Anywhere(term), Test::Walk) => {
+            qb.push(format!(" AND strpos({table}search_text, "))
+                .push_bind(term.clone())
+                .push(") > 0");
+        }
+        (Term::Anywhere(term), Test::Indexed) => {
+            qb.push(format!(" AND {table}search_text LIKE "))
+                .push_bind(like_anywhere(term));
+        }
+    }
+}
+
+/// `AND (keys) > (cursor)` (`<` descending) on the rows aliased `table`.
+fn after(qb: &mut Builder, request: &PageRequest<'_>, table: &str) {
+    let Some(keys) = &request.after else {
+        return;
+    };
+    let columns = sort_columns(request.sort);
+    let compare = match request.direction {
+        SortDirection::Asc => ">",
+        SortDirection::Desc => "<",
+    };
+    let names: Vec<String> = columns.iter().map(|c| format!("{table}{c}")).collect();
+    qb.push(format!(" AND ({}) {compare} (", names.join(", ")));
+    for (i, (column, key)) in columns.iter().zip(keys).enumerate() {
+        if i > 0 {
+            qb.push(", ");
+        }
+        match *column {
+            "id" => qb.push_bind(id(key)),
+            "created_at" => qb.push_bind(at(key)),
+            _ => qb.push_bind(key.clone()),
+        };
+    }
+    qb.push(")");
+}
+
+/// The page's ids and keys: one arm per `removed` value, each its own ordered range.
+fn walk_keys(qb: &mut Builder, request: &PageRequest<'_>, test: Test) {
+    let keys = sort_columns(request.sort).join(", ");
+    let arms = removed_values(request.filter);
+    qb.push(format!("SELECT {keys} FROM ("));
+    for (i, removed) in arms.iter().enumerate() {
+        if i > 0 {
+            qb.push(" UNION ALL ");
+        }
+        qb.push(format!("(SELECT {keys} FROM users u"));
+        filter(qb, request, &[*removed], "u.", test);
+        after(qb, request, "u.");
+        qb.push(format!(
+            " ORDER BY {} LIMIT {})",
+            order(request.sort, request.direction, "u."),
+            request.limit
+        ));
+    }
+    qb.push(format!(
+        ") a ORDER BY {} LIMIT {}",
+        order(request.sort, request.direction, "a."),
+        request.limit
+    ));
+}
+
+/// Every match found through the term's index, then only those sorted.
+fn sorted_keys(qb: &mut Builder, request: &PageRequest<'_>) {
+    let keys = sort_columns(request.sort).join(", ");
+    qb.push(format!("SELECT {keys} FROM (SELECT {keys} FROM users m"));
+    filter(
+        qb,
+        request,
+        removed_values(request.filter),
+        "m.",
+        Test::Indexed,
+    );
+    qb.push(" OFFSET 0) h WHERE true");
+    after(qb, request, "h.");
+    qb.push(format!(
+        " ORDER BY {} LIMIT {}",
+        order(request.sort, request.direction, "h."),
+        request.limit
+    ));
+}
+
+#[derive(sqlx::FromRow)]
+struct ListRow {
+    #[sqlx(flatten)]
+    user: Row,
+    name_key: String,
+    email_key: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct ExportRow {
+    first_name: String,
+    last_name: String,
+    email: String,
+    phone: String,
+    is_super_user: bool,
+    role_names: Option<String>,
+    status: String,
+    created_at: DateTime<Utc>,
+    last_sign_in_at: Option<DateTime<Utc>>,
+}
+
+impl PgTx {
+    /// Whether few enough users can match the term to find them all through its index.
+    async fn few(&mut self, request: &PageRequest<'_>) -> Result<bool> {
+        if request.only_user.is_some() {
+            return Ok(false);
+        }
+        match request.term {
+            Term::Everyone => Ok(false),
+            Term::Prefix { .. } => {
+                let mut qb = Builder::new("SELECT count(*) FROM (SELECT 1 FROM users m");
+                filter(
+                    &mut qb,
+                    request,
+                    removed_values(request.filter),
+                    "m.",
+                    Test::Indexed,
+                );
+                qb.push(format!(" LIMIT {FEW}) few"));
+                let n: i64 = qb.build_query_scalar().fetch_one(self.conn()).await?;
+                Ok(n < FEW)
+            }
+            Term::Anywhere(term) => {
+                let users: i64 = sqlx::query_scalar(
+                    "SELECT coalesce(sum(users), 0)::bigint FROM user_status_counts
+                     WHERE workspace_id = $1",
+                )
+                .bind(id(request.workspace_id))
+                .fetch_one(self.conn())
+                .await?;
+                let percent = (100.0 * SAMPLE_ROWS / (users.max(1) as f64)).min(100.0);
+                let mut qb = Builder::new("SELECT count(*), count(*) FILTER (WHERE true");
+                for window in windows(term) {
+                    qb.push(" AND strpos(search_text, ")
+                        .push_bind(window)
+                        .push(") > 0");
+                }
+                qb.push(") FROM users TABLESAMPLE SYSTEM (")
+                    .push_bind(percent)
+                    .push(") WHERE workspace_id = ")
+                    .push_bind(id(request.workspace_id));
+                let (sampled, candidates): (i64, i64) =
+                    qb.build_query_as().fetch_one(self.conn()).await?;
+                if sampled == 0 {
+                    return Ok(users < FEW);
+                }
+                let estimate = candidates as f64 / sampled as f64 * users as f64;
+                Ok(estimate < FEW_CANDIDATES)
+            }
+        }
+    }
+
+    async fn count(&mut self, request: &PageRequest<'_>, test: Test) -> Result<i64> {
+        let mut qb = Builder::new("SELECT count(*) FROM users m");
+        filter(&mut qb, request, removed_values(request.filter), "m.", test);
+        Ok(qb.build_query_scalar().fetch_one(self.conn()).await?)
+    }
+}
+
+#[async_trait::async_trait]
+impl ListStore for PgTx {
+    async fn list_page(&mut self, request: &PageRequest<'_>) -> Result<ListedPage> {
+        let few = self.few(request).await?;
+        let mut qb = Builder::new(concat!(
+            "SELECT ",
+            user_columns!(),
+            ", u.name_key, u.email_key FROM ("
+        ));
+        match few {
+            true => sorted_keys(&mut qb, request),
+            false => walk_keys(&mut qb, request, Test::Walk),
+        }
+        qb.push(format!(
+            ") k JOIN users u ON u.id = k.id ORDER BY {}",
+            order(request.sort, request.direction, "k.")
+        ));
+        let rows: Vec<ListRow> = qb.build_query_as().fetch_all(self.conn()).await?;
+        let rows = rows
+            .into_iter()
+            .map(|r| ListedUser {
+                user: r.user.into(),
+                name_key: r.name_key,
+                email_key: r.email_key,
+            })
+            .collect();
+        let matching = match (few, request.only_user) {
+            (true, _) => Some(self.count(request, Test::Indexed).await?),
+            (false, Some(_)) => Some(self.count(request, Test::Walk).await?),
+            (false, None) => None,
+        };
+        Ok(ListedPage { rows, matching })
+    }
+
+    async fn count_matching(&mut self, request: &PageRequest<'_>) -> Result<i64> {
+        self.count(request, Test::Indexed).await
+    }
+
+    async fn longest_values(&mut self, request: &PageRequest<'_>) -> Result<(i64, [i64; 4])> {
+        let mut qb = Builder::new(
+            "SELECT count(*), coalesce(max(char_length(m.first_name)), 0)::bigint,
+                    coalesce(max(char_length(m.last_name)), 0)::bigint,
+                    coalesce(max(char_length(m.email)), 0)::bigint,
+                    coalesce(max(char_length(m.phone)), 0)::bigint
+             FROM users m",
+        );
+        filter(
+            &mut qb,
+            request,
+            removed_values(request.filter),
+            "m.",
+            Test::Indexed,
+        );
+        let (total, first, last, email, phone): (i64, i64, i64, i64, i64) =
+            qb.build_query_as().fetch_one(self.conn()).await?;
+        Ok((total, [first, last, email, phone]))
+    }
+
+    async fn export_users(
+        &mut self,
+        request: &PageRequest<'_>,
+        size: u32,
+        batch: &mut (dyn for<'r> FnMut(Vec<ExportUser<'r>>) -> Result<()> + Send),
+    ) -> Result<()> {
+        let mut qb = Builder::new(concat!(
+            "SELECT u.first_name, u.last_name, u.email, u.phone, u.is_super_user, ",
+            crate::store::postgres::users::role_names!(),
+            " AS role_names, u.status, u.created_at,
+               (SELECT s.last_sign_in_at FROM sign_ins s WHERE s.user_id = u.id)
+                   AS last_sign_in_at
+             FROM users u"
+        ));
+        filter(
+            &mut qb,
+            request,
+            removed_values(request.filter),
+            "u.",
+            Test::Indexed,
+        );
+        qb.push(format!(
+            " ORDER BY {}",
+            order(request.sort, request.direction, "u.")
+        ));
+        let size = usize::try_from(size).unwrap_or(1).max(1);
+        let mut rows = qb.build_query_as::<ExportRow>().fetch(self.conn());
+        let mut pending: Vec<(ExportRow, String, Option<String>)> = Vec::with_capacity(size);
+        loop {
+            let next = rows.try_next().await?;
+            let done = next.is_none();
+            if let Some(row) = next {
+                let added = stamp(row.created_at);
+                let last = row.last_sign_in_at.map(stamp);
+                pending.push((row, added, last));
+            }
+            if pending.len() == size || (done && !pending.is_empty()) {
+                let users = pending
+                    .iter()
+                    .map(|(row, added, last)| ExportUser {
+                        first_name: Cow::Borrowed(&row.first_name),
+                        last_name: Cow::Borrowed(&row.last_name),
+                        email: Cow::Borrowed(&row.email),
+                        phone: Cow::Borrowed(&row.phone),
+                        is_super_user: row.is_super_user,
+                        role_names: row.role_names.as_deref().map(Cow::Borrowed),
+                        status: Status::parse(&row.status),
+                        created_at: added,
+                        last_sign_in_at: last.as_deref(),
+                    })
+                    .collect();
+                batch(users)?;
+                pending.clear();
+            }
+            if done {
+                return Ok(());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use uuid::Uuid;
+
+    #[test]
+    fn candidates_are_tested_by_the_windows_pg_trgm_would_need() {
+        assert_eq!(windows("mari"), ["mar", "ari"]);
+        assert_eq!(windows("佐藤 翔太"), ["佐藤", "翔太"]);
+        assert!(windows("@@@").is_empty());
+        assert_eq!(like_anywhere("50%_a\\"), "%50\\%\\_a\\\\%");
+    }
+
+    #[test]
+    fn uuid_keys_order_like_their_text() {
+        let a = Uuid::now_v7();
+        let b = Uuid::now_v7();
+        assert_eq!(a < b, a.to_string() < b.to_string());
+    }
+}
