@@ -5,6 +5,7 @@ mod commands;
 mod launch;
 mod links;
 mod mail;
+mod save_dialog;
 mod state;
 
 use tauri::Manager;

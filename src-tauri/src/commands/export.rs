@@ -4,17 +4,17 @@
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 
-use roster_core::export::suggested_file_name;
 use roster_core::model::{ExportFormat, ExportOutcome, ExportProgress, UserQuery};
-use roster_core::{AppError, Error, Permission};
+use roster_core::{AppError, Error};
 use tauri::ipc::Channel;
-use tauri::{Manager, Runtime, State, WebviewWindow};
+use tauri::{Runtime, State, WebviewWindow};
 
+use crate::save_dialog::ask_where_to_save;
 use crate::state::AppState;
 
 /// Asks where to save (suggesting `<workspace>-users-<date>.<ext>`), then writes the users
-/// matching `query`. `None` when the user cancels the dialog. The dialog is awaited, so the
-/// window stays responsive while it is open.
+/// matching `query`. `None` when the user cancels the dialog. Needs `users.export` (the core
+/// refuses before the dialog opens).
 #[tauri::command]
 pub async fn users_export<R: Runtime>(
     window: WebviewWindow<R>,
@@ -24,35 +24,13 @@ pub async fn users_export<R: Runtime>(
     on_progress: Channel<ExportProgress>,
 ) -> Result<Option<ExportOutcome>, AppError> {
     let session = state.session()?;
-    let info = state
+    let today = chrono::Local::now().date_naive();
+    let file_name = state
         .roster
-        .session_info(&session)
+        .export_file_name(&session, format, today)
         .await
         .map_err(|e| state.fail(e))?;
-    if !info.permissions.contains(&Permission::UsersExport) {
-        return Err(Error::Forbidden("You do not have the permission users.export".into()).into());
-    }
-    let today = chrono::Local::now().date_naive();
-    let (filter_name, extension) = match format {
-        ExportFormat::Xlsx => ("Excel workbook", "xlsx"),
-        ExportFormat::Csv => ("CSV (comma-separated values)", "csv"),
-    };
-    let folder = window
-        .path()
-        .download_dir()
-        .or_else(|_| window.path().home_dir());
-    let mut dialog = rfd::AsyncFileDialog::new();
-    if let Ok(folder) = folder {
-        dialog = dialog.set_directory(folder);
-    }
-    let chosen = dialog
-        .set_title("Download users")
-        .set_file_name(suggested_file_name(&info.workspace_name, today, format))
-        .add_filter(filter_name, &[extension])
-        .set_parent(&window)
-        .save_file()
-        .await;
-    let Some(chosen) = chosen else {
+    let Some(path) = ask_where_to_save(&window, file_name, format).await else {
         return Ok(None);
     };
     state.export_cancel.store(false, Ordering::Relaxed);
@@ -66,13 +44,13 @@ pub async fn users_export<R: Runtime>(
             &session,
             format,
             &query,
-            chosen.path(),
+            &path,
             &mut report,
             &state.export_cancel,
         )
         .await
         .map_err(|e| state.fail(e))?;
-    state.remember_export(&session, chosen.path().to_owned());
+    state.remember_export(&session, path);
     Ok(Some(outcome))
 }
 

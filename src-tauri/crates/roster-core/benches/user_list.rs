@@ -1,13 +1,18 @@
 //! User-list latency with 10,000 and 100,000 users: first and next pages in each order, and
 //! searches (rare, common, two-letter, everyone- and nobody-matching terms), p50/p95 over
 //! repeated runs, release build; when a page leaves the number of matches to a second call,
-//! that call is timed too. Prints a Markdown table.
+//! that call is timed too. Prints a Markdown table. Runs on SQLite and on PostgreSQL.
 //! Run: `cargo bench -p roster-core --bench user_list`. With `ROSTER_BENCH_DIR=DIR` the seeded
-//! databases are kept in DIR and reused by the next run (seeding 100,000 users takes most of a
-//! minute), e.g. to read query plans with the `sqlite3` shell.
+//! SQLite files are kept in DIR and reused by the next run (seeding 100,000 users takes most of
+//! a minute), e.g. to read query plans with the `sqlite3` shell. PostgreSQL databases
+//! `roster_bench_10000` and `roster_bench_100000` are made on the server at
+//! `ROSTER_BENCH_PG_URL` (default `postgres://roster:roster@127.0.0.1:5432/postgres`, the test
+//! role) and kept for the next run; `ROSTER_BENCH_DATABASES=sqlite` (or `postgres`) runs one.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
+
+use sqlx::{Connection, PgConnection};
 
 use roster_core::demo::add_sample_users;
 use roster_core::model::{
@@ -16,6 +21,7 @@ use roster_core::model::{
 use roster_core::{Roster, Secret, Session};
 
 const RUNS: usize = 200;
+const DEFAULT_PG_URL: &str = "postgres://roster:roster@127.0.0.1:5432/postgres";
 const ADMIN_EMAIL: &str = "admin@bench.example";
 const PASSWORD: &str = "Bench-Marking-Lantern-42";
 
@@ -86,7 +92,13 @@ fn ms(d: Duration) -> String {
 }
 
 /// One table row: the page call, then the count call when the page left the count out.
-async fn measure(roster: &Roster, session: &Session, count: usize, label: &str, q: &UserQuery) {
+async fn measure(
+    roster: &Roster,
+    session: &Session,
+    (database, count): (&str, usize),
+    label: &str,
+    q: &UserQuery,
+) {
     let (p50, p95, page) =
         percentiles(async || roster.list_users(session, q).await.expect("page")).await;
     let (matching, counted) = match page.matching {
@@ -98,34 +110,93 @@ async fn measure(roster: &Roster, session: &Session, count: usize, label: &str, 
         }
     };
     println!(
-        "| {count} | {label} | {matching} | {} | {} | {counted} |",
+        "| {database} | {count} | {label} | {matching} | {} | {} | {counted} |",
         ms(p50),
         ms(p95)
     );
 }
 
+/// The kept PostgreSQL database for `count` users: its address, made empty if missing.
+async fn postgres_database(count: usize) -> Option<String> {
+    let server = std::env::var("ROSTER_BENCH_PG_URL").unwrap_or_else(|_| DEFAULT_PG_URL.into());
+    let mut admin = match PgConnection::connect(&server).await {
+        Ok(admin) => admin,
+        Err(error) => {
+            eprintln!("PostgreSQL skipped: {error}");
+            return None;
+        }
+    };
+    let name = format!("roster_bench_{count}");
+    let exists: Option<i32> = sqlx::query_scalar("SELECT 1 FROM pg_database WHERE datname = $1")
+        .bind(&name)
+        .fetch_optional(&mut admin)
+        .await
+        .expect("list databases");
+    if exists.is_none() {
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut admin)
+            .await
+            .expect("create the bench database");
+    }
+    let (base, _) = server.rsplit_once('/').expect("a database in the URL");
+    Some(format!("{base}/{name}"))
+}
+
+/// Fresh planner statistics after seeding, as autovacuum would gather them on a live server.
+async fn analyze(url: &str) {
+    let mut conn = PgConnection::connect(url).await.expect("connect");
+    sqlx::query("ANALYZE")
+        .execute(&mut conn)
+        .await
+        .expect("analyze");
+}
+
 #[tokio::main]
 async fn main() {
-    println!("| users | request | matches | page p50 ms | page p95 ms | count call p50 / p95 ms |");
-    println!("|---:|---|---:|---:|---:|---|");
-    for count in [10_000, 100_000] {
-        let temp = tempfile::tempdir().expect("temp dir");
-        let dir = std::env::var_os("ROSTER_BENCH_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| temp.path().to_owned());
-        let file = dir.join(format!("bench-{count}.db"));
-        let seeded = file.exists();
-        let roster = Roster::open(&file).await.expect("open");
-        let session = if seeded {
-            sign_in(&roster).await
-        } else {
-            seed(&roster, count).await
-        };
+    println!(
+        "| database | users | request | matches | page p50 ms | page p95 ms | count call p50 / p95 ms |"
+    );
+    println!("|---|---:|---|---:|---:|---:|---|");
+    let databases =
+        std::env::var("ROSTER_BENCH_DATABASES").unwrap_or_else(|_| "sqlite,postgres".into());
+    let temp = tempfile::tempdir().expect("temp dir");
+    let dir = std::env::var_os("ROSTER_BENCH_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| temp.path().to_owned());
+    for database in databases.split(',') {
+        for count in [10_000, 100_000] {
+            let url = match database {
+                "postgres" => match postgres_database(count).await {
+                    Some(url) => url,
+                    None => continue,
+                },
+                _ => format!("sqlite:{}", dir.join(format!("bench-{count}.db")).display()),
+            };
+            let roster = Roster::connect(&url).await.expect("open");
+            let session = if roster.workspaces().await.expect("workspaces").is_empty() {
+                let session = seed(&roster, count).await;
+                if database == "postgres" {
+                    analyze(&url).await;
+                }
+                session
+            } else {
+                sign_in(&roster).await
+            };
+            run(&roster, &session, (database, count)).await;
+            roster.close().await;
+        }
+    }
+}
+
+/// Every case on one seeded database.
+async fn run(roster: &Roster, session: &Session, at: (&str, usize)) {
+    let (_, count) = at;
+    {
         let rare = format!("user{:06}@", count / 2 + 1);
         let by_name = query("", UserSort::Name, SortDirection::Asc);
         let second_page = UserQuery {
             after: roster
-                .list_users(&session, &by_name)
+                .list_users(session, &by_name)
                 .await
                 .expect("first page")
                 .next_cursor,
@@ -176,8 +247,7 @@ async fn main() {
             ),
         ];
         for (label, q) in &cases {
-            measure(&roster, &session, count, label, q).await;
+            measure(roster, session, at, label, q).await;
         }
-        roster.close().await;
     }
 }

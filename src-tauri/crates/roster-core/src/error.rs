@@ -278,35 +278,38 @@ impl Error {
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[ts(export)]
 pub enum ErrorCode {
-    /// An input value is malformed.
+    /// An input value is malformed; `field` says which, the message what is wrong.
     Validation,
-    /// The email is in use in this Workspace.
+    /// The email is in use in this Workspace (field `email`).
     EmailTaken,
-    /// The email belongs to a removed user; `targetId` names them.
+    /// The email belongs to a removed user; `targetId` names them, so the UI offers
+    /// "Restore" (only to holders of `users.view`).
     EmailOfRemovedUser,
-    /// The password fails the policy.
+    /// The password fails the policy (field `password` or `newPassword`).
     WeakPassword,
-    /// Sign-in failed.
+    /// Sign-in failed: unknown email, wrong password, removed or invited user (one answer
+    /// for all).
     InvalidCredentials,
-    /// Sign-in is temporarily blocked.
+    /// Password checks are blocked after repeated failures; the message says when to retry.
     LockedOut,
-    /// The session must change its password first.
+    /// The session must choose a new password before any other command.
     PasswordChangeRequired,
-    /// No valid session.
+    /// No valid session: signed out, removed, or the password was reset or changed
+    /// elsewhere.
     Unauthenticated,
-    /// Not allowed.
+    /// The actor may not do this; the message says why.
     Forbidden,
-    /// No such row in this Workspace.
+    /// No such row in the actor's Workspace (also for rows the actor may not see).
     NotFound,
-    /// Concurrent change.
+    /// The row changed since the form read it (`expectedVersion` is stale): reload.
     Conflict,
-    /// Would leave no active super-user.
+    /// The change would leave the Workspace without an active super-user.
     LastSuperUser,
-    /// File system failure.
+    /// A file could not be written; the message names the file and why.
     Io,
     /// The user cancelled; show nothing.
     Cancelled,
-    /// A download has more users than its format holds.
+    /// An Excel download of more users than a sheet holds (1,048,575).
     TooManyRows,
     /// No invitation has this code.
     InvitationNotFound,
@@ -316,15 +319,15 @@ pub enum ErrorCode {
     InvitationUsed,
     /// A newer invitation replaced this one.
     InvitationReplaced,
-    /// The invitation was withdrawn.
+    /// The invitation was revoked, or its user removed.
     InvitationRevoked,
-    /// Email is not set up.
+    /// Settings → Email is not set up yet, so no invitation can be sent.
     EmailNotConfigured,
-    /// The mail server did not take a message.
+    /// The mail server did not take a message; the message says what a person can fix.
     Mail,
-    /// The OS keychain failed.
+    /// The OS keychain refused or failed; the message says how.
     Keychain,
-    /// Anything else.
+    /// Anything else: logged, shown as a generic message.
     Internal,
 }
 

@@ -39,12 +39,13 @@ use sqlx::SqlitePool;
 
 use store::{Database, Tx};
 
+pub use actor::Actor;
 pub use clock::{Clock, SystemClock};
 pub use error::{AppError, Error, ErrorCode, Field, Result};
 pub use invitations::ACCEPT_LINK;
 pub use mail::Delivery;
 pub use passwords::{Hashing, Secret};
-pub use permissions::{Actor, Permission, Session};
+pub use permissions::{Permission, Session};
 
 /// The core's handle: the database, the clock and the password hashing parameters.
 /// Cheap to clone; share one per process.

@@ -7,10 +7,11 @@ use std::collections::BTreeSet;
 
 use unicode_normalization::UnicodeNormalization;
 
+use crate::actor::Actor;
 use crate::changes::{self, By, Change};
 use crate::error::{Error, Field, Result};
 use crate::model::{RoleDeletion, RoleInput, RoleSummary};
-use crate::permissions::{Actor, Permission, Session};
+use crate::permissions::{Permission, Session};
 pub(crate) use crate::store::RoleRow as Role;
 use crate::store::{Database, RolePatch, Tx, UserPatch};
 use crate::text::trim_input;

@@ -78,9 +78,9 @@ fn keychain_error(error: keyring::Error) -> Error {
 
 impl Keychain {
     /// A keychain that answered a round trip (save, read back, delete a probe entry) under
-    /// `service`; `Err` says why not — e.g. no Secret Service on a headless Linux, where the
-    /// keyring crate reports `NoDefaultStore`.
-    pub fn probe(service: &str) -> std::result::Result<Self, String> {
+    /// `service`. Errors: [`Error::Keychain`] saying why not — e.g. no Secret Service on a
+    /// headless Linux, where the keyring crate reports `NoDefaultStore`.
+    pub fn probe(service: &str) -> Result<Self> {
         let keychain = Self {
             service: service.to_owned(),
         };
@@ -92,10 +92,11 @@ impl Keychain {
                 keychain.delete("probe")?;
                 Ok(read)
             });
-        match round_trip {
-            Ok(Some(read)) if read == probe => Ok(keychain),
-            Ok(_) => Err("the keychain did not give back what was saved".to_owned()),
-            Err(error) => Err(error.to_string()),
+        match round_trip? {
+            Some(read) if read == probe => Ok(keychain),
+            _ => Err(Error::Keychain {
+                reason: "the keychain did not give back what was saved".to_owned(),
+            }),
         }
     }
 

@@ -236,6 +236,22 @@ pub fn suggested_file_name(
 }
 
 impl Roster {
+    /// The file name a download of today's list suggests (see [`suggested_file_name`]),
+    /// for the save dialog. Needs `users.export`, so nobody is shown a dialog for a download
+    /// they would be refused.
+    pub async fn export_file_name(
+        &self,
+        session: &Session,
+        format: ExportFormat,
+        today: chrono::NaiveDate,
+    ) -> Result<String> {
+        let mut tx = self.read().await?;
+        let actor = crate::actor::load_ready(&mut *tx, session).await?;
+        actor.require(Permission::UsersExport)?;
+        let workspace = tx.workspace_name(&actor.workspace_id).await?;
+        Ok(suggested_file_name(&workspace, today, format))
+    }
+
     /// Writes the users matching `query` (search, filter, sort; `after` and `limit` ignored) to
     /// `path` as `format`, reporting progress about every 1,000 rows and stopping with
     /// [`Error::Cancelled`] when `cancel` is set. Needs `users.export`. The file appears only

@@ -8,12 +8,13 @@ mod token;
 
 use chrono::Duration;
 
+use crate::actor::Actor;
 use crate::changes::{self, By, Change, StatusChange};
 use crate::clock::parse_timestamp;
 use crate::error::{Error, Result};
 use crate::mail::outbox::{self, Queued};
 use crate::model::{InvitationInfo, InvitationState, NewInvitation, Status, UserDetails};
-use crate::permissions::{Actor, Permission, Session};
+use crate::permissions::{Permission, Session};
 use crate::store::{InvitationRow, Tx, UserPatch};
 use crate::text::display_name;
 use crate::users::{self, write::NewRow};

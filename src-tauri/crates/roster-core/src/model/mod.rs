@@ -10,13 +10,14 @@ use crate::permissions::Permission;
 mod invitations;
 mod reports;
 mod roles;
+mod settings;
 
 pub use invitations::{
-    EmailSettings, EmailSettingsInput, InvitationAcceptance, InvitationInfo, InvitationPreview,
-    InvitationState, NewInvitation, SecretStorage, SmtpSecurity,
+    InvitationAcceptance, InvitationInfo, InvitationPreview, InvitationState, NewInvitation,
 };
 pub use reports::{ActivityEntry, RoleSeats, SeatDay, SeatReport};
 pub use roles::{RoleDeletion, RoleInput, RoleSummary};
+pub use settings::{EmailSettings, EmailSettingsInput, SecretStorage, SmtpSecurity};
 
 /// A user's standing in the Workspace.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -1,9 +1,10 @@
 //! "Add user": step checks and creation.
 
+use crate::actor::Actor;
 use crate::changes::{self, By, Change};
 use crate::error::{Error, Field, Result};
 use crate::model::{NewInvitation, NewUser, NewUserStep, Status, UserDetails};
-use crate::permissions::{Actor, Permission, Session};
+use crate::permissions::{Permission, Session};
 use crate::store::Tx;
 use crate::text::email_key;
 use crate::{Roster, actor, new_id, passwords, validation};

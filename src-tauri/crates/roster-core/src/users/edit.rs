@@ -5,10 +5,11 @@ use std::collections::BTreeSet;
 use super::roles::{check_shape, chosen, ensure_may_assign};
 use super::write::{change_status, names};
 use super::{another_super_user_exists, fetch};
+use crate::actor::Actor;
 use crate::changes::{self, By, Change, StatusChange};
 use crate::error::{Error, Field, Result};
 use crate::model::{ProfileUpdate, Status, UserDetails, UserUpdate};
-use crate::permissions::{Actor, Permission, Session};
+use crate::permissions::{Permission, Session};
 use crate::store::{Tx, UserPatch};
 use crate::{Roster, actor, validation};
 

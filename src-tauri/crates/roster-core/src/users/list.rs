@@ -9,13 +9,14 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 
+use crate::actor::Actor;
 use crate::error::{Error, Result};
 use crate::export::without_controls;
 use crate::model::{
     SortDirection, Status, StatusFilter, UserCounts, UserDetails, UserPage, UserQuery, UserSort,
     UserSummary,
 };
-use crate::permissions::{Actor, Permission, Session};
+use crate::permissions::{Permission, Session};
 use crate::store::{ListedUser, Tx};
 use crate::text::{fold, sort_key, trim_input};
 use crate::{Roster, actor};

@@ -1,12 +1,13 @@
 //! Setting passwords: a super-user resets another's, a user changes their own.
 
 use super::fetch;
+use crate::actor::Actor;
 use crate::attempts::{self, Check};
 use crate::changes::{self, By, Change};
 use crate::error::{Error, Field, Result};
 use crate::model::{OwnPasswordChange, PasswordReset, SessionInfo, UserDetails};
 use crate::passwords::{self as policy, Secret, Verification};
-use crate::permissions::{Actor, Permission, Session};
+use crate::permissions::{Permission, Session};
 use crate::store::{Tx, UserPatch};
 use crate::{Roster, actor};
 

@@ -1,8 +1,8 @@
 //! Which roles a user holds: the choice in "Add user" step 5 and in Edit, and the rules for
 //! giving and taking roles.
 
+use crate::actor::Actor;
 use crate::error::{Error, Field, Result};
-use crate::permissions::Actor;
 use crate::roles::{self, Role};
 use crate::store::Tx;
 

@@ -448,6 +448,12 @@ async fn run(c: &Cell, who: &Who, op: Op, n: usize) -> roster_core::Result<()> {
             w.roster.change_own_password(s, change).await.map(drop)
         }
         Op::UsersExport => {
+            let today = chrono::Utc::now().date_naive();
+            let name = w
+                .roster
+                .export_file_name(s, ExportFormat::Csv, today)
+                .await?;
+            assert!(name.contains("-users-") && name.ends_with(".csv"), "{name}");
             let path = c._downloads.path().join(format!("users-{n}.csv"));
             let outcome = w
                 .roster

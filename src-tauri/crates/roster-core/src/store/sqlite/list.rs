@@ -198,8 +198,8 @@ mod tests {
     //! would otherwise only ever test one of them.
 
     use super::*;
+    use crate::actor::Actor;
     use crate::model::{CreateWorkspaceInput, StatusFilter, UserQuery, UserSort};
-    use crate::permissions::Actor;
     use crate::store::sqlite::plan::{Way, forced};
     use crate::users::list::{request, term};
     use crate::{Roster, Secret, actor, demo};
