@@ -13,7 +13,7 @@ workspaceName: string,
  */
 email: string, 
 /**
- * First name.
+ * Given name, trimmed (1–100 characters).
  */
 firstName: string, 
 /**

@@ -9,7 +9,7 @@ export type NewInvitation = {
  */
 email: string, 
 /**
- * First name.
+ * Given name, trimmed (1–100 characters).
  */
 firstName: string, 
 /**

@@ -9,7 +9,7 @@ export type OwnPasswordChange = {
  */
 currentPassword: string, 
 /**
- * The new password.
+ * Checked against the policy (12–128 characters, zxcvbn score 3 or more).
  */
 newPassword: string, 
 /**

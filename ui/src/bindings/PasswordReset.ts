@@ -5,7 +5,7 @@
  */
 export type PasswordReset = { 
 /**
- * The new password.
+ * Checked against the policy (12–128 characters, zxcvbn score 3 or more).
  */
 newPassword: string, 
 /**

@@ -5,7 +5,7 @@
  */
 export type ProfileUpdate = { 
 /**
- * First name.
+ * Given name, trimmed (1–100 characters).
  */
 firstName: string, 
 /**

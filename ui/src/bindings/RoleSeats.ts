@@ -5,7 +5,7 @@
  */
 export type RoleSeats = { 
 /**
- * Role id.
+ * The role (UUIDv7), for a link to it on the Roles screen.
  */
 roleId: string, 
 /**

@@ -6,15 +6,15 @@ import type { Permission } from "./Permission";
  */
 export type SessionInfo = { 
 /**
- * The user id.
+ * Whose session this is (UUIDv7).
  */
 userId: string, 
 /**
- * The Workspace id.
+ * The Workspace signed in to (UUIDv7).
  */
 workspaceId: string, 
 /**
- * The Workspace name.
+ * Shown in the top bar.
  */
 workspaceName: string, 
 /**
@@ -22,7 +22,7 @@ workspaceName: string,
  */
 email: string, 
 /**
- * First name.
+ * Given name, trimmed (1–100 characters).
  */
 firstName: string, 
 /**

@@ -16,7 +16,7 @@ id: string,
  */
 email: string, 
 /**
- * First name.
+ * Given name, trimmed (1–100 characters).
  */
 firstName: string, 
 /**
@@ -49,7 +49,7 @@ permissions: Array<Permission>,
  */
 isSuperUser: boolean, 
 /**
- * Status.
+ * Invited (no password yet, no seat), active (a seat) or removed.
  */
 status: Status, 
 /**

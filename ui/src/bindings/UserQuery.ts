@@ -21,7 +21,7 @@ filter: StatusFilter,
  */
 sort: UserSort, 
 /**
- * Direction.
+ * Ascending or descending, on every key of the sort.
  */
 direction: SortDirection, 
 /**

@@ -14,7 +14,7 @@ id: string,
  */
 email: string, 
 /**
- * First name.
+ * Given name, trimmed (1–100 characters).
  */
 firstName: string, 
 /**
@@ -34,7 +34,7 @@ role: string,
  */
 isSuperUser: boolean, 
 /**
- * Status.
+ * Invited (no password yet, no seat), active (a seat) or removed.
  */
 status: Status, 
 /**

@@ -5,7 +5,7 @@
  */
 export type UserUpdate = { 
 /**
- * First name.
+ * Given name, trimmed (1–100 characters).
  */
 firstName: string, 
 /**

@@ -12,9 +12,9 @@ use crate::store::Tx;
 /// and permissions, so a demotion or removal bites on the next call.
 #[derive(Debug, Clone)]
 pub struct Actor {
-    /// The user id.
+    /// Whose session this is (UUIDv7).
     pub user_id: String,
-    /// The Workspace id.
+    /// The Workspace the session signed in to; every read and write stays inside it.
     pub workspace_id: String,
     /// Holds every permission, including managing super-users.
     pub is_super_user: bool,

@@ -4,14 +4,13 @@ use fake::Fake;
 use fake::faker::name::raw::{FirstName, LastName};
 use fake::locales::{AR_SA, DE_DE, EN, FR_FR, JA_JP, PT_BR, ZH_CN};
 
-use crate::changes::{self, By, Change, StatusChange};
+use crate::Roster;
+use crate::clock::timestamp;
 use crate::error::Result;
-use crate::model::{CreateWorkspaceInput, RoleInput, Status};
+use crate::model::{CreateWorkspaceInput, NewInvitation, RoleInput, UserUpdate};
 use crate::passwords::Secret;
 use crate::permissions::{Permission, Session};
-use crate::store::UserPatch;
-use crate::text::email_key;
-use crate::{Roster, new_id, users};
+use crate::users::seed::SampleUser;
 
 /// The demo super-user's email.
 pub const DEMO_ADMIN_EMAIL: &str = "admin@demo.example";
@@ -37,8 +36,8 @@ pub async fn seed(roster: &Roster) -> Result<()> {
             confirm_password: password.clone(),
         })
         .await?;
-    add_sample_users(roster, &session, DEMO_USERS, &password).await?;
-    add_sample_roles(roster, &session).await
+    let users = add_sample_users(roster, &session, DEMO_USERS, &password).await?;
+    add_sample_roles(roster, &session, &users).await
 }
 
 /// Roles of a small office, each given to some of the sample users besides Member.
@@ -75,8 +74,8 @@ const SAMPLE_ROLES: [(&str, &str, &[Permission], usize); 3] = [
 ];
 
 /// Creates [`SAMPLE_ROLES`] through the roles service and gives role `k` to every `n`-th
-/// sample user (not super-users), in one transaction.
-async fn add_sample_roles(roster: &Roster, session: &Session) -> Result<()> {
+/// sample user (not super-users) through "Edit", as a super-user would.
+async fn add_sample_roles(roster: &Roster, session: &Session, users: &[String]) -> Result<()> {
     let mut created = Vec::new();
     for (name, description, permissions, every) in SAMPLE_ROLES {
         let role = roster
@@ -92,98 +91,78 @@ async fn add_sample_roles(roster: &Roster, session: &Session) -> Result<()> {
             .await?;
         created.push((role.id, every));
     }
-    let mut tx = roster.write().await?;
-    let at = roster.now();
-    for n in 1..=DEMO_USERS {
-        let extra: Vec<String> = created
-            .iter()
-            .filter(|(_, every)| n % every == 0)
-            .map(|(id, _)| id.clone())
-            .collect();
-        let key = email_key(&sample_email(n - 1));
-        let Some((user_id, _)) = tx.email_owner(&session.workspace_id, &key).await? else {
-            continue;
-        };
-        let held = tx.held_roles(&user_id).await?;
-        if extra.is_empty() || held.is_empty() {
+    for (i, user_id) in users.iter().enumerate() {
+        let n = i + 1;
+        let extra = created.iter().filter(|(_, every)| n % every == 0);
+        let user = roster.user(session, user_id).await?;
+        if user.is_super_user || extra.clone().next().is_none() {
             continue;
         }
-        let mut role_ids: Vec<String> = held.into_iter().map(|r| r.id).collect();
-        role_ids.extend(extra);
-        let patch = UserPatch {
-            role_ids: Some(role_ids),
-            ..UserPatch::default()
+        let mut role_ids = user.role_ids.clone();
+        role_ids.extend(extra.map(|(id, _)| id.clone()));
+        let edit = UserUpdate {
+            first_name: user.first_name,
+            last_name: user.last_name,
+            phone: user.phone,
+            is_super_user: false,
+            role_ids,
+            expected_version: user.version,
         };
-        tx.update_user(&user_id, &patch, &at).await?;
+        roster.update_user(session, user_id, edit).await?;
     }
-    tx.commit().await
+    Ok(())
 }
 
 /// Adds `count` invented users (`user000001@demo.example`, ...) to the session's Workspace in
-/// one transaction, added over the past year: mixed-script names, a few phones, every 40th a
-/// super-user and the others Members, every 17th removed halfway between being added and
-/// now, all with one shared hash of `password` (hashed once, so 100,000 users take seconds —
-/// benchmarks use this too). Each addition and removal gets its audit entry like any other
-/// change, so reports and the seat chart have a history.
+/// one transaction through the same checks and writers as "Add user", added over the past
+/// year: mixed-script names, a few phones, every 40th a super-user and the others Members,
+/// every 17th removed halfway between being added and now, all with `password` (hashed once,
+/// so 100,000 users take seconds — benchmarks use this too). Each addition and removal gets
+/// its audit entry like any other change, so reports and the seat chart have a history.
+/// Returns the new users' ids in order. Needs `users.create` and `users.remove`.
 pub async fn add_sample_users(
     roster: &Roster,
     session: &Session,
     count: usize,
     password: &Secret,
-) -> Result<()> {
-    let hash = roster.hash(password).await?;
-    let mut tx = roster.write().await?;
-    let members = [crate::workspaces::member_role_id(&mut *tx, &session.workspace_id).await?];
+) -> Result<Vec<String>> {
+    let member = {
+        let mut tx = roster.read().await?;
+        crate::workspaces::member_role_id(&mut *tx, &session.workspace_id).await?
+    };
     let now = roster.clock.now();
-    for i in 0..count {
-        // Spread over the past year, oldest first, so "Date added" sorts meaningfully.
-        let added = now - chrono::Duration::minutes(((count - i) * 525_600 / count.max(1)) as i64);
-        let at = crate::clock::timestamp(added);
-        let (first, last) = sample_name(i);
-        let email = sample_email(i);
-        let phone = if i % 3 == 0 {
-            format!("+44 7700 9{:05}", i % 100_000)
-        } else {
-            String::new()
-        };
-        let is_super_user = i % 40 == 0;
-        let id = new_id();
-        let row = users::write::NewRow {
-            id: &id,
-            workspace_id: &session.workspace_id,
-            email: &email,
-            first_name: &first,
-            last_name: &last,
-            phone: &phone,
-            status: Status::Active,
-            is_super_user,
-            password_hash: Some(&hash),
-            must_change_password: false,
-            role_ids: if is_super_user { &[] } else { &members },
-            at: &at,
-        };
-        users::write::insert(&mut *tx, &row).await?;
-        let by = By {
-            workspace_id: &session.workspace_id,
-            actor_id: None,
-            at: &at,
-        };
-        let added_user = Change::UserAdded {
-            user_id: &id,
-            invited: false,
-        };
-        changes::record(&mut *tx, by, added_user).await?;
-        if i % 17 == 0 {
-            let removed = crate::clock::timestamp(added + (now - added) / 2);
-            let by = By { at: &removed, ..by };
-            let how = StatusChange::Removed;
-            let patch = UserPatch::default();
-            users::write::change_status(&mut *tx, by, &id, Status::Active, how, true, patch)
-                .await?;
-        }
-    }
-    tx.commit().await?;
-    Ok(())
+    let samples: Vec<SampleUser> = (0..count)
+        .map(|i| {
+            // Spread over the past year, oldest first, so "Date added" sorts meaningfully.
+            let minutes = ((count - i) * 525_600 / count.max(1)) as i64;
+            let added = now - chrono::Duration::minutes(minutes);
+            let (first_name, last_name) = sample_name(i);
+            let is_super_user = i % 40 == 0;
+            SampleUser {
+                user: NewInvitation {
+                    email: sample_email(i),
+                    first_name,
+                    last_name,
+                    phone: if i % 3 == 0 {
+                        format!("+44 7700 9{:05}", i % 100_000)
+                    } else {
+                        String::new()
+                    },
+                    is_super_user,
+                    role_ids: if is_super_user {
+                        Vec::new()
+                    } else {
+                        vec![member.clone()]
+                    },
+                },
+                added_at: timestamp(added),
+                removed_at: (i % 17 == 0).then(|| timestamp(added + (now - added) / 2)),
+            }
+        })
+        .collect();
+    roster
+        .add_users_sharing_password(session, &samples, password)
+        .await
 }
 
 /// The address of the `i`-th sample user (from 0): `user000001@demo.example`, ...

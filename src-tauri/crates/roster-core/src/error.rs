@@ -17,9 +17,9 @@ pub enum Field {
     Workspace,
     /// Email address.
     Email,
-    /// First name.
+    /// The given name (required, at most 100 characters).
     FirstName,
-    /// Last name.
+    /// The family name (may be empty, at most 100 characters).
     LastName,
     /// Phone number.
     Phone,
@@ -41,25 +41,25 @@ pub enum Field {
     Permissions,
     /// The role that takes over a deleted role's users.
     MoveUsersTo,
-    /// SMTP host.
+    /// Settings → Email: the mail server's host name or address.
     SmtpHost,
-    /// SMTP port.
+    /// Settings → Email: the server's port, 1–65535.
     SmtpPort,
-    /// SMTP security.
+    /// Settings → Email: STARTTLS, TLS, or none (only for localhost).
     SmtpSecurity,
     /// SMTP user name.
     SmtpUsername,
-    /// SMTP password.
+    /// Settings → Email: the password, kept in the OS keychain, never in the database.
     SmtpPassword,
-    /// Sender name.
+    /// Settings → Email: the name invitations come from.
     SenderName,
-    /// Sender address.
+    /// Settings → Email: the From address of invitations.
     SenderAddress,
     /// Days an invitation stays valid.
     InvitationDays,
     /// Seconds per SMTP step.
     TimeoutSeconds,
-    /// An invitation code.
+    /// The code (or the whole link) pasted on "Accept invitation".
     InvitationCode,
 }
 
@@ -313,7 +313,7 @@ pub enum ErrorCode {
     TooManyRows,
     /// No invitation has this code.
     InvitationNotFound,
-    /// The invitation expired.
+    /// The invitation's validity (Settings → Email, 1–90 days) has run out.
     InvitationExpired,
     /// The invitation was accepted already.
     InvitationUsed,

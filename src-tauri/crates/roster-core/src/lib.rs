@@ -7,6 +7,7 @@
 //! SQL lives behind the store seam ([`store`]), never in a service.
 
 pub mod clock;
+#[cfg(feature = "demo")]
 pub mod demo;
 pub mod error;
 pub mod export;

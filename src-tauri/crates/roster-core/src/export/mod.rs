@@ -62,7 +62,7 @@ pub struct CutCells {
 /// Times are UTC.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExportRow<'a> {
-    /// First name.
+    /// Given name as stored (a cell of its own in both formats).
     pub first_name: Cow<'a, str>,
     /// Last name ("" when empty — never "null").
     pub last_name: Cow<'a, str>,
@@ -72,7 +72,7 @@ pub struct ExportRow<'a> {
     pub phone: Cow<'a, str>,
     /// "Super-user" or role names.
     pub role: Cow<'a, str>,
-    /// Status.
+    /// Written as "Invited", "Active" or "Removed".
     pub status: Status,
     /// When the user was added (UTC).
     pub added_on: NaiveDateTime,

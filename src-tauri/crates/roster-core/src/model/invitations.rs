@@ -13,7 +13,7 @@ use crate::permissions::Permission;
 pub struct NewInvitation {
     /// Email as typed.
     pub email: String,
-    /// First name.
+    /// Given name, trimmed (1–100 characters).
     pub first_name: String,
     /// Last name (optional).
     pub last_name: String,

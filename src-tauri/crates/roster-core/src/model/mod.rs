@@ -68,15 +68,15 @@ pub struct WorkspaceSummary {
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct SessionInfo {
-    /// The user id.
+    /// Whose session this is (UUIDv7).
     pub user_id: String,
-    /// The Workspace id.
+    /// The Workspace signed in to (UUIDv7).
     pub workspace_id: String,
-    /// The Workspace name.
+    /// Shown in the top bar.
     pub workspace_name: String,
     /// The user's email.
     pub email: String,
-    /// First name.
+    /// Given name, trimmed (1–100 characters).
     pub first_name: String,
     /// Last name (may be empty).
     pub last_name: String,
@@ -99,7 +99,7 @@ pub struct CreateWorkspaceInput {
     pub workspace_name: String,
     /// The first super-user's email.
     pub email: String,
-    /// First name.
+    /// Given name, trimmed (1–100 characters).
     pub first_name: String,
     /// Last name (optional).
     pub last_name: String,
@@ -140,7 +140,7 @@ pub enum UserSort {
     AddedOn,
 }
 
-/// Sort direction.
+/// Ascending (A to Z, oldest first) or descending.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
@@ -176,7 +176,7 @@ pub struct UserQuery {
     pub filter: StatusFilter,
     /// Order.
     pub sort: UserSort,
-    /// Direction.
+    /// Ascending or descending, on every key of the sort.
     pub direction: SortDirection,
     /// The previous page's `nextCursor`, or null for the first page.
     pub after: Option<String>,
@@ -193,7 +193,7 @@ pub struct UserSummary {
     pub id: String,
     /// Email as typed (trimmed).
     pub email: String,
-    /// First name.
+    /// Given name, trimmed (1–100 characters).
     pub first_name: String,
     /// Last name (may be empty).
     pub last_name: String,
@@ -203,7 +203,7 @@ pub struct UserSummary {
     pub role: String,
     /// Holds every permission.
     pub is_super_user: bool,
-    /// Status.
+    /// Invited (no password yet, no seat), active (a seat) or removed.
     pub status: Status,
     /// When the user was added.
     pub added_on: String,
@@ -253,7 +253,7 @@ pub struct UserDetails {
     pub id: String,
     /// Email as typed (trimmed).
     pub email: String,
-    /// First name.
+    /// Given name, trimmed (1–100 characters).
     pub first_name: String,
     /// Last name (may be empty).
     pub last_name: String,
@@ -270,7 +270,7 @@ pub struct UserDetails {
     pub permissions: Vec<Permission>,
     /// Holds every permission.
     pub is_super_user: bool,
-    /// Status.
+    /// Invited (no password yet, no seat), active (a seat) or removed.
     pub status: Status,
     /// When the user was added.
     pub added_on: String,
@@ -311,7 +311,7 @@ pub enum NewUserStep {
 pub struct NewUser {
     /// Email as typed.
     pub email: String,
-    /// First name.
+    /// Given name, trimmed (1–100 characters).
     pub first_name: String,
     /// Last name (optional).
     pub last_name: String,
@@ -336,7 +336,7 @@ pub struct NewUser {
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct UserUpdate {
-    /// First name.
+    /// Given name, trimmed (1–100 characters).
     pub first_name: String,
     /// Last name (optional).
     pub last_name: String,
@@ -356,7 +356,7 @@ pub struct UserUpdate {
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct ProfileUpdate {
-    /// First name.
+    /// Given name, trimmed (1–100 characters).
     pub first_name: String,
     /// Last name (optional).
     pub last_name: String,
@@ -372,7 +372,7 @@ pub struct ProfileUpdate {
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct PasswordReset {
-    /// The new password.
+    /// Checked against the policy (12–128 characters, zxcvbn score 3 or more).
     #[ts(type = "string")]
     pub new_password: Secret,
     /// The same password again.
@@ -390,7 +390,7 @@ pub struct OwnPasswordChange {
     /// The current password; may be empty only while a change is required after sign-in.
     #[ts(type = "string")]
     pub current_password: Secret,
-    /// The new password.
+    /// Checked against the policy (12–128 characters, zxcvbn score 3 or more).
     #[ts(type = "string")]
     pub new_password: Secret,
     /// The same password again.

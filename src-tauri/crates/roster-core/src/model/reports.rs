@@ -27,7 +27,7 @@ pub struct SeatReport {
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct RoleSeats {
-    /// Role id.
+    /// The role (UUIDv7), for a link to it on the Roles screen.
     pub role_id: String,
     /// Role name.
     pub name: String,

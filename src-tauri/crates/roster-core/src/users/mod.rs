@@ -5,6 +5,8 @@ mod edit;
 pub(crate) mod list;
 mod passwords;
 mod roles;
+#[cfg(feature = "demo")]
+pub(crate) mod seed;
 pub(crate) mod write;
 
 pub(crate) use create::{authorize_roles, check_invitation, ensure_email_free};

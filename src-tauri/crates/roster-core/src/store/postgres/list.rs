@@ -218,6 +218,27 @@ fn sorted_keys(qb: &mut Builder, request: &PageRequest<'_>) {
     ));
 }
 
+/// The page query: the page's keys found one way or the other, then their rows' columns and
+/// role names, in list order.
+/// `prefix` goes before it (plan checks put `EXPLAIN` there).
+fn page_query(prefix: &str, request: &PageRequest<'_>, few: bool) -> Builder {
+    let mut qb = Builder::new(prefix);
+    qb.push(concat!(
+        "SELECT ",
+        user_columns!(),
+        ", u.name_key, u.email_key FROM ("
+    ));
+    match few {
+        true => sorted_keys(&mut qb, request),
+        false => walk_keys(&mut qb, request, Test::Walk),
+    }
+    qb.push(format!(
+        ") k JOIN users u ON u.id = k.id ORDER BY {}",
+        order(request.sort, request.direction, "k.")
+    ));
+    qb
+}
+
 #[derive(sqlx::FromRow)]
 struct ListRow {
     #[sqlx(flatten)]
@@ -301,19 +322,7 @@ impl PgTx {
 impl ListStore for PgTx {
     async fn list_page(&mut self, request: &PageRequest<'_>) -> Result<ListedPage> {
         let few = self.few(request).await?;
-        let mut qb = Builder::new(concat!(
-            "SELECT ",
-            user_columns!(),
-            ", u.name_key, u.email_key FROM ("
-        ));
-        match few {
-            true => sorted_keys(&mut qb, request),
-            false => walk_keys(&mut qb, request, Test::Walk),
-        }
-        qb.push(format!(
-            ") k JOIN users u ON u.id = k.id ORDER BY {}",
-            order(request.sort, request.direction, "k.")
-        ));
+        let mut qb = page_query("", request, few);
         let rows: Vec<ListRow> = qb.build_query_as().fetch_all(self.conn()).await?;
         let rows = rows
             .into_iter()
@@ -418,8 +427,143 @@ impl ListStore for PgTx {
 
 #[cfg(test)]
 mod tests {
+    //! Plan checks on PostgreSQL (run by the PostgreSQL pass, `ROSTER_TEST_DATABASE=postgres`):
+    //! with sequential scans (and, for walks, sorts) priced out — `enable_* = off` makes a node
+    //! cost about 10^10 — a page query whose plan still costs that much needs one. So every
+    //! walk reads its sort index in order, and sorted matches find their rows through an index.
+    //! Timings drift with the machine; plans are what broke when the list got 20–200× slower.
+
     use super::*;
+    use crate::model::{SortDirection, StatusFilter, UserSort};
+    use crate::store::postgres::PgDatabase;
+    use sqlx::{Connection, PgConnection};
     use uuid::Uuid;
+
+    /// A plan that needed a disabled node costs at least this.
+    const DISABLED: f64 = 1.0e9;
+
+    /// The plan's total cost (from its first line) and its text.
+    async fn explain(conn: &mut PgConnection, mut query: Builder) -> (f64, String) {
+        let lines: Vec<String> = query
+            .build_query_scalar()
+            .fetch_all(&mut *conn)
+            .await
+            .expect("explain");
+        let cost = lines
+            .first()
+            .and_then(|l| l.split("..").nth(1))
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|total| total.parse().ok())
+            .unwrap_or(f64::MAX);
+        (cost, lines.join("\n"))
+    }
+
+    fn terms() -> [Term; 3] {
+        [
+            Term::Everyone,
+            Term::Prefix {
+                name: "ma".into(),
+                email: "ma".into(),
+            },
+            Term::Anywhere("mar".into()),
+        ]
+    }
+
+    #[tokio::test]
+    async fn every_page_reads_an_index_range_and_only_few_matches_are_sorted() {
+        if std::env::var("ROSTER_TEST_DATABASE").as_deref() != Ok("postgres") {
+            return;
+        }
+        let server = std::env::var("ROSTER_TEST_PG_URL")
+            .unwrap_or_else(|_| "postgres://roster:roster@127.0.0.1:5432/postgres".into());
+        let name = format!("roster_plans_{}", Uuid::now_v7().simple());
+        let mut admin = PgConnection::connect(&server).await.expect("server");
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut admin)
+            .await
+            .expect("create");
+        let (base, _) = server.rsplit_once('/').expect("database in URL");
+        let db = PgDatabase::open(&format!("{base}/{name}"))
+            .await
+            .expect("open");
+        let mut conn = db.pool.acquire().await.expect("connection").detach();
+        let mut checked = 0;
+        let workspace = Uuid::now_v7().to_string();
+        let me = Uuid::now_v7().to_string();
+        for sort in [
+            UserSort::Name,
+            UserSort::Email,
+            UserSort::Status,
+            UserSort::AddedOn,
+        ] {
+            for direction in [SortDirection::Asc, SortDirection::Desc] {
+                for filter in [
+                    StatusFilter::Current,
+                    StatusFilter::Removed,
+                    StatusFilter::All,
+                ] {
+                    for term in terms() {
+                        let keys = match sort {
+                            UserSort::Status => vec!["active".into(), "k".into(), me.clone()],
+                            UserSort::AddedOn => {
+                                vec!["2026-12-01T00:00:00.000Z".into(), me.clone()]
+                            }
+                            _ => vec!["k".into(), me.clone()],
+                        };
+                        for after in [None, Some(keys)] {
+                            for only_user in [None, Some(me.as_str())] {
+                                let request = PageRequest {
+                                    workspace_id: &workspace,
+                                    filter,
+                                    sort,
+                                    direction,
+                                    after: after.clone(),
+                                    limit: 101,
+                                    only_user,
+                                    term: &term,
+                                };
+                                for few in [false, true] {
+                                    if few && (term == Term::Everyone || only_user.is_some()) {
+                                        continue;
+                                    }
+                                    // A walk must not sort; sorted matches (and a user's own
+                                    // row) sort a bounded set.
+                                    let sorts = few || only_user.is_some();
+                                    let settings = format!(
+                                        "SET enable_seqscan = off; SET enable_sort = {}",
+                                        if sorts { "on" } else { "off" }
+                                    );
+                                    sqlx::raw_sql(sqlx::AssertSqlSafe(settings))
+                                        .execute(&mut conn)
+                                        .await
+                                        .expect("settings");
+                                    let query = page_query("EXPLAIN ", &request, few);
+                                    let (cost, plan) = explain(&mut conn, query).await;
+                                    assert!(
+                                        cost < DISABLED,
+                                        "{sort:?} {direction:?} {filter:?} {term:?} after={} only={} few={few}: \
+                                         needs a scan or a sort\n{plan}",
+                                        after.is_some(),
+                                        only_user.is_some()
+                                    );
+                                    checked += 1;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        drop(conn);
+        db.pool.close().await;
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DROP DATABASE {name} WITH (FORCE)"
+        )))
+        .execute(&mut admin)
+        .await
+        .expect("drop");
+        assert!(checked > 300, "{checked} plans checked");
+    }
 
     #[test]
     fn candidates_are_tested_by_the_windows_pg_trgm_would_need() {
