@@ -22,10 +22,17 @@ pub(crate) struct SampleUser {
     pub removed_at: Option<String>,
 }
 
+/// Users added per transaction. PostgreSQL keeps every version of a row changed inside one
+/// transaction, and each added user moves the Workspace's status counts: a single transaction
+/// for 100,000 users walked ever longer version chains (it had not finished after ten
+/// minutes), while batches of a thousand take seconds.
+const BATCH: usize = 1_000;
+
 impl Roster {
-    /// Adds every user of `users` as active with `password`, in one transaction, and removes
-    /// those with a removal date. Needs `users.create` (and `users.remove` for removals);
-    /// super-users and roles as in "Add user". The password passes the policy once, without
+    /// Adds every user of `users` as active with `password`, in transactions of [`BATCH`]
+    /// users (a failure keeps the batches before it), and removes those with a removal date.
+    /// Needs `users.create` (and `users.remove` for removals); super-users and roles as in
+    /// "Add user". The password passes the policy once, without
     /// each user's names as known inputs. Returns the new users' ids, in order.
     /// Errors: as [`Roster::create_user`] and [`Roster::remove_user`].
     pub(crate) async fn add_users_sharing_password(
@@ -36,6 +43,20 @@ impl Roster {
     ) -> Result<Vec<String>> {
         passwords::check_policy(Field::Password, password, &[])?;
         let hash = self.hash(password).await?;
+        let mut ids = Vec::with_capacity(users.len());
+        for batch in users.chunks(BATCH) {
+            ids.extend(self.add_batch(session, batch, &hash).await?);
+        }
+        Ok(ids)
+    }
+
+    /// One transaction of [`Roster::add_users_sharing_password`].
+    async fn add_batch(
+        &self,
+        session: &Session,
+        users: &[SampleUser],
+        hash: &str,
+    ) -> Result<Vec<String>> {
         let mut tx = self.write().await?;
         let actor = actor::load_ready(&mut *tx, session).await?;
         actor.require(Permission::UsersCreate)?;
@@ -60,7 +81,7 @@ impl Roster {
                 phone: &valid.phone,
                 status: Status::Active,
                 is_super_user: sample.user.is_super_user,
-                password_hash: Some(&hash),
+                password_hash: Some(hash),
                 must_change_password: false,
                 role_ids: &role_ids,
                 at: &sample.added_at,

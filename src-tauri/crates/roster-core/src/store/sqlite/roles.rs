@@ -55,12 +55,23 @@ macro_rules! role_columns {
     };
 }
 
+/// [`role_columns`] without the number of holders (0): what a lookup of one role needs,
+/// which must not count every holder on each call.
+macro_rules! role_columns_uncounted {
+    () => {
+        "r.id, r.workspace_id, r.name, r.description, r.is_builtin, r.version,
+         (SELECT group_concat(rp.permission) FROM role_permissions rp WHERE rp.role_id = r.id)
+             AS permissions,
+         0 AS users"
+    };
+}
+
 #[async_trait::async_trait]
 impl RoleStore for SqliteTx {
     async fn role(&mut self, workspace_id: &str, role_id: &str) -> Result<Option<RoleRow>> {
         let row: Option<Row> = sqlx::query_as(concat!(
             "SELECT ",
-            role_columns!(),
+            role_columns_uncounted!(),
             " FROM roles r WHERE r.id = ? AND r.workspace_id = ? AND r.deleted_at IS NULL"
         ))
         .bind(role_id)
