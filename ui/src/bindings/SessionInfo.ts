@@ -18,7 +18,7 @@ workspaceId: string,
  */
 workspaceName: string, 
 /**
- * The user's email.
+ * As typed when the user was added, trimmed; what they sign in with.
  */
 email: string, 
 /**

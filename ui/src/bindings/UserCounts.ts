@@ -13,6 +13,6 @@ users: number,
  */
 seats: number, 
 /**
- * Removed users.
+ * Users removed from the Workspace, not counted in `users`.
  */
 removed: number, };

@@ -8,7 +8,7 @@ import type { Status } from "./Status";
  */
 export type UserDetails = { 
 /**
- * User id.
+ * UUIDv7, made when the user was added.
  */
 id: string, 
 /**

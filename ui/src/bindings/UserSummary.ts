@@ -6,7 +6,7 @@ import type { Status } from "./Status";
  */
 export type UserSummary = { 
 /**
- * User id.
+ * UUIDv7, made when the user was added.
  */
 id: string, 
 /**

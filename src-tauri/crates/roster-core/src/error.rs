@@ -33,9 +33,10 @@ pub enum Field {
     NewPassword,
     /// Super-user or the roles a user holds (Add user step 5, Edit).
     Roles,
-    /// A role's name.
+    /// A role's name: required, unique in the Workspace as a reader sees it, never like
+    /// "Super-user".
     RoleName,
-    /// A role's description.
+    /// A role's description: one line, at most 200 characters.
     RoleDescription,
     /// A role's permissions.
     Permissions,

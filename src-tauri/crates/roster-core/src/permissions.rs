@@ -83,7 +83,7 @@ impl Permission {
 pub struct Session {
     /// The signed-in user.
     pub user_id: String,
-    /// Their Workspace.
+    /// The Workspace signed in to: every read and write stays inside it.
     pub workspace_id: String,
     /// The user's `credential_version` when the session began. A password reset or change
     /// (and five wrong current passwords) bumps the stored one, which ends every session made

@@ -74,7 +74,7 @@ pub struct SessionInfo {
     pub workspace_id: String,
     /// Shown in the top bar.
     pub workspace_name: String,
-    /// The user's email.
+    /// As typed when the user was added, trimmed; what they sign in with.
     pub email: String,
     /// Given name, trimmed (1–100 characters).
     pub first_name: String,
@@ -158,7 +158,7 @@ pub enum SortDirection {
 pub enum StatusFilter {
     /// Invited and active users.
     Current,
-    /// Removed users.
+    /// Users removed from the Workspace (they keep their rows and can be restored).
     Removed,
     /// Everyone: invited, active and removed (used by "All users" downloads).
     All,
@@ -189,7 +189,7 @@ pub struct UserQuery {
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct UserSummary {
-    /// User id.
+    /// UUIDv7, made when the user was added.
     pub id: String,
     /// Email as typed (trimmed).
     pub email: String,
@@ -222,7 +222,7 @@ pub struct UserCounts {
     /// Seats: active users.
     #[ts(type = "number")]
     pub seats: i64,
-    /// Removed users.
+    /// Users removed from the Workspace, not counted in `users`.
     #[ts(type = "number")]
     pub removed: i64,
 }
@@ -249,7 +249,7 @@ pub struct UserPage {
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct UserDetails {
-    /// User id.
+    /// UUIDv7, made when the user was added.
     pub id: String,
     /// Email as typed (trimmed).
     pub email: String,
