@@ -32,20 +32,19 @@ pub(crate) async fn load(tx: &mut dyn Tx, workspace_id: &str, role_id: &str) -> 
 /// Every role of the Workspace with its permissions and the number of users (not removed)
 /// holding it, by name.
 pub(crate) async fn list(tx: &mut dyn Tx, workspace_id: &str) -> Result<Vec<RoleSummary>> {
-    let mut roles: Vec<RoleSummary> = tx
-        .roles(Some(workspace_id))
-        .await?
-        .into_iter()
-        .map(|row| RoleSummary {
-            id: row.role.id,
-            name: row.role.name,
-            description: row.role.description,
-            is_builtin: row.role.is_builtin,
-            permissions: row.role.permissions.into_iter().collect(),
-            users: u32::try_from(row.users).unwrap_or(u32::MAX),
-            version: row.role.version,
-        })
-        .collect();
+    let mut roles = Vec::new();
+    for role in tx.roles(Some(workspace_id)).await? {
+        let users = tx.holders(&role.id).await?;
+        roles.push(RoleSummary {
+            users: u32::try_from(users).unwrap_or(u32::MAX),
+            id: role.id,
+            name: role.name,
+            description: role.description,
+            is_builtin: role.is_builtin,
+            permissions: role.permissions.into_iter().collect(),
+            version: role.version,
+        });
+    }
     roles.sort_by_cached_key(|r| (crate::text::sort_key(&r.name), r.id.clone()));
     Ok(roles)
 }
@@ -115,9 +114,9 @@ fn name_key(name: &str) -> String {
 pub(crate) async fn rename_reserved(db: &dyn Database, now: &str) -> Result<()> {
     let roles = db.read().await?.roles(None).await?;
     let reserved = name_key(SUPER_USER_ROLE);
-    for row in roles {
-        let (id, workspace_id) = (&row.role.id, &row.role.workspace_id);
-        if name_key(&row.role.name) != reserved {
+    for role in roles {
+        let (id, workspace_id) = (&role.id, &role.workspace_id);
+        if name_key(&role.name) != reserved {
             continue;
         }
         let mut tx = db.write().await?;
@@ -167,7 +166,7 @@ async fn ensure_name_free(
     let key = name_key(name);
     if roles
         .iter()
-        .any(|r| Some(r.role.id.as_str()) != except && name_key(&r.role.name) == key)
+        .any(|r| Some(r.id.as_str()) != except && name_key(&r.name) == key)
     {
         return Err(Error::invalid(
             Field::RoleName,
@@ -327,12 +326,7 @@ impl Roster {
         // Removed users do not count (the Roles screen does not show them), but they keep a
         // role: without a chosen one they move to the built-in role, so Restore finds them
         // holding one.
-        let holders = tx
-            .roles(Some(&actor.workspace_id))
-            .await?
-            .into_iter()
-            .find(|r| r.role.id == role_id)
-            .map_or(0, |r| r.users);
+        let holders = tx.holders(role_id).await?;
         let target = match input.move_users_to.as_deref() {
             Some(id) if id == role_id => {
                 return Err(Error::invalid(

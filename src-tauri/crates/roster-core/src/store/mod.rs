@@ -34,7 +34,7 @@ pub(crate) use audit::{ActivityRow, AuditRecord, AuditStore};
 pub(crate) use invitations::{FoundInvitation, InvitationRow, InvitationStore, LatestInvitation};
 pub(crate) use list::{ExportUser, ListStore, ListedPage, ListedUser};
 pub(crate) use mail::{DueMail, MailPatch, MailStore, QueuedMail};
-pub(crate) use roles::{RoleListRow, RolePatch, RoleRow, RoleStore};
+pub(crate) use roles::{RolePatch, RoleRow, RoleStore};
 pub(crate) use settings::{SettingsRow, SettingsStore};
 pub use sqlite::DATABASE_FILE;
 pub(crate) use users::{Credentials, HeldRole, Names, NewUserRow, UserPatch, UserRow, UserStore};

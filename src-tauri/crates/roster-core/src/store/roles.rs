@@ -18,13 +18,6 @@ pub(crate) struct RoleRow {
     pub permissions: BTreeSet<Permission>,
 }
 
-/// A live role for the Roles screen: [`RoleRow`] and how many users (not removed) hold it.
-#[derive(Debug, Clone)]
-pub(crate) struct RoleListRow {
-    pub role: RoleRow,
-    pub users: i64,
-}
-
 /// The columns one change of a role sets; `None` leaves a column as it is.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct RolePatch {
@@ -43,7 +36,10 @@ pub(crate) trait RoleStore {
     async fn role(&mut self, workspace_id: &str, role_id: &str) -> Result<Option<RoleRow>>;
 
     /// Every live role of the Workspace (every Workspace when `None`), in no order.
-    async fn roles(&mut self, workspace_id: Option<&str>) -> Result<Vec<RoleListRow>>;
+    async fn roles(&mut self, workspace_id: Option<&str>) -> Result<Vec<RoleRow>>;
+
+    /// How many users who are not removed hold `role_id`.
+    async fn holders(&mut self, role_id: &str) -> Result<i64>;
 
     /// The id of the Workspace's built-in role (the oldest, should there be several).
     async fn builtin_role_id(&mut self, workspace_id: &str) -> Result<Option<String>>;

@@ -7,7 +7,7 @@ use uuid::Uuid;
 use super::{PgTx, at, id};
 use crate::error::Result;
 use crate::permissions::Permission;
-use crate::store::{RoleListRow, RolePatch, RoleRow, RoleStore};
+use crate::store::{RolePatch, RoleRow, RoleStore};
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -18,26 +18,22 @@ struct Row {
     is_builtin: bool,
     version: i64,
     permissions: Vec<String>,
-    users: i64,
 }
 
-impl From<Row> for RoleListRow {
+impl From<Row> for RoleRow {
     fn from(r: Row) -> Self {
         Self {
-            role: RoleRow {
-                id: r.id.to_string(),
-                workspace_id: r.workspace_id.to_string(),
-                name: r.name,
-                description: r.description,
-                is_builtin: r.is_builtin,
-                version: r.version,
-                permissions: r
-                    .permissions
-                    .iter()
-                    .filter_map(|p| Permission::parse(p))
-                    .collect(),
-            },
-            users: r.users,
+            id: r.id.to_string(),
+            workspace_id: r.workspace_id.to_string(),
+            name: r.name,
+            description: r.description,
+            is_builtin: r.is_builtin,
+            version: r.version,
+            permissions: r
+                .permissions
+                .iter()
+                .filter_map(|p| Permission::parse(p))
+                .collect(),
         }
     }
 }
@@ -47,20 +43,7 @@ macro_rules! role_columns {
     () => {
         "r.id, r.workspace_id, r.name, r.description, r.is_builtin, r.version,
          coalesce((SELECT array_agg(rp.permission) FROM role_permissions rp
-                   WHERE rp.role_id = r.id), '{}') AS permissions,
-         (SELECT count(*) FROM user_roles ur JOIN users u ON u.id = ur.user_id
-          WHERE ur.role_id = r.id AND u.status <> 'removed') AS users"
-    };
-}
-
-/// [`role_columns`] without the number of holders (0): what a lookup of one role needs,
-/// which must not count every holder on each call.
-macro_rules! role_columns_uncounted {
-    () => {
-        "r.id, r.workspace_id, r.name, r.description, r.is_builtin, r.version,
-         coalesce((SELECT array_agg(rp.permission) FROM role_permissions rp
-                   WHERE rp.role_id = r.id), '{}') AS permissions,
-         0::bigint AS users"
+                   WHERE rp.role_id = r.id), '{}') AS permissions"
     };
 }
 
@@ -69,17 +52,17 @@ impl RoleStore for PgTx {
     async fn role(&mut self, workspace_id: &str, role_id: &str) -> Result<Option<RoleRow>> {
         let row: Option<Row> = sqlx::query_as(concat!(
             "SELECT ",
-            role_columns_uncounted!(),
+            role_columns!(),
             " FROM roles r WHERE r.id = $1 AND r.workspace_id = $2 AND r.deleted_at IS NULL"
         ))
         .bind(id(role_id))
         .bind(id(workspace_id))
         .fetch_optional(self.conn())
         .await?;
-        Ok(row.map(|r| RoleListRow::from(r).role))
+        Ok(row.map(RoleRow::from))
     }
 
-    async fn roles(&mut self, workspace_id: Option<&str>) -> Result<Vec<RoleListRow>> {
+    async fn roles(&mut self, workspace_id: Option<&str>) -> Result<Vec<RoleRow>> {
         let rows: Vec<Row> = sqlx::query_as(concat!(
             "SELECT ",
             role_columns!(),
@@ -89,7 +72,17 @@ impl RoleStore for PgTx {
         .bind(workspace_id.map(id))
         .fetch_all(self.conn())
         .await?;
-        Ok(rows.into_iter().map(RoleListRow::from).collect())
+        Ok(rows.into_iter().map(RoleRow::from).collect())
+    }
+
+    async fn holders(&mut self, role_id: &str) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "SELECT count(*) FROM user_roles ur JOIN users u ON u.id = ur.user_id
+             WHERE ur.role_id = $1 AND u.status <> 'removed'",
+        )
+        .bind(id(role_id))
+        .fetch_one(self.conn())
+        .await?)
     }
 
     async fn builtin_role_id(&mut self, workspace_id: &str) -> Result<Option<String>> {

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use super::SqliteTx;
 use crate::error::Result;
 use crate::permissions::Permission;
-use crate::store::{RoleListRow, RolePatch, RoleRow, RoleStore};
+use crate::store::{RolePatch, RoleRow, RoleStore};
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -16,22 +16,18 @@ struct Row {
     is_builtin: bool,
     version: i64,
     permissions: Option<String>,
-    users: i64,
 }
 
-impl From<Row> for RoleListRow {
+impl From<Row> for RoleRow {
     fn from(r: Row) -> Self {
         Self {
-            role: RoleRow {
-                id: r.id,
-                workspace_id: r.workspace_id,
-                name: r.name,
-                description: r.description,
-                is_builtin: r.is_builtin,
-                version: r.version,
-                permissions: parse(r.permissions),
-            },
-            users: r.users,
+            id: r.id,
+            workspace_id: r.workspace_id,
+            name: r.name,
+            description: r.description,
+            is_builtin: r.is_builtin,
+            version: r.version,
+            permissions: parse(r.permissions),
         }
     }
 }
@@ -49,20 +45,7 @@ macro_rules! role_columns {
     () => {
         "r.id, r.workspace_id, r.name, r.description, r.is_builtin, r.version,
          (SELECT group_concat(rp.permission) FROM role_permissions rp WHERE rp.role_id = r.id)
-             AS permissions,
-         (SELECT count(*) FROM user_roles ur JOIN users u ON u.id = ur.user_id
-          WHERE ur.role_id = r.id AND u.status <> 'removed') AS users"
-    };
-}
-
-/// [`role_columns`] without the number of holders (0): what a lookup of one role needs,
-/// which must not count every holder on each call.
-macro_rules! role_columns_uncounted {
-    () => {
-        "r.id, r.workspace_id, r.name, r.description, r.is_builtin, r.version,
-         (SELECT group_concat(rp.permission) FROM role_permissions rp WHERE rp.role_id = r.id)
-             AS permissions,
-         0 AS users"
+             AS permissions"
     };
 }
 
@@ -71,17 +54,17 @@ impl RoleStore for SqliteTx {
     async fn role(&mut self, workspace_id: &str, role_id: &str) -> Result<Option<RoleRow>> {
         let row: Option<Row> = sqlx::query_as(concat!(
             "SELECT ",
-            role_columns_uncounted!(),
+            role_columns!(),
             " FROM roles r WHERE r.id = ? AND r.workspace_id = ? AND r.deleted_at IS NULL"
         ))
         .bind(role_id)
         .bind(workspace_id)
         .fetch_optional(self.conn())
         .await?;
-        Ok(row.map(|r| RoleListRow::from(r).role))
+        Ok(row.map(RoleRow::from))
     }
 
-    async fn roles(&mut self, workspace_id: Option<&str>) -> Result<Vec<RoleListRow>> {
+    async fn roles(&mut self, workspace_id: Option<&str>) -> Result<Vec<RoleRow>> {
         let rows: Vec<Row> = sqlx::query_as(concat!(
             "SELECT ",
             role_columns!(),
@@ -90,7 +73,17 @@ impl RoleStore for SqliteTx {
         .bind(workspace_id)
         .fetch_all(self.conn())
         .await?;
-        Ok(rows.into_iter().map(RoleListRow::from).collect())
+        Ok(rows.into_iter().map(RoleRow::from).collect())
+    }
+
+    async fn holders(&mut self, role_id: &str) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "SELECT count(*) FROM user_roles ur JOIN users u ON u.id = ur.user_id
+             WHERE ur.role_id = ? AND u.status <> 'removed'",
+        )
+        .bind(role_id)
+        .fetch_one(self.conn())
+        .await?)
     }
 
     async fn builtin_role_id(&mut self, workspace_id: &str) -> Result<Option<String>> {
