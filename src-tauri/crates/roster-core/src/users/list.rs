@@ -32,7 +32,7 @@ pub(crate) struct PageRequest<'a> {
     pub filter: StatusFilter,
     pub sort: UserSort,
     pub direction: SortDirection,
-    /// The previous page's last sort keys, in [`sort_keys`] order.
+    /// The previous page's last sort keys, in [`sort_columns`] order.
     pub after: Option<Vec<String>>,
     /// Rows to return at most (the caller asks one more than it shows, to know if more exist).
     pub limit: i64,
@@ -61,12 +61,23 @@ pub(crate) enum Term {
     Anywhere(String),
 }
 
-/// How many keys a cursor of each order holds: the sort key(s), last the id so keys are
-/// unique.
-fn key_count(sort: UserSort) -> usize {
+/// The stored key columns of each order, last the id so keys are unique: what a cursor holds
+/// and what both databases' sort indexes lead with (after `workspace_id, removed`).
+pub(crate) fn sort_columns(sort: UserSort) -> &'static [&'static str] {
     match sort {
-        UserSort::Status => 3,
-        UserSort::Name | UserSort::Email | UserSort::AddedOn => 2,
+        UserSort::Name => &["name_key", "id"],
+        UserSort::Email => &["email_key", "id"],
+        UserSort::Status => &["status", "name_key", "id"],
+        UserSort::AddedOn => &["created_at", "id"],
+    }
+}
+
+/// The stored `removed` values a filter allows: each is one ordered range of a sort index.
+pub(crate) fn removed_values(filter: StatusFilter) -> &'static [bool] {
+    match filter {
+        StatusFilter::Current => &[false],
+        StatusFilter::Removed => &[true],
+        StatusFilter::All => &[false, true],
     }
 }
 
@@ -80,7 +91,7 @@ pub(crate) fn sort_keys(row: &ListedUser, sort: UserSort) -> Vec<String> {
         UserSort::Status => [u.status.as_str(), &row.name_key, &u.id],
         UserSort::AddedOn => [&u.created_at, &u.id, ""],
     };
-    keys[..key_count(sort)]
+    keys[..sort_columns(sort).len()]
         .iter()
         .map(|k| (*k).to_owned())
         .collect()
@@ -105,7 +116,7 @@ fn decode_cursor(text: &str, sort: UserSort) -> Result<Vec<String>> {
         .ok()
         .and_then(|bytes| serde_json::from_slice(&bytes).ok());
     match cursor {
-        Some(c) if c.sort == sort && c.keys.len() == key_count(sort) => Ok(c.keys),
+        Some(c) if c.sort == sort && c.keys.len() == sort_columns(sort).len() => Ok(c.keys),
         _ => Err(Error::Forbidden("The list changed order; reload it".into())),
     }
 }

@@ -21,9 +21,9 @@ use sqlx::{Postgres, QueryBuilder};
 use super::users::{Row, user_columns};
 use super::{PgTx, at, id, stamp};
 use crate::error::Result;
-use crate::model::{SortDirection, Status, StatusFilter, UserSort};
+use crate::model::{SortDirection, Status, UserSort};
 use crate::store::{ExportUser, ListStore, ListedPage, ListedUser};
-use crate::users::list::{PageRequest, Term};
+use crate::users::list::{PageRequest, Term, removed_values, sort_columns};
 
 /// Matches up to which a prefix search sorts (and counts) its matches.
 const FEW: i64 = 1_000;
@@ -37,24 +37,6 @@ const SAMPLE_ROWS: f64 = 2_000.0;
 const MAX_WINDOWS: usize = 8;
 
 type Builder = QueryBuilder<Postgres>;
-
-/// The key columns of each order, last the id (which makes keys unique).
-fn sort_columns(sort: UserSort) -> &'static [&'static str] {
-    match sort {
-        UserSort::Name => &["name_key", "id"],
-        UserSort::Email => &["email_key", "id"],
-        UserSort::Status => &["status", "name_key", "id"],
-        UserSort::AddedOn => &["created_at", "id"],
-    }
-}
-
-fn removed_values(filter: StatusFilter) -> &'static [bool] {
-    match filter {
-        StatusFilter::Current => &[false],
-        StatusFilter::Removed => &[true],
-        StatusFilter::All => &[false, true],
-    }
-}
 
 /// `keys` with the alias `table.` and the direction, for `ORDER BY`.
 fn order(sort: UserSort, direction: SortDirection, table: &str) -> String {

@@ -5,12 +5,12 @@ use std::borrow::Cow;
 use futures_util::TryStreamExt;
 
 use super::SqliteTx;
-use super::plan::{self, sort_columns};
+use super::plan;
 use super::users::{Row, role_names, user_columns};
 use crate::error::{Error, Result};
 use crate::model::{SortDirection, Status};
 use crate::store::{ExportUser, ListStore, ListedPage, ListedUser};
-use crate::users::list::{PageRequest, sort_keys};
+use crate::users::list::{PageRequest, sort_columns, sort_keys};
 
 #[derive(sqlx::FromRow)]
 struct ListRow {

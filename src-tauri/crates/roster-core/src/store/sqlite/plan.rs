@@ -21,8 +21,8 @@ use sqlx::sqlite::SqliteArguments;
 use sqlx::{Arguments, SqliteConnection};
 
 use crate::error::{Error, Result};
-use crate::model::{SortDirection, StatusFilter, UserSort};
-use crate::users::list::{PageRequest, Term};
+use crate::model::{SortDirection, UserSort};
+use crate::users::list::{PageRequest, Term, removed_values, sort_columns};
 
 /// Matches up to which a search sorts (and counts) its matches instead of walking the sort
 /// index. The order indexes carry the search text, so a walk reads no table rows: at 100,000
@@ -49,16 +49,6 @@ pub(crate) enum Way {
     FilteredWalk,
 }
 
-/// The sort key columns of each order, last one the id so keys are unique.
-pub(crate) fn sort_columns(sort: UserSort) -> &'static [&'static str] {
-    match sort {
-        UserSort::Name => &["name_key", "id"],
-        UserSort::Email => &["email_key", "id"],
-        UserSort::Status => &["status", "name_key", "id"],
-        UserSort::AddedOn => &["created_at", "id"],
-    }
-}
-
 /// `INDEXED BY` the index whose order is the list order (see the first migration).
 fn sort_index(sort: UserSort) -> &'static str {
     match sort {
@@ -66,14 +56,6 @@ fn sort_index(sort: UserSort) -> &'static str {
         UserSort::Email => "INDEXED BY users_by_email",
         UserSort::Status => "INDEXED BY users_by_status",
         UserSort::AddedOn => "INDEXED BY users_by_added",
-    }
-}
-
-fn removed_values(filter: StatusFilter) -> &'static [bool] {
-    match filter {
-        StatusFilter::Current => &[false],
-        StatusFilter::Removed => &[true],
-        StatusFilter::All => &[false, true],
     }
 }
 
