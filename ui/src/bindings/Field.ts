@@ -3,4 +3,4 @@
 /**
  * An input field that an error points at; serialised in camelCase, e.g. `"firstName"`.
  */
-export type Field = "workspaceName" | "workspace" | "email" | "firstName" | "lastName" | "phone" | "password" | "confirmPassword" | "currentPassword" | "newPassword" | "roles" | "roleName" | "roleDescription" | "permissions" | "moveUsersTo" | "smtpHost" | "smtpPort" | "smtpSecurity" | "smtpUsername" | "smtpPassword" | "senderName" | "senderAddress" | "invitationDays" | "timeoutSeconds" | "invitationCode";
+export type Field = "workspaceName" | "workspace" | "email" | "firstName" | "lastName" | "phone" | "password" | "confirmPassword" | "currentPassword" | "newPassword" | "roles" | "roleName" | "roleDescription" | "permissions" | "moveUsersTo" | "smtpHost" | "smtpPort" | "smtpSecurity" | "smtpUsername" | "smtpPassword" | "senderName" | "senderAddress" | "invitationDays" | "timeoutSeconds" | "invitationCode" | "hubAddress" | "enrolmentCode";

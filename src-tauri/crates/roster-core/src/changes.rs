@@ -26,6 +26,8 @@ pub(crate) enum StatusChange {
 pub(crate) enum Change<'a> {
     /// A Workspace was made (first run or provisioning).
     WorkspaceCreated,
+    /// A Workspace was copied up to this hub and shared from now on.
+    WorkspacePublished,
     /// A user was added: active with a password, or invited by email.
     UserAdded { user_id: &'a str, invited: bool },
     /// Names, phone, super-user or roles of a user changed (`fields` names which).
@@ -79,6 +81,7 @@ pub(crate) enum Change<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Action {
     WorkspaceCreated,
+    WorkspacePublished,
     UserCreated,
     UserInvited,
     UserEdited,
@@ -102,8 +105,9 @@ pub(crate) enum Action {
 
 impl Action {
     /// Every action, for parsing.
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 21] = [
         Action::WorkspaceCreated,
+        Action::WorkspacePublished,
         Action::UserCreated,
         Action::UserInvited,
         Action::UserEdited,
@@ -129,6 +133,7 @@ impl Action {
     pub fn code(self) -> &'static str {
         match self {
             Action::WorkspaceCreated => "workspace.create",
+            Action::WorkspacePublished => "workspace.publish",
             Action::UserCreated => "user.create",
             Action::UserInvited => "user.invite",
             Action::UserEdited => "user.update",
@@ -166,9 +171,10 @@ impl Action {
 
     fn target(self) -> &'static str {
         match self {
-            Action::WorkspaceCreated | Action::EmailSettingsChanged | Action::DownloadMade => {
-                "workspace"
-            }
+            Action::WorkspaceCreated
+            | Action::WorkspacePublished
+            | Action::EmailSettingsChanged
+            | Action::DownloadMade => "workspace",
             Action::RoleCreated | Action::RoleEdited | Action::RoleDeleted => "role",
             _ => "user",
         }
@@ -179,6 +185,7 @@ impl Change<'_> {
     fn action(&self) -> Action {
         match self {
             Change::WorkspaceCreated => Action::WorkspaceCreated,
+            Change::WorkspacePublished => Action::WorkspacePublished,
             Change::UserAdded { invited: false, .. } => Action::UserCreated,
             Change::UserAdded { invited: true, .. } => Action::UserInvited,
             Change::UserEdited { .. } => Action::UserEdited,
@@ -209,6 +216,7 @@ impl Change<'_> {
     fn target_id<'b>(&'b self, workspace_id: &'b str) -> &'b str {
         match self {
             Change::WorkspaceCreated
+            | Change::WorkspacePublished
             | Change::EmailSettingsChanged { .. }
             | Change::DownloadMade { .. } => workspace_id,
             Change::UserAdded { user_id, .. }
@@ -261,6 +269,7 @@ impl Change<'_> {
             | Change::InvitationResent { .. }
             | Change::InvitationSendFailed { .. }
             | Change::RoleDeleted { .. }
+            | Change::WorkspacePublished
             | Change::DownloadMade { .. } => &[],
         }
     }

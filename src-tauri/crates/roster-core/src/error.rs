@@ -1,13 +1,13 @@
 //! The core's one error type and its shape at the UI boundary.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// Result alias used by every fallible core function.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// An input field that an error points at; serialised in camelCase, e.g. `"firstName"`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub enum Field {
@@ -62,6 +62,10 @@ pub enum Field {
     TimeoutSeconds,
     /// The code (or the whole link) pasted on "Accept invitation".
     InvitationCode,
+    /// A Roster hub's address: `https://…`, or `http://` for this computer only.
+    HubAddress,
+    /// The one-time code a hub's operator prints with `roster-hub enrol`.
+    EnrolmentCode,
 }
 
 /// Everything that can go wrong in the core. Each variant maps to one [`ErrorCode`].
@@ -187,6 +191,21 @@ pub enum Error {
         /// What went wrong.
         reason: String,
     },
+    /// The enrolment code is unknown, used already or expired.
+    #[error(
+        "This enrolment code is not valid: it was mistyped, used already or has expired. Ask the hub's operator for a new one."
+    )]
+    EnrolmentInvalid,
+    /// The hub could not be reached or did not answer; nothing was lost, and Roster tries
+    /// again.
+    #[error("The hub could not be reached: {reason}")]
+    HubUnreachable {
+        /// What went wrong, in words for the user.
+        reason: String,
+    },
+    /// The hub refused a request: its own error, as it gave it.
+    #[error("{}", .0.message)]
+    Remote(AppError),
     /// Database failure that is not a rule violation.
     #[error("Database error: {0}")]
     Database(#[from] sqlx::Error),
@@ -253,6 +272,9 @@ impl Error {
             Self::EmailNotConfigured => ErrorCode::EmailNotConfigured,
             Self::Mail { .. } => ErrorCode::Mail,
             Self::Keychain { .. } => ErrorCode::Keychain,
+            Self::EnrolmentInvalid => ErrorCode::EnrolmentInvalid,
+            Self::HubUnreachable { .. } => ErrorCode::HubUnreachable,
+            Self::Remote(remote) => remote.code,
             Self::Database(_) | Self::Migration(_) | Self::Hashing(_) | Self::Spreadsheet(_) => {
                 ErrorCode::Internal
             }
@@ -269,13 +291,15 @@ impl Error {
             | Self::InvitationUsed
             | Self::InvitationReplaced
             | Self::InvitationRevoked => Some(Field::InvitationCode),
+            Self::EnrolmentInvalid => Some(Field::EnrolmentCode),
+            Self::Remote(remote) => remote.field,
             _ => None,
         }
     }
 }
 
 /// Stable error codes; the UI branches on these, never on message text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[ts(export)]
 pub enum ErrorCode {
@@ -328,12 +352,16 @@ pub enum ErrorCode {
     Mail,
     /// The OS keychain refused or failed; the message says how.
     Keychain,
+    /// The enrolment code is unknown, used or expired (field `enrolmentCode`).
+    EnrolmentInvalid,
+    /// The hub did not answer; changes wait in the outbox and Roster retries.
+    HubUnreachable,
     /// Anything else: logged, shown as a generic message.
     Internal,
 }
 
 /// An error as the UI receives it: `{ code, message, field, targetId }`.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct AppError {
@@ -351,6 +379,7 @@ impl From<Error> for AppError {
     fn from(error: Error) -> Self {
         let target_id = match &error {
             Error::EmailOfRemovedUser { user_id } => Some(user_id.clone()),
+            Error::Remote(remote) => remote.target_id.clone(),
             _ => None,
         };
         let message = match error.code() {

@@ -16,6 +16,7 @@ pub mod passwords;
 pub mod permissions;
 pub mod secrets;
 pub mod store;
+pub mod sync;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod text;
@@ -30,6 +31,7 @@ mod mail;
 mod reports;
 mod roles;
 mod sessions;
+mod token;
 pub(crate) mod users;
 mod workspaces;
 
@@ -153,6 +155,12 @@ impl Roster {
 
     async fn write(&self) -> Result<Box<dyn Tx>> {
         self.db.write().await
+    }
+
+    /// Ok when the database answers (a hub's health check).
+    pub async fn check_database(&self) -> Result<()> {
+        let tx = self.read().await?;
+        tx.commit().await
     }
 
     /// The current time by the core's clock (UTC).

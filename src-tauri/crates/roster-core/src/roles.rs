@@ -279,7 +279,7 @@ impl Roster {
                 name: Some(valid.name),
                 description: Some(valid.description),
                 permissions: Some(valid.permissions),
-                deleted_at: None,
+                ..RolePatch::default()
             };
             tx.update_role(role_id, &patch, &now).await?;
             let by = By {

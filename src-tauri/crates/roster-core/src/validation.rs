@@ -52,6 +52,8 @@ pub fn label(field: Field) -> &'static str {
         Field::InvitationDays => "invitation validity",
         Field::TimeoutSeconds => "timeout",
         Field::InvitationCode => "invitation",
+        Field::HubAddress => "hub address",
+        Field::EnrolmentCode => "enrolment code",
     }
 }
 
@@ -306,7 +308,9 @@ mod tests {
                 Field::SenderAddress => Field::InvitationDays,
                 Field::InvitationDays => Field::TimeoutSeconds,
                 Field::TimeoutSeconds => Field::InvitationCode,
-                Field::InvitationCode => return None,
+                Field::InvitationCode => Field::HubAddress,
+                Field::HubAddress => Field::EnrolmentCode,
+                Field::EnrolmentCode => return None,
             })
         }
         std::iter::successors(Some(Field::WorkspaceName), |f| next(*f)).collect()
@@ -325,7 +329,7 @@ mod tests {
     #[test]
     fn every_message_of_a_shared_rule_names_the_field_it_is_for() {
         let fields = every_field();
-        assert_eq!(fields.len(), 25);
+        assert_eq!(fields.len(), 27);
         for field in fields {
             let empty = required_name(field, "  ").expect_err("empty");
             names_its_field(&empty, field);

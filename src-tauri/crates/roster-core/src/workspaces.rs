@@ -68,7 +68,7 @@ impl Roster {
         if first_only == FirstOnly::Yes && !tx.workspaces().await?.is_empty() {
             return Err(already_created());
         }
-        tx.insert_workspace(&workspace_id, &name, &now).await?;
+        tx.insert_workspace(&workspace_id, &name, 1, &now).await?;
         let by = By {
             workspace_id: &workspace_id,
             actor_id: None,
@@ -89,6 +89,7 @@ impl Roster {
             must_change_password: false,
             role_ids: &[],
             at: &now,
+            kept: None,
         };
         users::write::insert(&mut *tx, &row).await?;
         let added = Change::UserAdded {

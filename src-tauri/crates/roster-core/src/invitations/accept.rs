@@ -2,7 +2,7 @@
 //! password under the usual policy, and is signed in as an active member. Works in any Roster
 //! that opens the same database; with a shared hub the same lookup runs there.
 
-use super::{expired, token};
+use super::expired;
 use crate::changes::{By, StatusChange};
 use crate::error::{Error, Field, Result};
 use crate::model::{InvitationAcceptance, InvitationPreview, SessionInfo, Status};
@@ -10,6 +10,7 @@ use crate::passwords;
 use crate::permissions::{Permission, Session};
 use crate::store::{FoundInvitation as Found, Tx, UserPatch};
 use crate::text::display_name;
+use crate::token;
 use crate::{Roster, actor, attempts, users};
 
 /// The invitation behind a pasted code or link, refused with the reason it cannot be used.

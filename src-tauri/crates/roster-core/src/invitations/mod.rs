@@ -4,7 +4,6 @@
 
 mod accept;
 pub(crate) mod message;
-mod token;
 
 use chrono::Duration;
 
@@ -71,7 +70,7 @@ async fn issue(
     let now = roster.clock.now();
     let at = crate::clock::timestamp(now);
     let expires = now + valid_for;
-    let (token, hash) = token::new_token()?;
+    let (token, hash) = crate::token::new_token()?;
     let invitation_id = new_id();
     tx.insert_invitation(&InvitationRow {
         id: &invitation_id,
@@ -176,6 +175,7 @@ impl Roster {
             must_change_password: false,
             role_ids: &role_ids,
             at: &now,
+            kept: None,
         };
         users::write::insert(&mut *tx, &row).await?;
         let user = users::fetch(&mut *tx, &actor.workspace_id, &user_id).await?;

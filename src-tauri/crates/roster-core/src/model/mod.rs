@@ -53,7 +53,7 @@ impl Status {
 }
 
 /// A Workspace as the sign-in picker shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct WorkspaceSummary {

@@ -16,6 +16,7 @@
 
 mod attempts;
 mod audit;
+pub(crate) mod hub;
 #[cfg(feature = "testing")]
 pub(crate) mod inspect;
 mod invitations;
@@ -23,6 +24,7 @@ mod list;
 mod mail;
 #[cfg(feature = "postgres")]
 pub(crate) mod postgres;
+pub(crate) mod replica;
 mod roles;
 mod settings;
 pub(crate) mod sqlite;
@@ -37,7 +39,9 @@ pub(crate) use mail::{DueMail, MailPatch, MailStore, QueuedMail};
 pub(crate) use roles::{RolePatch, RoleRow, RoleStore};
 pub(crate) use settings::{SettingsRow, SettingsStore};
 pub use sqlite::DATABASE_FILE;
-pub(crate) use users::{Credentials, HeldRole, Names, NewUserRow, UserPatch, UserRow, UserStore};
+pub(crate) use users::{
+    Credentials, HeldRole, Kept, Names, NewUserRow, UserPatch, UserRow, UserStore,
+};
 pub(crate) use workspaces::WorkspaceStore;
 
 use crate::error::Result;
@@ -83,4 +87,14 @@ pub(crate) trait Tx:
 {
     /// Commits every change made through this transaction, or none.
     async fn commit(self: Box<Self>) -> Result<()>;
+
+    /// The hub's own tables, on a database that has them (PostgreSQL).
+    fn hub(&mut self) -> Option<&mut dyn hub::HubStore> {
+        None
+    }
+
+    /// A replica's own tables, on a database that has them (SQLite).
+    fn replica(&mut self) -> Option<&mut dyn replica::ReplicaStore> {
+        None
+    }
 }

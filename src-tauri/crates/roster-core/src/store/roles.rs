@@ -27,11 +27,16 @@ pub(crate) struct RolePatch {
     pub permissions: Option<BTreeSet<Permission>>,
     /// Marks the role deleted at this time (roles are never deleted from the table).
     pub deleted_at: Option<String>,
+    /// The version of a copied row, set as it is instead of moved on.
+    pub kept_version: Option<i64>,
 }
 
 /// The `roles` table.
 #[async_trait::async_trait]
 pub(crate) trait RoleStore {
+    /// Whether `role_id` is a role of `workspace_id`, deleted or not.
+    async fn role_exists(&mut self, workspace_id: &str, role_id: &str) -> Result<bool>;
+
     /// The live role `role_id` of `workspace_id`.
     async fn role(&mut self, workspace_id: &str, role_id: &str) -> Result<Option<RoleRow>>;
 
@@ -44,7 +49,7 @@ pub(crate) trait RoleStore {
     /// The id of the Workspace's built-in role (the oldest, should there be several).
     async fn builtin_role_id(&mut self, workspace_id: &str) -> Result<Option<String>>;
 
-    /// Inserts a role with its permissions.
+    /// Inserts a role with its permissions, at `role.version` (1 for a new role).
     async fn insert_role(&mut self, role: &RoleRow, at: &str) -> Result<()>;
 
     /// The one change of a role: sets what `patch` names, bumps `version`, sets `updated_at`.

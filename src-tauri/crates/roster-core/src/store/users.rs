@@ -41,6 +41,15 @@ pub(crate) struct Credentials {
     pub password_hash: Option<String>,
 }
 
+/// Values of a user row copied from another copy of the Workspace (the hub to a replica, a
+/// publisher to the hub), stored as they are instead of being started or moved on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Kept<'a> {
+    pub version: i64,
+    pub credential_version: i64,
+    pub removed_at: Option<&'a str>,
+}
+
 /// A new user row with its keys already derived (see `users::write`).
 pub(crate) struct NewUserRow<'a> {
     pub id: &'a str,
@@ -59,6 +68,8 @@ pub(crate) struct NewUserRow<'a> {
     /// Empty for a super-user.
     pub role_ids: &'a [String],
     pub at: &'a str,
+    /// Versions and removal time of a copied row; `None` for a new user.
+    pub kept: Option<Kept<'a>>,
 }
 
 /// The columns one change of a user sets; `None` leaves a column as it is. Built only by
@@ -77,6 +88,10 @@ pub(crate) struct UserPatch {
     pub end_sessions: bool,
     /// The roles the user holds from now on (every one replaced).
     pub role_ids: Option<Vec<String>>,
+    /// Clears the stored password hash: a replica holds no other user's hash.
+    pub forget_password: bool,
+    /// `(version, credential_version)` of a copied row, set as they are instead of moved on.
+    pub kept: Option<(i64, i64)>,
 }
 
 /// Names and phone with the keys derived from them and the email.

@@ -12,6 +12,22 @@ pub(crate) trait WorkspaceStore {
     /// The Workspace's name; [`crate::Error::NotFound`] for an unknown id.
     async fn workspace_name(&mut self, workspace_id: &str) -> Result<String>;
 
-    /// Inserts a Workspace.
-    async fn insert_workspace(&mut self, workspace_id: &str, name: &str, at: &str) -> Result<()>;
+    /// Inserts a Workspace at `version` (1 for a new one).
+    async fn insert_workspace(
+        &mut self,
+        workspace_id: &str,
+        name: &str,
+        version: i64,
+        at: &str,
+    ) -> Result<()>;
+
+    /// The one change of a Workspace: its name; `kept_version` for a copied row, else the
+    /// version moves on. [`crate::Error::NotFound`] for an unknown id.
+    async fn update_workspace(
+        &mut self,
+        workspace_id: &str,
+        name: &str,
+        kept_version: Option<i64>,
+        at: &str,
+    ) -> Result<()>;
 }

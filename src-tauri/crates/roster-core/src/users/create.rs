@@ -174,6 +174,7 @@ impl Roster {
             must_change_password: input.must_change_password,
             role_ids: &role_ids,
             at: &now,
+            kept: None,
         };
         super::write::insert(&mut *tx, &row).await?;
         let by = By {

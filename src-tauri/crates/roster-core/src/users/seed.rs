@@ -85,6 +85,7 @@ impl Roster {
                 must_change_password: false,
                 role_ids: &role_ids,
                 at: &sample.added_at,
+                kept: None,
             };
             write::insert(&mut *tx, &row).await?;
             let by = By {

@@ -5,7 +5,7 @@
 use crate::changes::{self, By, Change, StatusChange};
 use crate::error::Result;
 use crate::model::Status;
-use crate::store::{Names, NewUserRow, Tx, UserPatch};
+use crate::store::{Kept, Names, NewUserRow, Tx, UserPatch};
 use crate::text::{display_name, email_key, search_text, sort_key};
 
 /// A new user as every path that adds users writes it (first run, Add user, invitations).
@@ -23,6 +23,8 @@ pub(crate) struct NewRow<'a> {
     /// Empty for a super-user.
     pub role_ids: &'a [String],
     pub at: &'a str,
+    /// Versions of a row copied from another copy of the Workspace; `None` for a new user.
+    pub kept: Option<Kept<'a>>,
 }
 
 /// Inserts the user and their roles. Errors: [`crate::Error::EmailTaken`].
@@ -43,6 +45,7 @@ pub(crate) async fn insert(tx: &mut dyn Tx, row: &NewRow<'_>) -> Result<()> {
         must_change_password: row.must_change_password,
         role_ids: row.role_ids,
         at: row.at,
+        kept: row.kept,
     })
     .await
 }

@@ -3,6 +3,9 @@
 //! `UPDATE` (its writer), and every writer bumps `version` and sets `updated_at`. Membership
 //! rows are written only with their parent: `user_roles` by the users writer, `role_permissions`
 //! by the roles writer. A sync that reads the versions sees every change only while this holds.
+//!
+//! Rows are never deleted, with one exception: a replica drops what its user may no longer
+//! see (`store/sqlite/replica.rs`, the purge), so a lost laptop does not carry it.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -10,6 +13,12 @@ use std::path::{Path, PathBuf};
 
 /// Tables only ever appended to: an `UPDATE` of them would rewrite history.
 const APPEND_ONLY: [&str; 1] = ["audit_log"];
+/// The one file whose `DELETE`s are allowed: a replica's purge of rows its user may no longer
+/// see. It writes no other table's rows.
+const PURGE_FILE: &str = "replica.rs";
+/// Rows about a replica's copy itself (which copy brought which row), never synced and so
+/// without a version.
+const BOOKKEEPING: [&str; 1] = ["replica_rows"];
 /// Tables whose rows belong to a versioned parent, with the store file that writes them.
 const MEMBERSHIPS: [(&str, &str); 2] =
     [("user_roles", "users.rs"), ("role_permissions", "roles.rs")];
@@ -102,7 +111,19 @@ fn every_table_has_one_writer_and_it_bumps_the_version() {
     );
 
     let mut by_table: BTreeMap<(&Path, &str), Vec<&Write>> = BTreeMap::new();
-    for write in &writes {
+    let purges = writes
+        .iter()
+        .filter(|w| w.kind == "delete" && w.file.file_name().is_some_and(|f| f == PURGE_FILE));
+    for purge in purges {
+        assert!(
+            purge.file.parent() == Some(store.join("sqlite").as_path()),
+            "only a SQLite replica purges rows: {purge:?}"
+        );
+    }
+    let kept = writes
+        .iter()
+        .filter(|w| !(w.kind == "delete" && w.file.file_name().is_some_and(|f| f == PURGE_FILE)));
+    for write in kept {
         let backend = write.file.parent().expect("folder");
         by_table
             .entry((backend, &write.table))
@@ -147,13 +168,21 @@ fn every_table_has_one_writer_and_it_bumps_the_version() {
             writes.iter().all(|w| w.kind != "delete"),
             "{table} rows are deleted instead of marked: {writes:#?}"
         );
+        if BOOKKEEPING.contains(table) {
+            continue;
+        }
         let upserts = writes.iter().filter(|w| w.text.contains("DO UPDATE SET"));
         for update in updates.into_iter().chain(upserts) {
-            // PostgreSQL's upserts name the table's own column (`t.version + 1`).
+            // PostgreSQL's upserts name the table's own column (`t.version + 1`); a row copied
+            // from another copy of the Workspace keeps that copy's version
+            // (`coalesce(<kept>, version + 1)`).
             let bump = format!("version = {table}.version + 1");
+            let bumps = update.text.contains("version = version + 1")
+                || update.text.contains(&bump)
+                || (update.text.contains("version = coalesce(")
+                    && update.text.contains(", version + 1)"));
             assert!(
-                (update.text.contains("version = version + 1") || update.text.contains(&bump))
-                    && update.text.contains("updated_at ="),
+                bumps && update.text.contains("updated_at ="),
                 "the writer of {table} must bump version and set updated_at: {}",
                 update.text
             );

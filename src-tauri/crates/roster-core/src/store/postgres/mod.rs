@@ -5,6 +5,7 @@
 
 mod attempts;
 mod audit;
+mod hub;
 #[cfg(feature = "testing")]
 mod inspect;
 mod invitations;
@@ -114,6 +115,10 @@ impl Database for PgDatabase {
 impl Tx for PgTx {
     async fn commit(self: Box<Self>) -> Result<()> {
         Ok(self.0.commit().await?)
+    }
+
+    fn hub(&mut self) -> Option<&mut dyn crate::store::hub::HubStore> {
+        Some(self)
     }
 }
 

@@ -49,6 +49,16 @@ macro_rules! role_columns {
 
 #[async_trait::async_trait]
 impl RoleStore for PgTx {
+    async fn role_exists(&mut self, workspace_id: &str, role_id: &str) -> Result<bool> {
+        Ok(sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM roles WHERE id = $1 AND workspace_id = $2)",
+        )
+        .bind(id(role_id))
+        .bind(id(workspace_id))
+        .fetch_one(self.conn())
+        .await?)
+    }
+
     async fn role(&mut self, workspace_id: &str, role_id: &str) -> Result<Option<RoleRow>> {
         let row: Option<Row> = sqlx::query_as(concat!(
             "SELECT ",
@@ -99,8 +109,8 @@ impl RoleStore for PgTx {
     async fn insert_role(&mut self, role: &RoleRow, when: &str) -> Result<()> {
         sqlx::query(
             "INSERT INTO roles (id, workspace_id, name, description, is_builtin, created_at,
-                 updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $6)",
+                 updated_at, version)
+             VALUES ($1, $2, $3, $4, $5, $6, $6, $7)",
         )
         .bind(id(&role.id))
         .bind(id(&role.workspace_id))
@@ -108,6 +118,7 @@ impl RoleStore for PgTx {
         .bind(&role.description)
         .bind(role.is_builtin)
         .bind(at(when))
+        .bind(role.version)
         .execute(self.conn())
         .await?;
         write_permissions(self, &role.id, &role.permissions).await
@@ -116,7 +127,8 @@ impl RoleStore for PgTx {
     async fn update_role(&mut self, role_id: &str, patch: &RolePatch, when: &str) -> Result<()> {
         sqlx::query(
             "UPDATE roles SET name = coalesce($1, name), description = coalesce($2, description),
-                 deleted_at = coalesce($3, deleted_at), version = version + 1, updated_at = $4
+                 deleted_at = coalesce($3, deleted_at), version = coalesce($6, version + 1),
+                 updated_at = $4
              WHERE id = $5",
         )
         .bind(patch.name.as_deref())
@@ -124,6 +136,7 @@ impl RoleStore for PgTx {
         .bind(patch.deleted_at.as_deref().map(at))
         .bind(at(when))
         .bind(id(role_id))
+        .bind(patch.kept_version)
         .execute(self.conn())
         .await?;
         if let Some(permissions) = &patch.permissions {

@@ -216,8 +216,10 @@ impl UserStore for PgTx {
         let inserted = sqlx::query(
             "INSERT INTO users (id, workspace_id, email, email_key, first_name, last_name,
                  name_key, search_text, phone, status, is_super_user, password_hash,
-                 must_change_password, removed_at, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)
+                 must_change_password, removed_at, created_at, updated_at, version,
+                 credential_version)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15,
+                 $16, $17)
              ON CONFLICT ON CONSTRAINT users_email_key_unique DO NOTHING",
         )
         .bind(id(row.id))
@@ -233,8 +235,13 @@ impl UserStore for PgTx {
         .bind(row.is_super_user)
         .bind(row.password_hash)
         .bind(row.must_change_password)
-        .bind((row.status == Status::Removed).then(|| at(row.at)))
+        .bind(match row.kept {
+            Some(kept) => kept.removed_at.map(at),
+            None => (row.status == Status::Removed).then(|| at(row.at)),
+        })
         .bind(at(row.at))
+        .bind(row.kept.map_or(1, |k| k.version))
+        .bind(row.kept.map_or(0, |k| k.credential_version))
         .execute(self.conn())
         .await?
         .rows_affected();
@@ -258,10 +265,10 @@ impl UserStore for PgTx {
                  is_super_user = coalesce($7, is_super_user),
                  status = coalesce($8, status),
                  removed_at = CASE WHEN $8::text IS NULL THEN removed_at ELSE $9 END,
-                 password_hash = coalesce($10, password_hash),
+                 password_hash = CASE WHEN $17 THEN NULL ELSE coalesce($10, password_hash) END,
                  must_change_password = coalesce($11, must_change_password),
-                 credential_version = credential_version + $12,
-                 version = version + 1, updated_at = $13
+                 credential_version = coalesce($15, credential_version + $12),
+                 version = coalesce($16, version + 1), updated_at = $13
              WHERE id = $14",
         )
         .bind(names.map(|n| n.first_name.as_str()))
@@ -278,6 +285,9 @@ impl UserStore for PgTx {
         .bind(i64::from(patch.end_sessions))
         .bind(at(when))
         .bind(id(user_id))
+        .bind(patch.kept.map(|(_, credential_version)| credential_version))
+        .bind(patch.kept.map(|(version, _)| version))
+        .bind(patch.forget_password)
         .execute(self.conn())
         .await?
         .rows_affected();

@@ -31,15 +31,47 @@ impl WorkspaceStore for PgTx {
         name.ok_or(Error::NotFound("Workspace"))
     }
 
-    async fn insert_workspace(&mut self, workspace_id: &str, name: &str, when: &str) -> Result<()> {
+    async fn insert_workspace(
+        &mut self,
+        workspace_id: &str,
+        name: &str,
+        version: i64,
+        when: &str,
+    ) -> Result<()> {
         sqlx::query(
-            "INSERT INTO workspaces (id, name, created_at, updated_at) VALUES ($1, $2, $3, $3)",
+            "INSERT INTO workspaces (id, name, version, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $4)",
         )
         .bind(id(workspace_id))
         .bind(name)
+        .bind(version)
         .bind(at(when))
         .execute(self.conn())
         .await?;
+        Ok(())
+    }
+
+    async fn update_workspace(
+        &mut self,
+        workspace_id: &str,
+        name: &str,
+        kept_version: Option<i64>,
+        when: &str,
+    ) -> Result<()> {
+        let changed = sqlx::query(
+            "UPDATE workspaces SET name = $1, version = coalesce($2, version + 1), updated_at = $3
+             WHERE id = $4",
+        )
+        .bind(name)
+        .bind(kept_version)
+        .bind(at(when))
+        .bind(id(workspace_id))
+        .execute(self.conn())
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            return Err(Error::NotFound("Workspace"));
+        }
         Ok(())
     }
 }

@@ -8,6 +8,7 @@ mod invitations;
 mod list;
 mod mail;
 pub(crate) mod plan;
+mod replica;
 mod roles;
 mod settings;
 mod users;
@@ -118,5 +119,9 @@ impl Database for SqliteDatabase {
 impl Tx for SqliteTx {
     async fn commit(self: Box<Self>) -> Result<()> {
         Ok(self.0.commit().await?)
+    }
+
+    fn replica(&mut self) -> Option<&mut dyn crate::store::replica::ReplicaStore> {
+        Some(self)
     }
 }

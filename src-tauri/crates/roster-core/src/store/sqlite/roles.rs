@@ -51,6 +51,16 @@ macro_rules! role_columns {
 
 #[async_trait::async_trait]
 impl RoleStore for SqliteTx {
+    async fn role_exists(&mut self, workspace_id: &str, role_id: &str) -> Result<bool> {
+        Ok(sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM roles WHERE id = ? AND workspace_id = ?)",
+        )
+        .bind(role_id)
+        .bind(workspace_id)
+        .fetch_one(self.conn())
+        .await?)
+    }
+
     async fn role(&mut self, workspace_id: &str, role_id: &str) -> Result<Option<RoleRow>> {
         let row: Option<Row> = sqlx::query_as(concat!(
             "SELECT ",
@@ -99,8 +109,8 @@ impl RoleStore for SqliteTx {
     async fn insert_role(&mut self, role: &RoleRow, at: &str) -> Result<()> {
         sqlx::query(
             "INSERT INTO roles (id, workspace_id, name, description, is_builtin, created_at,
-                 updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+                 updated_at, version)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&role.id)
         .bind(&role.workspace_id)
@@ -109,6 +119,7 @@ impl RoleStore for SqliteTx {
         .bind(role.is_builtin)
         .bind(at)
         .bind(at)
+        .bind(role.version)
         .execute(self.conn())
         .await?;
         write_permissions(self, &role.id, &role.permissions).await
@@ -117,12 +128,14 @@ impl RoleStore for SqliteTx {
     async fn update_role(&mut self, role_id: &str, patch: &RolePatch, at: &str) -> Result<()> {
         sqlx::query(
             "UPDATE roles SET name = coalesce(?, name), description = coalesce(?, description),
-                 deleted_at = coalesce(?, deleted_at), version = version + 1, updated_at = ?
+                 deleted_at = coalesce(?, deleted_at), version = coalesce(?, version + 1),
+                 updated_at = ?
              WHERE id = ?",
         )
         .bind(patch.name.as_deref())
         .bind(patch.description.as_deref())
         .bind(patch.deleted_at.as_deref())
+        .bind(patch.kept_version)
         .bind(at)
         .bind(role_id)
         .execute(self.conn())

@@ -213,8 +213,9 @@ impl UserStore for SqliteTx {
         let inserted = sqlx::query(
             "INSERT INTO users (id, workspace_id, email, email_key, first_name, last_name,
                  name_key, search_text, phone, status, is_super_user, password_hash,
-                 must_change_password, removed_at, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                 must_change_password, removed_at, created_at, updated_at, version,
+                 credential_version)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
              ON CONFLICT (workspace_id, email_key) DO NOTHING",
         )
         .bind(row.id)
@@ -230,9 +231,14 @@ impl UserStore for SqliteTx {
         .bind(row.is_super_user)
         .bind(row.password_hash)
         .bind(row.must_change_password)
-        .bind((row.status == Status::Removed).then_some(row.at))
+        .bind(match row.kept {
+            Some(kept) => kept.removed_at,
+            None => (row.status == Status::Removed).then_some(row.at),
+        })
         .bind(row.at)
         .bind(row.at)
+        .bind(row.kept.map_or(1, |k| k.version))
+        .bind(row.kept.map_or(0, |k| k.credential_version))
         .execute(self.conn())
         .await?
         .rows_affected();
@@ -256,10 +262,10 @@ impl UserStore for SqliteTx {
                  is_super_user = coalesce(?7, is_super_user),
                  status = coalesce(?8, status),
                  removed_at = CASE WHEN ?8 IS NULL THEN removed_at ELSE ?9 END,
-                 password_hash = coalesce(?10, password_hash),
+                 password_hash = CASE WHEN ?17 THEN NULL ELSE coalesce(?10, password_hash) END,
                  must_change_password = coalesce(?11, must_change_password),
-                 credential_version = credential_version + ?12,
-                 version = version + 1, updated_at = ?13
+                 credential_version = coalesce(?15, credential_version + ?12),
+                 version = coalesce(?16, version + 1), updated_at = ?13
              WHERE id = ?14",
         )
         .bind(names.map(|n| n.first_name.as_str()))
@@ -276,6 +282,9 @@ impl UserStore for SqliteTx {
         .bind(i64::from(patch.end_sessions))
         .bind(at)
         .bind(user_id)
+        .bind(patch.kept.map(|(_, credential_version)| credential_version))
+        .bind(patch.kept.map(|(version, _)| version))
+        .bind(patch.forget_password)
         .execute(self.conn())
         .await?
         .rows_affected();
@@ -331,6 +340,7 @@ mod tests {
             must_change_password: false,
             role_ids: &[],
             at: "2026-12-02T00:00:00.000Z",
+            kept: None,
         }
     }
 
@@ -341,7 +351,7 @@ mod tests {
             .await
             .expect("open");
         let mut tx = db.write().await.expect("write");
-        tx.insert_workspace("w", "W", "2026-12-02T00:00:00.000Z")
+        tx.insert_workspace("w", "W", 1, "2026-12-02T00:00:00.000Z")
             .await
             .expect("workspace");
         tx.insert_user(&row("u1", "a@example.com"))

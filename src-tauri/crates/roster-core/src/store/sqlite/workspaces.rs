@@ -26,16 +26,48 @@ impl WorkspaceStore for SqliteTx {
         name.ok_or(Error::NotFound("Workspace"))
     }
 
-    async fn insert_workspace(&mut self, workspace_id: &str, name: &str, at: &str) -> Result<()> {
+    async fn insert_workspace(
+        &mut self,
+        workspace_id: &str,
+        name: &str,
+        version: i64,
+        at: &str,
+    ) -> Result<()> {
         sqlx::query(
-            "INSERT INTO workspaces (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO workspaces (id, name, version, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?)",
         )
         .bind(workspace_id)
         .bind(name)
+        .bind(version)
         .bind(at)
         .bind(at)
         .execute(self.conn())
         .await?;
+        Ok(())
+    }
+
+    async fn update_workspace(
+        &mut self,
+        workspace_id: &str,
+        name: &str,
+        kept_version: Option<i64>,
+        at: &str,
+    ) -> Result<()> {
+        let changed = sqlx::query(
+            "UPDATE workspaces SET name = ?, version = coalesce(?, version + 1), updated_at = ?
+             WHERE id = ?",
+        )
+        .bind(name)
+        .bind(kept_version)
+        .bind(at)
+        .bind(workspace_id)
+        .execute(self.conn())
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            return Err(crate::error::Error::NotFound("Workspace"));
+        }
         Ok(())
     }
 }

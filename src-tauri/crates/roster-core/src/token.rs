@@ -1,4 +1,4 @@
-//! Invitation tokens: 256 random bits from the OS CSPRNG, URL-safe base64 without padding
+//! Bearer tokens (invitation codes, hub sessions, enrolment codes): 256 random bits from the OS CSPRNG, URL-safe base64 without padding
 //! (43 characters), stored only as their SHA-256. A fast hash suffices: a guess has 2^256
 //! candidates, so slowing each one down buys nothing (OWASP Forgot Password Cheat Sheet, 2025:
 //! "store tokens hashed").
@@ -12,13 +12,24 @@ use crate::error::{Error, Result};
 /// Random bytes per token.
 const TOKEN_BYTES: usize = 32;
 
-/// A new token and the hash to store.
+/// A new token and the hash to store (hex).
 pub(crate) fn new_token() -> Result<(String, String)> {
-    let mut bytes = [0_u8; TOKEN_BYTES];
-    getrandom::fill(&mut bytes).map_err(|e| Error::Hashing(format!("random source: {e}")))?;
-    let token = URL_SAFE_NO_PAD.encode(bytes);
+    let token = random()?;
     let hash = hash(&token);
     Ok((token, hash))
+}
+
+/// A new token: 43 URL-safe characters.
+pub(crate) fn random() -> Result<String> {
+    let mut bytes = [0_u8; TOKEN_BYTES];
+    getrandom::fill(&mut bytes).map_err(|e| Error::Hashing(format!("random source: {e}")))?;
+    Ok(URL_SAFE_NO_PAD.encode(bytes))
+}
+
+/// The stored form of a token sent by a program (a hub session, an enrolment code): the
+/// SHA-256 of its trimmed text.
+pub(crate) fn digest(token: &str) -> Vec<u8> {
+    Sha256::digest(token.trim().as_bytes()).to_vec()
 }
 
 /// The stored form of a token as pasted: surrounding white space (a copy from an email often

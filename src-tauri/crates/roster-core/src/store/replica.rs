@@ -1,0 +1,67 @@
+//! A replica's own tables (SQLite only): the link to its hub and which copy brought each
+//! row. A PostgreSQL database has none ([`super::Tx::replica`] is `None` there).
+
+use crate::error::Result;
+use crate::sync::{RoleRecord, UserRecord, WorkspaceRecord};
+
+/// A Workspace's link to its hub.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct LinkRow {
+    pub workspace_id: String,
+    pub hub_address: String,
+    pub user_id: String,
+    pub client_id: String,
+    pub cursor: Option<String>,
+    pub generation: i64,
+    pub copying: bool,
+    pub head: i64,
+    pub last_synced_at: Option<String>,
+}
+
+/// A replica's tables.
+#[async_trait::async_trait]
+pub(crate) trait ReplicaStore: Send {
+    /// The hub link of `workspace_id`, if it is a replica.
+    async fn link(&mut self, workspace_id: &str) -> Result<Option<LinkRow>>;
+
+    /// Makes `workspace_id` a replica.
+    async fn insert_link(&mut self, row: &LinkRow, at: &str) -> Result<()>;
+
+    /// The one change of a link: every column from `row`.
+    async fn update_link(&mut self, row: &LinkRow, at: &str) -> Result<()>;
+
+    /// Notes that copy `generation` brought the rows `ids` of `kind` (`role` or `user`).
+    async fn mark_rows(
+        &mut self,
+        workspace_id: &str,
+        kind: &str,
+        ids: &[String],
+        generation: i64,
+    ) -> Result<()>;
+
+    /// The Workspace as a publisher sends it.
+    async fn local_workspace(&mut self, workspace_id: &str) -> Result<WorkspaceRecord>;
+
+    /// Every role of the Workspace (deleted ones too), as a publisher sends them.
+    async fn local_roles(&mut self, workspace_id: &str) -> Result<Vec<RoleRecord>>;
+
+    /// Up to `limit` users of the Workspace with ids after `after`, by id, each with their
+    /// password hash (the hub signs everybody in), as a publisher sends them.
+    async fn local_users(
+        &mut self,
+        workspace_id: &str,
+        after: &str,
+        limit: i64,
+    ) -> Result<Vec<UserRecord>>;
+
+    /// Drops every role and user of the Workspace that copy `generation` did not bring
+    /// (except `own_id`), with what hangs off them on this computer (memberships, sign-in
+    /// counters, invitations and their queued mail, audit entries by or about them — the hub
+    /// keeps the Workspace's record). Returns how many users left.
+    async fn purge_unmarked(
+        &mut self,
+        workspace_id: &str,
+        generation: i64,
+        own_id: &str,
+    ) -> Result<u64>;
+}

@@ -1,0 +1,242 @@
+//! Sharing and joining (feature `hub-client`): the flows behind Settings → Workspace →
+//! "Share through a Roster hub" and the sign-in screen's "Join a Workspace on a hub", and the
+//! pull that keeps a replica up to date. The hub session token lives in the secret store
+//! (the OS keychain, or memory for this run when there is none), never in the database.
+
+use std::time::Duration;
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::client::HubClient;
+use super::hub::HubSignIn;
+use super::records::Record;
+use super::replica::{HubLink, PageApplied};
+use crate::Roster;
+use crate::error::{Error, Result};
+use crate::model::{SessionInfo, SignInInput, WorkspaceSummary};
+use crate::passwords::Secret;
+use crate::permissions::Session;
+
+/// How far a copy has come.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CopyProgress {
+    /// Rows copied so far.
+    pub rows: u64,
+    /// Rows in all, when known (a publisher knows; a joiner learns as pages come).
+    #[ts(type = "number | null")]
+    pub total: Option<u64>,
+}
+
+/// What joining gave.
+#[derive(Debug, Clone)]
+pub enum Joined {
+    /// The replica is here and the user is signed in to it.
+    SignedIn(Box<(Session, SessionInfo)>),
+    /// The email and password fit several Workspaces on the hub: join again naming one.
+    ChooseWorkspace(Vec<WorkspaceSummary>),
+}
+
+/// What a pull brought.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Pulled {
+    /// Pages applied.
+    pub pages: usize,
+    /// Rows written.
+    pub rows: usize,
+    /// Users that left this computer (no longer the user's to see).
+    pub users_dropped: u64,
+}
+
+/// The secret store's name for the hub session of a Workspace.
+fn token_name(workspace_id: &str) -> String {
+    format!("hub-session:{workspace_id}")
+}
+
+impl Roster {
+    /// Copies the signed-in super-user's Workspace up to `hub` with a one-time enrolment
+    /// `code` (the Workspace first, then roles, then users in pages of
+    /// [`super::PUBLISH_PAGE`]), signs in there with `password`, and makes this Workspace the
+    /// hub's replica. A copy that failed half-way can be started again with the same code.
+    /// Errors: [`Error::Forbidden`] for anyone but an active super-user or a Workspace that is
+    /// a replica already; [`Error::EnrolmentInvalid`]; [`Error::HubUnreachable`]; the hub's
+    /// refusals as [`Error::Remote`].
+    pub async fn share_through_hub(
+        &self,
+        session: &Session,
+        hub: &HubClient,
+        code: &str,
+        password: &Secret,
+        progress: &(dyn Fn(CopyProgress) + Send + Sync),
+    ) -> Result<HubLink> {
+        if self.hub_link(&session.workspace_id).await?.is_some() {
+            return Err(Error::Forbidden(
+                "This Workspace is shared through a hub already".into(),
+            ));
+        }
+        let info = self.session_info(session).await?;
+        let total = self.count_all_users(&session.workspace_id).await?;
+        let mut page = self.publish_page(session, None).await?;
+        let Some(Record::Workspace(workspace)) = page.first().cloned() else {
+            return Err(Error::NotFound("Workspace"));
+        };
+        page.remove(0);
+        hub.publish_start(code, &workspace).await?;
+        let mut rows = 0_u64;
+        loop {
+            hub.publish_rows(code, &page).await?;
+            let users: Vec<&str> = page
+                .iter()
+                .filter(|r| matches!(r, Record::User(_)))
+                .map(Record::id)
+                .collect();
+            rows += users.len() as u64;
+            progress(CopyProgress {
+                rows,
+                total: Some(total),
+            });
+            let Some(last) = users.last().map(|id| (*id).to_owned()) else {
+                break;
+            };
+            page = self.publish_page(session, Some(&last)).await?;
+            if page.is_empty() {
+                break;
+            }
+        }
+        hub.publish_finish(code, &session.user_id).await?;
+        let input = SignInInput {
+            workspace_id: Some(session.workspace_id.clone()),
+            email: info.email,
+            password: password.clone(),
+        };
+        let (token, user_id) = match hub.sign_in(&input).await? {
+            HubSignIn::SignedIn { token, user_id, .. } => (token, user_id),
+            HubSignIn::ChooseWorkspace { .. } => return Err(Error::InvalidCredentials),
+        };
+        self.secrets.set(
+            &token_name(&session.workspace_id),
+            &Secret::verbatim(&token),
+        )?;
+        self.pull_pages(&session.workspace_id, hub, &user_id, None, &|_| {})
+            .await?;
+        self.hub_link(&session.workspace_id)
+            .await?
+            .ok_or(Error::NotFound("Hub link"))
+    }
+
+    /// Joins a Workspace on `hub` with Roster credentials: signs in there, copies down what
+    /// the user may see (page by page, each page its own transaction, so a broken copy
+    /// resumes where it stopped), and signs in to the replica here — with the user's own
+    /// password hash, which came down for offline sign-in. Errors: as
+    /// [`Roster::sign_in`] (from the hub, as [`Error::Remote`]); [`Error::HubUnreachable`];
+    /// [`Error::Forbidden`] when this computer holds the same Workspace unshared or for
+    /// another user.
+    pub async fn join_through_hub(
+        &self,
+        hub: &HubClient,
+        input: SignInInput,
+        progress: &(dyn Fn(CopyProgress) + Send + Sync),
+    ) -> Result<Joined> {
+        let (token, workspace_id, user_id) = match hub.sign_in(&input).await? {
+            HubSignIn::SignedIn {
+                token,
+                workspace_id,
+                user_id,
+                ..
+            } => (token, workspace_id, user_id),
+            HubSignIn::ChooseWorkspace { workspaces } => {
+                return Ok(Joined::ChooseWorkspace(workspaces));
+            }
+        };
+        let here = self.workspaces().await?;
+        let link = self.hub_link(&workspace_id).await?;
+        if here.iter().any(|w| w.id == workspace_id)
+            && !link.is_some_and(|l| l.user_id == user_id && l.hub_address == hub.address())
+        {
+            return Err(Error::Forbidden(
+                "This computer holds this Workspace already, not as your copy from this hub".into(),
+            ));
+        }
+        self.secrets
+            .set(&token_name(&workspace_id), &Secret::verbatim(&token))?;
+        self.pull_pages(&workspace_id, hub, &user_id, None, progress)
+            .await?;
+        let local = SignInInput {
+            workspace_id: Some(workspace_id),
+            ..input
+        };
+        let (session, info) = self.sign_in(local).await?;
+        Ok(Joined::SignedIn(Box::new((session, info))))
+    }
+
+    /// Brings the replica `workspace_id` up to date from its hub: pages until caught up.
+    /// With `wait`, an empty first answer is held at the hub until something changes (long
+    /// poll). Errors: [`Error::Forbidden`] for a Workspace that is not a replica;
+    /// [`Error::Unauthenticated`] when no hub session is kept here; the hub's refusals
+    /// ([`Error::Remote`], e.g. an ended session) and [`Error::HubUnreachable`].
+    pub async fn pull_from_hub(
+        &self,
+        workspace_id: &str,
+        hub: &HubClient,
+        wait: Option<Duration>,
+    ) -> Result<Pulled> {
+        let link = self
+            .hub_link(workspace_id)
+            .await?
+            .ok_or_else(|| Error::Forbidden("This Workspace is not shared through a hub".into()))?;
+        if link.hub_address != hub.address() {
+            return Err(Error::Forbidden(
+                "This Workspace is shared through another hub".into(),
+            ));
+        }
+        self.pull_pages(workspace_id, hub, &link.user_id, wait, &|_| {})
+            .await
+    }
+
+    async fn count_all_users(&self, workspace_id: &str) -> Result<u64> {
+        let mut tx = self.read().await?;
+        let counts = tx.status_counts(workspace_id).await?;
+        Ok(counts
+            .iter()
+            .map(|(_, n)| u64::try_from(*n).unwrap_or(0))
+            .sum())
+    }
+
+    async fn pull_pages(
+        &self,
+        workspace_id: &str,
+        hub: &HubClient,
+        user_id: &str,
+        wait: Option<Duration>,
+        progress: &(dyn Fn(CopyProgress) + Send + Sync),
+    ) -> Result<Pulled> {
+        let token = self
+            .secrets
+            .get(&token_name(workspace_id))?
+            .ok_or(Error::Unauthenticated)?;
+        let mut pulled = Pulled::default();
+        let mut wait = wait;
+        loop {
+            let cursor = self.hub_cursor(workspace_id).await?;
+            let page = hub.pull(&token, cursor.as_deref(), wait.take()).await?;
+            let PageApplied {
+                rows,
+                users_dropped,
+            } = self
+                .apply_feed_page(workspace_id, hub.address(), user_id, &page)
+                .await?;
+            pulled.pages += 1;
+            pulled.rows += rows;
+            pulled.users_dropped += users_dropped;
+            progress(CopyProgress {
+                rows: pulled.rows as u64,
+                total: None,
+            });
+            if !page.more {
+                return Ok(pulled);
+            }
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! The hub through real processes: `roster-hub` on loopback ports over a fresh PostgreSQL
+//! database per test, and desktop Rosters on their own SQLite files.
+
+mod feed;
+mod sessions;
+mod share;
+mod support;

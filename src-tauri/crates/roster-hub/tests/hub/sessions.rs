@@ -1,0 +1,72 @@
+//! Hub sessions: a token ends on sign-out and when the user's password is reset on the hub;
+//! nothing without a token reads the feed.
+
+use roster_core::model::PasswordReset;
+use roster_core::{ErrorCode, Secret};
+
+use crate::support::{Desk, HubDatabase, HubProcess, PASSWORD, hub_side, shared_acme};
+
+#[tokio::test]
+async fn a_password_reset_on_the_hub_ends_the_members_hub_session() {
+    let db = HubDatabase::fresh().await;
+    let hub = HubProcess::start(&db.url).await;
+    let acme = shared_acme(&db, &hub.client()).await;
+    let bob_desk = Desk::new().await;
+    let bob = bob_desk
+        .join(&hub.client(), "bob@example.com", PASSWORD)
+        .await;
+    let (on_hub, ada) = hub_side(&db).await;
+    on_hub
+        .reset_password(
+            &ada,
+            &acme.bob.id,
+            PasswordReset {
+                new_password: Secret::new("Brand-New-Harbour-Lights-58"),
+                confirm_password: Secret::new("Brand-New-Harbour-Lights-58"),
+                must_change_password: false,
+            },
+        )
+        .await
+        .expect("reset");
+    let ended = bob_desk
+        .roster
+        .pull_from_hub(&bob.workspace_id, &hub.client(), None)
+        .await
+        .expect_err("the old session ended with the old password");
+    assert_eq!(ended.code(), ErrorCode::Unauthenticated);
+}
+
+#[tokio::test]
+async fn without_a_valid_token_the_feed_says_nothing() {
+    let db = HubDatabase::fresh().await;
+    let hub = HubProcess::start(&db.url).await;
+    let _acme = shared_acme(&db, &hub.client()).await;
+    let client = hub.client();
+    for token in ["", "made-up", "Bearer"] {
+        let refused = client
+            .pull(&Secret::verbatim(token), None, None)
+            .await
+            .expect_err("no session");
+        assert_eq!(refused.code(), ErrorCode::Unauthenticated, "{token:?}");
+    }
+    let signed_in = client
+        .sign_in(&roster_core::model::SignInInput {
+            workspace_id: None,
+            email: "bob@example.com".into(),
+            password: Secret::new(PASSWORD),
+        })
+        .await
+        .expect("sign in");
+    let roster_core::sync::HubSignIn::SignedIn { token, .. } = signed_in else {
+        panic!("one Workspace");
+    };
+    let token = Secret::verbatim(&token);
+    let page = client.pull(&token, None, None).await.expect("pull");
+    assert_eq!(page.records.len(), 3, "Acme, Member and Bob");
+    client.sign_out(&token).await.expect("sign out");
+    let after = client
+        .pull(&token, None, None)
+        .await
+        .expect_err("signed out");
+    assert_eq!(after.code(), ErrorCode::Unauthenticated);
+}

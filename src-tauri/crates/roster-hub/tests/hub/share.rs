@@ -1,0 +1,147 @@
+//! Publishing a Workspace and joining it from other machines: what comes down is what the
+//! user may see, and no other user's password hash leaves the hub.
+
+use roster_core::sync::HubClient;
+use roster_core::{ErrorCode, Secret};
+
+use crate::support::{self, Desk, HubDatabase, HubProcess, PASSWORD, acme, enrol, shared_acme};
+
+/// Password hashes a desk's file holds, by user email.
+async fn hashes_held(desk: &Desk) -> Vec<String> {
+    let rows: Vec<(String,)> =
+        sqlx::query_as("SELECT email FROM users WHERE password_hash IS NOT NULL ORDER BY email")
+            .fetch_all(desk.roster.pool())
+            .await
+            .expect("read the file");
+    rows.into_iter().map(|(e,)| e).collect()
+}
+
+async fn users_held(desk: &Desk) -> Vec<String> {
+    let rows: Vec<(String,)> = sqlx::query_as("SELECT email FROM users ORDER BY email")
+        .fetch_all(desk.roster.pool())
+        .await
+        .expect("read the file");
+    rows.into_iter().map(|(e,)| e).collect()
+}
+
+async fn roles_held(desk: &Desk) -> Vec<String> {
+    let rows: Vec<(String,)> = sqlx::query_as("SELECT name FROM roles ORDER BY name")
+        .fetch_all(desk.roster.pool())
+        .await
+        .expect("read the file");
+    rows.into_iter().map(|(e,)| e).collect()
+}
+
+#[tokio::test]
+async fn a_member_joins_from_their_own_machine_and_holds_only_themselves() {
+    let db = HubDatabase::fresh().await;
+    let hub = HubProcess::start(&db.url).await;
+    let acme = shared_acme(&db, &hub.client()).await;
+
+    let bob_desk = Desk::new().await;
+    let bob = bob_desk
+        .join(&hub.client(), "bob@example.com", PASSWORD)
+        .await;
+    assert_eq!(bob.user_id, acme.bob.id);
+    assert_eq!(bob_desk.names(&bob).await, ["Bob Example"]);
+    assert_eq!(users_held(&bob_desk).await, ["bob@example.com"]);
+    assert_eq!(
+        roles_held(&bob_desk).await,
+        ["Member"],
+        "the role Bob holds, nothing else"
+    );
+    assert_eq!(hashes_held(&bob_desk).await, ["bob@example.com"]);
+    let info = bob_desk.roster.session_info(&bob).await.expect("profile");
+    assert_eq!(info.workspace_name, "Acme");
+
+    // Offline: the replica signs Bob in with his own hash, with the hub gone.
+    drop(hub);
+    let again = bob_desk
+        .roster
+        .sign_in(support::sign_in(&bob.workspace_id, "bob@example.com"))
+        .await
+        .expect("offline sign-in");
+    assert_eq!(again.0.user_id, bob.user_id);
+}
+
+#[tokio::test]
+async fn a_viewer_gets_the_list_without_anyone_elses_hash_and_the_publisher_keeps_only_their_own() {
+    let db = HubDatabase::fresh().await;
+    let hub = HubProcess::start(&db.url).await;
+    let acme = shared_acme(&db, &hub.client()).await;
+
+    let cy_desk = Desk::new().await;
+    let cy = cy_desk
+        .join(&hub.client(), "cy@example.com", PASSWORD)
+        .await;
+    assert_eq!(
+        cy_desk.names(&cy).await,
+        ["Ada Lovelace", "Bob Example", "Cy Example", "Dee Example"]
+    );
+    assert_eq!(hashes_held(&cy_desk).await, ["cy@example.com"]);
+    assert_eq!(roles_held(&cy_desk).await, ["Member", "Viewers"]);
+
+    let link = acme
+        .desk
+        .roster
+        .hub_link(&acme.ada.workspace_id)
+        .await
+        .expect("link")
+        .expect("Ada's Workspace is a replica now");
+    assert_eq!(link.hub_address, hub.address);
+    assert_eq!(
+        hashes_held(&acme.desk).await,
+        ["ada.lovelace@example.com"],
+        "once shared, the other users' hashes live only on the hub"
+    );
+    assert_eq!(acme.desk.names(&acme.ada).await.len(), 4);
+}
+
+#[tokio::test]
+async fn nobody_publishes_without_a_valid_one_time_code() {
+    let db = HubDatabase::fresh().await;
+    let hub = HubProcess::start(&db.url).await;
+    let client: HubClient = hub.client();
+    let acme = acme().await;
+    let share = |code: String| {
+        let acme = &acme;
+        let client = &client;
+        async move {
+            acme.desk
+                .roster
+                .share_through_hub(&acme.ada, client, &code, &Secret::new(PASSWORD), &|_| {})
+                .await
+        }
+    };
+    let made_up = share("not-a-code-the-operator-printed".into())
+        .await
+        .expect_err("a made-up code");
+    assert_eq!(made_up.code(), ErrorCode::EnrolmentInvalid);
+
+    let code = enrol(&db.url);
+    share(code.clone()).await.expect("share with a fresh code");
+    let other = crate::support::acme().await;
+    let reused = other
+        .desk
+        .roster
+        .share_through_hub(&other.ada, &client, &code, &Secret::new(PASSWORD), &|_| {})
+        .await
+        .expect_err("the code is spent");
+    assert_eq!(reused.code(), ErrorCode::EnrolmentInvalid);
+
+    let bob_desk = Desk::new().await;
+    let refused = bob_desk
+        .roster
+        .join_through_hub(
+            &client,
+            roster_core::model::SignInInput {
+                workspace_id: None,
+                email: "bob@example.com".into(),
+                password: Secret::new("Wrong-Password-Entirely-42"),
+            },
+            &|_| {},
+        )
+        .await
+        .expect_err("a wrong password");
+    assert_eq!(refused.code(), ErrorCode::InvalidCredentials);
+}
