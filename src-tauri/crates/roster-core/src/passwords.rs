@@ -255,6 +255,27 @@ impl Hashing {
         }
     }
 
+    /// Checks a PHC string made elsewhere (a replica sends hashes, never passwords): Argon2id
+    /// version 19 with at least this hashing's memory, iterations and output length, and a
+    /// salt. The policy of the password itself was checked where it was typed. Errors:
+    /// [`Error::Forbidden`] for anything else.
+    pub fn check_stored(&self, stored: &str) -> Result<()> {
+        let weak = || Error::Forbidden("The password was not hashed as Roster requires".into());
+        let parsed = PasswordHash::new(stored).map_err(|_| weak())?;
+        let params = Params::try_from(&parsed).map_err(|_| weak())?;
+        let wanted_len = self
+            .params
+            .output_len()
+            .unwrap_or(Params::DEFAULT_OUTPUT_LEN);
+        let strong = parsed.algorithm.as_str() == Algorithm::Argon2id.ident().as_str()
+            && parsed.version == Some(Version::V0x13.into())
+            && parsed.salt.is_some()
+            && params.m_cost() >= self.params.m_cost()
+            && params.t_cost() >= self.params.t_cost()
+            && params.output_len().unwrap_or(Params::DEFAULT_OUTPUT_LEN) >= wanted_len;
+        if strong { Ok(()) } else { Err(weak()) }
+    }
+
     fn is_current(&self, hash: &PasswordHash) -> bool {
         hash.algorithm.as_str() == Algorithm::Argon2id.ident().as_str()
             && hash.version == Some(Version::V0x13.into())
@@ -288,6 +309,30 @@ mod tests {
 
     fn hashing() -> Hashing {
         Hashing::default()
+    }
+
+    #[test]
+    fn a_stored_hash_must_be_argon2id_at_least_as_strong_as_todays() {
+        let today = hashing();
+        let made = today
+            .hash(&Secret::new("Lantern-Orchid-Fjord-77"))
+            .expect("hash");
+        assert!(today.check_stored(&made).is_ok());
+        let weaker = Hashing::with_params(8, 1, 1, 32).expect("params");
+        let weak = weaker
+            .hash(&Secret::new("Lantern-Orchid-Fjord-77"))
+            .expect("hash");
+        assert_eq!(
+            today.check_stored(&weak).map_err(|e| e.code()),
+            Err(crate::ErrorCode::Forbidden)
+        );
+        for bad in [
+            "",
+            "plain-text",
+            "$argon2i$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaA",
+        ] {
+            assert!(today.check_stored(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -211,6 +211,7 @@ impl Roster {
         let valid = validate(&input)?;
         let mut tx = self.write().await?;
         let actor = actor::load_ready(&mut *tx, session).await?;
+        crate::sync::ensure_not_replica(&mut *tx, &actor.workspace_id).await?;
         actor.require(Permission::RolesManage)?;
         actor.require_all(&valid.permissions, "grant this role")?;
         ensure_name_free(&mut *tx, &actor.workspace_id, &valid.name, None).await?;
@@ -250,6 +251,7 @@ impl Roster {
         let valid = validate(&input)?;
         let mut tx = self.write().await?;
         let actor = actor::load_ready(&mut *tx, session).await?;
+        crate::sync::ensure_not_replica(&mut *tx, &actor.workspace_id).await?;
         actor.require(Permission::RolesManage)?;
         let role = load(&mut *tx, &actor.workspace_id, role_id).await?;
         actor.require_all(&role.permissions, "edit this role")?;
@@ -312,6 +314,7 @@ impl Roster {
     ) -> Result<()> {
         let mut tx = self.write().await?;
         let actor = actor::load_ready(&mut *tx, session).await?;
+        crate::sync::ensure_not_replica(&mut *tx, &actor.workspace_id).await?;
         actor.require(Permission::RolesManage)?;
         let role = load(&mut *tx, &actor.workspace_id, role_id).await?;
         if role.is_builtin {

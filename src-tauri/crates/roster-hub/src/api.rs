@@ -6,6 +6,7 @@
 //! | `POST /v1/sessions` | `{email, password, workspaceId?}` | `HubSignIn` |
 //! | `DELETE /v1/sessions/current` | bearer token | `{}` |
 //! | `GET /v1/feed` | bearer token; `cursor`, `limit`, `wait` (seconds, long poll) | `FeedPage` |
+//! | `POST /v1/push` | bearer token; `{clientId, ops: [{seq, opId, op}]}` | `{results: [OpOutcome]}` |
 //! | `POST /v1/publish/start` | `{code, workspace}` | `{}` |
 //! | `POST /v1/publish/rows` | `{code, records}` | `{}` |
 //! | `POST /v1/publish/finish` | `{code, publisherId}` | `PublishedWorkspace` |
@@ -20,7 +21,9 @@ use axum::http::HeaderMap;
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use roster_core::model::SignInInput;
-use roster_core::sync::{FeedPage, HubSignIn, PublishedWorkspace, Record, WorkspaceRecord};
+use roster_core::sync::{
+    FeedPage, HubSignIn, OpOutcome, PublishedWorkspace, PushedOp, Record, WorkspaceRecord,
+};
 use roster_core::{Error, Roster, Secret, Session};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -55,6 +58,7 @@ pub fn router(hub: Arc<Hub>) -> Router {
         .route("/v1/sessions", post(sign_in))
         .route("/v1/sessions/current", delete(sign_out))
         .route("/v1/feed", get(feed))
+        .route("/v1/push", post(push))
         .route("/v1/publish/start", post(publish_start))
         .route("/v1/publish/rows", post(publish_rows))
         .route("/v1/publish/finish", post(publish_finish))
@@ -150,6 +154,31 @@ async fn feed(
         .pull(&session, query.cursor.as_deref(), limit)
         .await?;
     Ok(Json(page))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PushBody {
+    client_id: String,
+    ops: Vec<PushedOp>,
+}
+
+#[derive(serde::Serialize)]
+struct PushAnswer {
+    results: Vec<OpOutcome>,
+}
+
+async fn push(
+    State(hub): State<Arc<Hub>>,
+    headers: HeaderMap,
+    Json(body): Json<PushBody>,
+) -> Answer<PushAnswer> {
+    let session = session(&hub, &headers).await?;
+    let results = hub
+        .roster
+        .push(&session, &body.client_id, &body.ops)
+        .await?;
+    Ok(Json(PushAnswer { results }))
 }
 
 #[derive(Deserialize)]

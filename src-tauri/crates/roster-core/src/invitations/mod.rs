@@ -155,6 +155,7 @@ impl Roster {
         let valid = users::check_invitation(&input)?;
         let mut tx = self.write().await?;
         let actor = actor::load_ready(&mut *tx, session).await?;
+        crate::sync::ensure_not_replica(&mut *tx, &actor.workspace_id).await?;
         actor.require(Permission::UsersInvite)?;
         let role_ids =
             users::authorize_roles(&mut *tx, &actor, input.is_super_user, &input.role_ids).await?;
@@ -202,6 +203,7 @@ impl Roster {
     pub async fn resend_invitation(&self, session: &Session, user_id: &str) -> Result<UserDetails> {
         let mut tx = self.write().await?;
         let actor = actor::load_ready(&mut *tx, session).await?;
+        crate::sync::ensure_not_replica(&mut *tx, &actor.workspace_id).await?;
         let target = invited_target(&mut *tx, &actor, user_id).await?;
         let now = self.now();
         end_pending(&mut *tx, user_id, "replaced", &now).await?;
@@ -223,6 +225,7 @@ impl Roster {
     pub async fn revoke_invitation(&self, session: &Session, user_id: &str) -> Result<UserDetails> {
         let mut tx = self.write().await?;
         let actor = actor::load_ready(&mut *tx, session).await?;
+        crate::sync::ensure_not_replica(&mut *tx, &actor.workspace_id).await?;
         invited_target(&mut *tx, &actor, user_id).await?;
         let now = self.now();
         end_pending(&mut *tx, user_id, "revoked", &now).await?;

@@ -337,6 +337,7 @@ impl Roster {
         };
         let mut tx = self.write().await?;
         let actor = actor::load_ready(&mut *tx, session).await?;
+        crate::sync::ensure_not_replica(&mut *tx, &actor.workspace_id).await?;
         actor.require(Permission::SettingsManage)?;
         let before = tx.email_settings(&actor.workspace_id).await?;
         let version = before.as_ref().map_or(0, |r| r.version);

@@ -70,6 +70,24 @@ pub(crate) struct EnrolmentRow {
     pub publisher_id: Option<String>,
 }
 
+/// A replica as the hub knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ClientRow {
+    pub workspace_id: String,
+    pub user_id: String,
+    /// The last sequence number answered.
+    pub last_seq: i64,
+}
+
+/// The stored answer to one operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct OpResultRow {
+    /// `applied` or `rejected`.
+    pub outcome: String,
+    /// A rejection's error as JSON.
+    pub error: Option<String>,
+}
+
 /// The hub's tables.
 #[async_trait::async_trait]
 pub(crate) trait HubStore: Send {
@@ -110,6 +128,26 @@ pub(crate) trait HubStore: Send {
 
     /// The Workspace's latest feed version (0 before its first write).
     async fn feed_head(&mut self, workspace_id: &str) -> Result<i64>;
+
+    /// The replica `client_id`, if it pushed before.
+    async fn client(&mut self, client_id: &str) -> Result<Option<ClientRow>>;
+
+    /// The one write of a client: made on its first push, its last sequence number moved on
+    /// by each.
+    async fn save_client(&mut self, client_id: &str, row: &ClientRow, at: &str) -> Result<()>;
+
+    /// The answer given to operation `seq` of `client_id`.
+    async fn op_result(&mut self, client_id: &str, seq: i64) -> Result<Option<OpResultRow>>;
+
+    /// Stores the answer to operation `seq` of `client_id`.
+    async fn insert_op_result(
+        &mut self,
+        client_id: &str,
+        seq: i64,
+        op_id: &str,
+        result: &OpResultRow,
+        at: &str,
+    ) -> Result<()>;
 
     /// Stores a new enrolment code's hash.
     async fn insert_enrolment(

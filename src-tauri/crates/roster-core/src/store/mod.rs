@@ -88,6 +88,16 @@ pub(crate) trait Tx:
     /// Commits every change made through this transaction, or none.
     async fn commit(self: Box<Self>) -> Result<()>;
 
+    /// Marks a point to return to: a pushed operation that is refused leaves nothing behind
+    /// while the batch around it goes on.
+    async fn savepoint(&mut self) -> Result<()>;
+
+    /// Keeps what was written since [`Tx::savepoint`].
+    async fn release_savepoint(&mut self) -> Result<()>;
+
+    /// Undoes what was written since [`Tx::savepoint`].
+    async fn rollback_to_savepoint(&mut self) -> Result<()>;
+
     /// The hub's own tables, on a database that has them (PostgreSQL).
     fn hub(&mut self) -> Option<&mut dyn hub::HubStore> {
         None

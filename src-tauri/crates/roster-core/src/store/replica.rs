@@ -18,6 +18,22 @@ pub(crate) struct LinkRow {
     pub last_synced_at: Option<String>,
 }
 
+/// An operation in a replica's outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct OutboxRow {
+    pub seq: i64,
+    pub op_id: String,
+    /// The operation as JSON.
+    pub op: String,
+    pub user_id: String,
+    pub state: String,
+    /// A rejection's error as JSON.
+    pub error: Option<String>,
+    /// After a rejection, the user as the Workspace holds them (JSON).
+    pub current: Option<String>,
+    pub created_at: String,
+}
+
 /// A replica's tables.
 #[async_trait::async_trait]
 pub(crate) trait ReplicaStore: Send {
@@ -38,6 +54,42 @@ pub(crate) trait ReplicaStore: Send {
         ids: &[String],
         generation: i64,
     ) -> Result<()>;
+
+    /// Appends an operation for `user_id` to the outbox of `workspace_id`; returns its
+    /// sequence number (one more than the last).
+    async fn append_op(
+        &mut self,
+        workspace_id: &str,
+        op_id: &str,
+        user_id: &str,
+        op: &str,
+        at: &str,
+    ) -> Result<i64>;
+
+    /// Up to `limit` operations of the Workspace in `state`, oldest first (all when `state`
+    /// is `None`).
+    async fn outbox(
+        &mut self,
+        workspace_id: &str,
+        state: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<OutboxRow>>;
+
+    /// The one change of an operation: its state, with a rejection's error and the row as
+    /// the Workspace holds it.
+    async fn answer_op(
+        &mut self,
+        workspace_id: &str,
+        seq: i64,
+        state: &str,
+        error: Option<&str>,
+        current: Option<&str>,
+        at: &str,
+    ) -> Result<()>;
+
+    /// Drops one user this replica made whose creation the hub refused, with what hangs off
+    /// them here (as [`ReplicaStore::purge_unmarked`]).
+    async fn purge_user(&mut self, workspace_id: &str, user_id: &str) -> Result<()>;
 
     /// The Workspace as a publisher sends it.
     async fn local_workspace(&mut self, workspace_id: &str) -> Result<WorkspaceRecord>;

@@ -13,6 +13,7 @@ use serde::de::DeserializeOwned;
 
 use super::feed::FeedPage;
 use super::hub::{HubSignIn, PublishedWorkspace};
+use super::push::{OpOutcome, PushedOp};
 use super::records::{Record, WorkspaceRecord};
 use crate::error::{AppError, Error, Field, Result};
 use crate::model::SignInInput;
@@ -248,6 +249,27 @@ impl HubClient {
             .await
             .map_err(|e| unreachable(&e))?;
         Self::answer(response).await
+    }
+
+    /// Sends a batch of a replica's operations; the answers come in the same order.
+    pub async fn push(
+        &self,
+        token: &Secret,
+        client_id: &str,
+        ops: &[PushedOp],
+    ) -> Result<Vec<OpOutcome>> {
+        #[derive(serde::Deserialize)]
+        struct Answer {
+            results: Vec<OpOutcome>,
+        }
+        let answer: Answer = self
+            .post(
+                "/v1/push",
+                Some(token),
+                &serde_json::json!({ "clientId": client_id, "ops": ops }),
+            )
+            .await?;
+        Ok(answer.results)
     }
 
     /// Starts publishing a Workspace with an enrolment code.

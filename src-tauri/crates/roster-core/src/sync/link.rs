@@ -50,6 +50,15 @@ pub struct Pulled {
     pub users_dropped: u64,
 }
 
+/// What a push did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Pushed {
+    /// Changes the hub answered (applied or refused).
+    pub answered: usize,
+    /// Changes it refused: they are in "Changes not applied".
+    pub refused: usize,
+}
+
 /// The secret store's name for the hub session of a Workspace.
 fn token_name(workspace_id: &str) -> String {
     format!("hub-session:{workspace_id}")
@@ -182,6 +191,55 @@ impl Roster {
         hub: &HubClient,
         wait: Option<Duration>,
     ) -> Result<Pulled> {
+        let link = self.linked(workspace_id, hub).await?;
+        self.pull_pages(workspace_id, hub, &link.user_id, wait, &|_| {})
+            .await
+    }
+
+    /// Sends the replica's waiting changes to the hub, oldest first, in batches of
+    /// [`super::PUSH_BATCH`], and records each answer. Stops at the first batch the hub could
+    /// not take (nothing is lost: the changes wait and go next time). Returns how many
+    /// changes the hub refused (they are in "Changes not applied").
+    /// Errors: as [`Roster::pull_from_hub`].
+    pub async fn push_to_hub(&self, workspace_id: &str, hub: &HubClient) -> Result<Pushed> {
+        let link = self.linked(workspace_id, hub).await?;
+        let token = self
+            .secrets
+            .get(&token_name(workspace_id))?
+            .ok_or(Error::Unauthenticated)?;
+        let mut pushed = Pushed::default();
+        loop {
+            let ops = self.pending_ops(workspace_id, super::PUSH_BATCH).await?;
+            if ops.is_empty() {
+                return Ok(pushed);
+            }
+            let outcomes = hub.push(&token, &link.client_id, &ops).await?;
+            pushed.refused += self.record_answers(workspace_id, &outcomes).await?;
+            let answered = outcomes
+                .iter()
+                .filter(|o| !matches!(o, super::OpOutcome::NotTried { .. }))
+                .count();
+            pushed.answered += answered;
+            if answered < ops.len() {
+                return Ok(pushed);
+            }
+        }
+    }
+
+    /// One sync: waiting changes up first, then what changed on the hub down (with `wait`,
+    /// a long poll). Errors: as [`Roster::pull_from_hub`].
+    pub async fn sync_with_hub(
+        &self,
+        workspace_id: &str,
+        hub: &HubClient,
+        wait: Option<Duration>,
+    ) -> Result<(Pushed, Pulled)> {
+        let pushed = self.push_to_hub(workspace_id, hub).await?;
+        let pulled = self.pull_from_hub(workspace_id, hub, wait).await?;
+        Ok((pushed, pulled))
+    }
+
+    async fn linked(&self, workspace_id: &str, hub: &HubClient) -> Result<HubLink> {
         let link = self
             .hub_link(workspace_id)
             .await?
@@ -191,8 +249,7 @@ impl Roster {
                 "This Workspace is shared through another hub".into(),
             ));
         }
-        self.pull_pages(workspace_id, hub, &link.user_id, wait, &|_| {})
-            .await
+        Ok(link)
     }
 
     async fn count_all_users(&self, workspace_id: &str) -> Result<u64> {

@@ -16,6 +16,9 @@ mod feed;
 mod hub;
 #[cfg(feature = "hub-client")]
 mod link;
+pub mod ops;
+mod outbox;
+mod push;
 pub mod records;
 mod replica;
 
@@ -24,6 +27,10 @@ pub use client::{HubClient, LONG_POLL_SECONDS, hub_address};
 pub use feed::{FeedPage, PAGE_LIMIT};
 pub use hub::{Enrolment, HubSignIn, PublishedWorkspace};
 #[cfg(feature = "hub-client")]
-pub use link::{CopyProgress, Joined, Pulled};
+pub use link::{CopyProgress, Joined, Pulled, Pushed};
+pub use ops::{Access, AccessChange, Op};
+pub use outbox::{NotApplied, PUSH_BATCH};
+pub(crate) use outbox::{enqueue, ensure_not_replica};
+pub use push::{OpOutcome, PUSH_LIMIT, PushedOp};
 pub use records::{Record, RoleRecord, UserRecord, WorkspaceRecord};
 pub use replica::{HubLink, PUBLISH_PAGE, PageApplied};

@@ -121,7 +121,18 @@ impl Roster {
         }
         let mut records: Vec<&Record> = page.records.iter().collect();
         records.sort_by_key(|r| r.rank());
+        // A user with changes waiting keeps the local state until those are answered (the
+        // answer brings the user as the Workspace holds them then).
+        let waiting: std::collections::BTreeSet<String> = replica_of(&mut *tx)?
+            .outbox(workspace_id, Some("pending"), i64::MAX)
+            .await?
+            .into_iter()
+            .map(|op| op.user_id)
+            .collect();
         for record in &records {
+            if matches!(record, Record::User(u) if waiting.contains(&u.id)) {
+                continue;
+            }
             apply::put(&mut *tx, workspace_id, record, &now).await?;
         }
         let ids = |rank: u8| -> Vec<String> {

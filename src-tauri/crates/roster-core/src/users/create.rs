@@ -6,6 +6,7 @@ use crate::error::{Error, Field, Result};
 use crate::model::{NewInvitation, NewUser, NewUserStep, Status, UserDetails};
 use crate::permissions::{Permission, Session};
 use crate::store::Tx;
+use crate::sync::ops::{Access, Op};
 use crate::text::email_key;
 use crate::{Roster, actor, new_id, passwords, validation};
 
@@ -37,6 +38,68 @@ fn names(first_name: &str, last_name: &str, phone: &str) -> Result<(String, Stri
         validation::name(Field::LastName, last_name)?,
         validation::phone(phone)?,
     ))
+}
+
+/// Applies [`Op::CreateUser`]: `users.create`, the roles the actor may give, every value
+/// through the same validators as the form, a stored Argon2id hash with today's parameters or
+/// stronger, and a free email. Errors: as [`Roster::create_user`]; [`Error::Conflict`] when
+/// the id is taken.
+pub(crate) async fn apply_create(
+    tx: &mut dyn Tx,
+    actor: &Actor,
+    hashing: &passwords::Hashing,
+    op: &Op,
+    now: &str,
+) -> Result<()> {
+    let Op::CreateUser {
+        user_id,
+        email,
+        first_name,
+        last_name,
+        phone,
+        access,
+        password_hash,
+        must_change_password,
+    } = op
+    else {
+        return Ok(());
+    };
+    actor.require(Permission::UsersCreate)?;
+    let role_ids = authorize_roles(tx, actor, access.is_super_user, &access.role_ids).await?;
+    let email = validation::email(email)?;
+    let (first_name, last_name, phone) = names(first_name, last_name, phone)?;
+    super::roles::check_shape(access.is_super_user, &role_ids)?;
+    hashing.check_stored(password_hash)?;
+    if tx.user(&actor.workspace_id, user_id).await?.is_some() {
+        return Err(Error::Conflict);
+    }
+    ensure_email_free(tx, actor, &email).await?;
+    let row = super::write::NewRow {
+        id: user_id,
+        workspace_id: &actor.workspace_id,
+        email: &email,
+        first_name: &first_name,
+        last_name: &last_name,
+        phone: &phone,
+        status: Status::Active,
+        is_super_user: access.is_super_user,
+        password_hash: Some(password_hash),
+        must_change_password: *must_change_password,
+        role_ids: &role_ids,
+        at: now,
+        kept: None,
+    };
+    super::write::insert(tx, &row).await?;
+    let by = By {
+        workspace_id: &actor.workspace_id,
+        actor_id: Some(&actor.user_id),
+        at: now,
+    };
+    let added = Change::UserAdded {
+        user_id,
+        invited: false,
+    };
+    changes::record(tx, by, added).await
 }
 
 /// Validates "Send invitation" input: email, names, phone, super-user or roles.
@@ -144,8 +207,8 @@ impl Roster {
 
     /// Adds an active user with a password, as a super-user or holding the chosen roles.
     /// Needs `users.create`; adding a super-user needs a super-user; every role given must
-    /// grant only permissions the actor holds. Errors: field validation, [`Error::WeakPassword`], [`Error::EmailTaken`],
-    /// [`Error::EmailOfRemovedUser`].
+    /// grant only permissions the actor holds. Errors: field validation,
+    /// [`Error::WeakPassword`], [`Error::EmailTaken`], [`Error::EmailOfRemovedUser`].
     pub async fn create_user(&self, session: &Session, input: NewUser) -> Result<UserDetails> {
         {
             let mut tx = self.read().await?;
@@ -154,47 +217,18 @@ impl Roster {
         }
         let valid = validate(&input)?;
         let hash = self.hash(&input.password).await?;
-        let now = self.now();
-        let user_id = new_id();
-
+        let op = Op::CreateUser {
+            user_id: new_id(),
+            email: valid.email,
+            first_name: valid.first_name,
+            last_name: valid.last_name,
+            phone: valid.phone,
+            access: Access::new(input.is_super_user, &input.role_ids),
+            password_hash: hash,
+            must_change_password: input.must_change_password,
+        };
         let mut tx = self.write().await?;
         let actor = actor::load_ready(&mut *tx, session).await?;
-        let role_ids = authorize(&mut *tx, &actor, &input).await?;
-        ensure_email_free(&mut *tx, &actor, &valid.email).await?;
-        let row = super::write::NewRow {
-            id: &user_id,
-            workspace_id: &actor.workspace_id,
-            email: &valid.email,
-            first_name: &valid.first_name,
-            last_name: &valid.last_name,
-            phone: &valid.phone,
-            status: Status::Active,
-            is_super_user: input.is_super_user,
-            password_hash: Some(&hash),
-            must_change_password: input.must_change_password,
-            role_ids: &role_ids,
-            at: &now,
-            kept: None,
-        };
-        super::write::insert(&mut *tx, &row).await?;
-        let by = By {
-            workspace_id: &actor.workspace_id,
-            actor_id: Some(&actor.user_id),
-            at: &now,
-        };
-        changes::record(
-            &mut *tx,
-            by,
-            Change::UserAdded {
-                user_id: &user_id,
-                invited: false,
-            },
-        )
-        .await?;
-        let details = self
-            .details(&mut *tx, &actor.workspace_id, &user_id)
-            .await?;
-        tx.commit().await?;
-        Ok(details)
+        self.commit_op(tx, &actor, op).await
     }
 }

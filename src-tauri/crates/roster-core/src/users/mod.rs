@@ -3,6 +3,7 @@
 mod create;
 mod edit;
 pub(crate) mod list;
+mod ops;
 mod passwords;
 mod roles;
 #[cfg(feature = "demo")]
@@ -10,6 +11,7 @@ pub(crate) mod seed;
 pub(crate) mod write;
 
 pub(crate) use create::{authorize_roles, check_invitation, ensure_email_free};
+pub(crate) use edit::access_of;
 
 use std::collections::BTreeSet;
 

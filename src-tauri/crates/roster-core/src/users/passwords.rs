@@ -9,6 +9,7 @@ use crate::model::{OwnPasswordChange, PasswordReset, SessionInfo, UserDetails};
 use crate::passwords::{self as policy, Secret, Verification};
 use crate::permissions::{Permission, Session};
 use crate::store::{Tx, UserPatch};
+use crate::sync::ops::Op;
 use crate::{Roster, actor};
 
 /// The patch that sets a new password: it clears any back-off (see
@@ -49,6 +50,51 @@ async fn target_of_reset(tx: &mut dyn Tx, actor: &Actor, user_id: &str) -> Resul
     Ok(target)
 }
 
+/// The credential version of `user_id`: moves on with each new password.
+async fn credential_version(tx: &mut dyn Tx, actor: &Actor, user_id: &str) -> Result<i64> {
+    tx.credentials(&actor.workspace_id, user_id)
+        .await?
+        .map(|c| c.credential_version)
+        .ok_or(Error::NotFound("User"))
+}
+
+/// Applies [`Op::ResetPassword`]: `users.reset_password` on a user the actor may manage, only
+/// if their password is still the one the reset was based on (their credential version);
+/// ends every session of theirs and clears their sign-in back-off.
+pub(crate) async fn apply_reset(
+    tx: &mut dyn Tx,
+    actor: &Actor,
+    hashing: &policy::Hashing,
+    op: &Op,
+    now: &str,
+) -> Result<()> {
+    let Op::ResetPassword {
+        user_id,
+        password_hash,
+        must_change_password,
+        based_on,
+    } = op
+    else {
+        return Ok(());
+    };
+    actor.require(Permission::UsersResetPassword)?;
+    // Read inside the write: the user may have gained power since the form was filled in.
+    target_of_reset(tx, actor, user_id).await?;
+    if credential_version(tx, actor, user_id).await? != *based_on {
+        return Err(Error::Conflict);
+    }
+    hashing.check_stored(password_hash)?;
+    let patch = new_password(password_hash.clone(), *must_change_password);
+    tx.update_user(user_id, &patch, now).await?;
+    attempts::clear_in(tx, user_id, None, now).await?;
+    let by = By {
+        workspace_id: &actor.workspace_id,
+        actor_id: Some(&actor.user_id),
+        at: now,
+    };
+    changes::record(tx, by, Change::PasswordReset { user_id }).await
+}
+
 impl Roster {
     /// "Change password" on another user. Needs `users.reset_password`, `users.view` (others
     /// are NOT_FOUND without it) and every permission the user holds — setting someone's
@@ -62,11 +108,13 @@ impl Roster {
         user_id: &str,
         input: PasswordReset,
     ) -> Result<()> {
-        let target = {
+        let (target, based_on) = {
             let mut tx = self.read().await?;
             let actor = actor::load_ready(&mut *tx, session).await?;
             actor.require(Permission::UsersResetPassword)?;
-            target_of_reset(&mut *tx, &actor, user_id).await?
+            let target = target_of_reset(&mut *tx, &actor, user_id).await?;
+            let based_on = credential_version(&mut *tx, &actor, user_id).await?;
+            (target, based_on)
         };
         let inputs = [target.email.as_str(), &target.first_name, &target.last_name];
         policy::check_policy(Field::NewPassword, &input.new_password, &inputs)?;
@@ -75,21 +123,13 @@ impl Roster {
 
         let mut tx = self.write().await?;
         let actor = actor::load_ready(&mut *tx, session).await?;
-        actor.require(Permission::UsersResetPassword)?;
-        // Read again inside the write: the user may have gained power since the first check.
-        target_of_reset(&mut *tx, &actor, user_id).await?;
-        let now = self.now();
-        let patch = new_password(hash, input.must_change_password);
-        tx.update_user(user_id, &patch, &now).await?;
-        attempts::clear_in(&mut *tx, user_id, None, &now).await?;
-        let by = By {
-            workspace_id: &actor.workspace_id,
-            actor_id: Some(&actor.user_id),
-            at: &now,
+        let op = Op::ResetPassword {
+            user_id: user_id.to_owned(),
+            password_hash: hash,
+            must_change_password: input.must_change_password,
+            based_on,
         };
-        changes::record(&mut *tx, by, Change::PasswordReset { user_id }).await?;
-        tx.commit().await?;
-        Ok(())
+        self.commit_op(tx, &actor, op).await.map(drop)
     }
 
     /// The signed-in user changes their own password. The current password is required,
@@ -140,6 +180,7 @@ impl Roster {
 
         let mut tx = self.write().await?;
         let actor = actor::load(&mut *tx, session).await?;
+        crate::sync::ensure_not_replica(&mut *tx, &actor.workspace_id).await?;
         let now = self.now();
         tx.update_user(&actor.user_id, &new_password(hash, false), &now)
             .await?;

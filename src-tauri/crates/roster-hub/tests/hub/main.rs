@@ -2,6 +2,7 @@
 //! database per test, and desktop Rosters on their own SQLite files.
 
 mod feed;
+mod push;
 mod sessions;
 mod share;
 mod support;

@@ -7,9 +7,10 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use roster_core::model::{CreateWorkspaceInput, NewUser, RoleInput, SignInInput, UserDetails};
-use roster_core::sync::{HubClient, Joined};
-use roster_core::{Permission, Roster, Secret, Session};
+use roster_core::sync::{HubClient, Joined, Pushed};
+use roster_core::{Clock, Hashing, Permission, Roster, Secret, Session, SystemClock};
 use sqlx::Connection;
+use std::sync::Arc;
 use tempfile::TempDir;
 
 /// The server the tests create their databases on.
@@ -150,11 +151,26 @@ pub struct Desk {
 
 impl Desk {
     pub async fn new() -> Self {
+        Self::with_clock(Arc::new(SystemClock)).await
+    }
+
+    /// A desk whose clock is `clock` (one an hour off, say).
+    pub async fn with_clock(clock: Arc<dyn Clock>) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let roster = Roster::open(&dir.path().join("roster.db"))
+        let roster = Roster::open_with(&dir.path().join("roster.db"), clock, Hashing::default())
             .await
             .expect("open the SQLite file");
         Self { _dir: dir, roster }
+    }
+
+    /// Pushes what waits and pulls what changed.
+    pub async fn sync(&self, session: &Session, hub: &HubClient) -> Pushed {
+        let (pushed, _) = self
+            .roster
+            .sync_with_hub(&session.workspace_id, hub, None)
+            .await
+            .expect("sync");
+        pushed
     }
 
     /// Joins the Workspace on `hub` as `email`.
@@ -177,6 +193,11 @@ impl Desk {
 
     /// Names of the users this copy holds, as the list shows them, by name.
     pub async fn names(&self, session: &Session) -> Vec<String> {
+        Self::names_of(&self.roster, session).await
+    }
+
+    /// Names of the users `roster` lists for `session`, by name.
+    pub async fn names_of(roster: &Roster, session: &Session) -> Vec<String> {
         let query = roster_core::model::UserQuery {
             search: String::new(),
             filter: roster_core::model::StatusFilter::All,
@@ -185,7 +206,7 @@ impl Desk {
             after: None,
             limit: 200,
         };
-        self.roster
+        roster
             .list_users(session, &query)
             .await
             .expect("list")

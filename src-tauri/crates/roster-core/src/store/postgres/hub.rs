@@ -8,7 +8,8 @@ use super::{PgTx, at, id, stamp};
 use crate::error::{Error, Result};
 use crate::model::Status;
 use crate::store::hub::{
-    EnrolmentRow, EnrolmentState, FeedPosition, HubSessionRow, HubStore, Reach,
+    ClientRow, EnrolmentRow, EnrolmentState, FeedPosition, HubSessionRow, HubStore, OpResultRow,
+    Reach,
 };
 use crate::sync::{RoleRecord, UserRecord, WorkspaceRecord};
 
@@ -224,6 +225,79 @@ impl HubStore for PgTx {
                 .fetch_optional(self.conn())
                 .await?;
         Ok(head.unwrap_or(0))
+    }
+
+    async fn client(&mut self, client_id: &str) -> Result<Option<ClientRow>> {
+        let row: Option<(Uuid, Uuid, i64)> = sqlx::query_as(
+            "SELECT workspace_id, user_id, last_seq FROM hub_clients WHERE client_id = $1",
+        )
+        .bind(id(client_id))
+        .fetch_optional(self.conn())
+        .await?;
+        Ok(row.map(|(workspace_id, user_id, last_seq)| ClientRow {
+            workspace_id: workspace_id.to_string(),
+            user_id: user_id.to_string(),
+            last_seq,
+        }))
+    }
+
+    async fn save_client(&mut self, client_id: &str, row: &ClientRow, when: &str) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO hub_clients (client_id, workspace_id, user_id, last_seq,
+                 created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $5)
+             ON CONFLICT (client_id) DO UPDATE SET last_seq = excluded.last_seq,
+                 version = hub_clients.version + 1, updated_at = excluded.updated_at",
+        )
+        .bind(id(client_id))
+        .bind(id(&row.workspace_id))
+        .bind(id(&row.user_id))
+        .bind(row.last_seq)
+        .bind(at(when))
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    async fn op_result(&mut self, client_id: &str, seq: i64) -> Result<Option<OpResultRow>> {
+        let row: Option<(String, Option<serde_json::Value>)> = sqlx::query_as(
+            "SELECT outcome, error FROM hub_op_results WHERE client_id = $1 AND seq = $2",
+        )
+        .bind(id(client_id))
+        .bind(seq)
+        .fetch_optional(self.conn())
+        .await?;
+        Ok(row.map(|(outcome, error)| OpResultRow {
+            outcome,
+            error: error.map(|e| e.to_string()),
+        }))
+    }
+
+    async fn insert_op_result(
+        &mut self,
+        client_id: &str,
+        seq: i64,
+        op_id: &str,
+        result: &OpResultRow,
+        when: &str,
+    ) -> Result<()> {
+        let error: Option<serde_json::Value> = result
+            .error
+            .as_deref()
+            .and_then(|e| serde_json::from_str(e).ok());
+        sqlx::query(
+            "INSERT INTO hub_op_results (client_id, seq, op_id, outcome, error, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id(client_id))
+        .bind(seq)
+        .bind(id(op_id))
+        .bind(&result.outcome)
+        .bind(error)
+        .bind(at(when))
+        .execute(self.conn())
+        .await?;
+        Ok(())
     }
 
     async fn insert_enrolment(

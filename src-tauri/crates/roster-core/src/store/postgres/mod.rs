@@ -117,6 +117,25 @@ impl Tx for PgTx {
         Ok(self.0.commit().await?)
     }
 
+    async fn savepoint(&mut self) -> Result<()> {
+        sqlx::query("SAVEPOINT op").execute(self.conn()).await?;
+        Ok(())
+    }
+
+    async fn release_savepoint(&mut self) -> Result<()> {
+        sqlx::query("RELEASE SAVEPOINT op")
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    async fn rollback_to_savepoint(&mut self) -> Result<()> {
+        sqlx::query("ROLLBACK TO SAVEPOINT op")
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
     fn hub(&mut self) -> Option<&mut dyn crate::store::hub::HubStore> {
         Some(self)
     }

@@ -121,6 +121,25 @@ impl Tx for SqliteTx {
         Ok(self.0.commit().await?)
     }
 
+    async fn savepoint(&mut self) -> Result<()> {
+        sqlx::query("SAVEPOINT op").execute(self.conn()).await?;
+        Ok(())
+    }
+
+    async fn release_savepoint(&mut self) -> Result<()> {
+        sqlx::query("RELEASE SAVEPOINT op")
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    async fn rollback_to_savepoint(&mut self) -> Result<()> {
+        sqlx::query("ROLLBACK TO SAVEPOINT op")
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
     fn replica(&mut self) -> Option<&mut dyn crate::store::replica::ReplicaStore> {
         Some(self)
     }

@@ -6,7 +6,7 @@ use sqlx::Row;
 use super::SqliteTx;
 use crate::error::{Error, Result};
 use crate::model::Status;
-use crate::store::replica::{LinkRow, ReplicaStore};
+use crate::store::replica::{LinkRow, OutboxRow, ReplicaStore};
 use crate::sync::{RoleRecord, UserRecord, WorkspaceRecord};
 
 /// Splits a `group_concat` of ids or names (`,`-separated; ids and permission names hold no
@@ -122,6 +122,107 @@ impl ReplicaStore for SqliteTx {
         .bind(ids)
         .execute(self.conn())
         .await?;
+        Ok(())
+    }
+
+    async fn append_op(
+        &mut self,
+        workspace_id: &str,
+        op_id: &str,
+        user_id: &str,
+        op: &str,
+        at: &str,
+    ) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO sync_outbox (workspace_id, seq, op_id, op, user_id, created_at,
+                 updated_at)
+             VALUES (?1, (SELECT coalesce(max(seq), 0) + 1 FROM sync_outbox
+                          WHERE workspace_id = ?1), ?2, ?3, ?4, ?5, ?5)
+             RETURNING seq",
+        )
+        .bind(workspace_id)
+        .bind(op_id)
+        .bind(op)
+        .bind(user_id)
+        .bind(at)
+        .fetch_one(self.conn())
+        .await?)
+    }
+
+    async fn outbox(
+        &mut self,
+        workspace_id: &str,
+        state: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<OutboxRow>> {
+        let rows = sqlx::query(
+            "SELECT seq, op_id, op, user_id, state, error, current, created_at
+             FROM sync_outbox WHERE workspace_id = ?1 AND (?2 IS NULL OR state = ?2)
+             ORDER BY seq LIMIT ?3",
+        )
+        .bind(workspace_id)
+        .bind(state)
+        .bind(limit)
+        .fetch_all(self.conn())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| OutboxRow {
+                seq: r.get(0),
+                op_id: r.get(1),
+                op: r.get(2),
+                user_id: r.get(3),
+                state: r.get(4),
+                error: r.get(5),
+                current: r.get(6),
+                created_at: r.get(7),
+            })
+            .collect())
+    }
+
+    async fn answer_op(
+        &mut self,
+        workspace_id: &str,
+        seq: i64,
+        state: &str,
+        error: Option<&str>,
+        current: Option<&str>,
+        at: &str,
+    ) -> Result<()> {
+        sqlx::query(
+            "UPDATE sync_outbox SET state = ?, error = ?, current = ?,
+                 version = version + 1, updated_at = ?
+             WHERE workspace_id = ? AND seq = ?",
+        )
+        .bind(state)
+        .bind(error)
+        .bind(current)
+        .bind(at)
+        .bind(workspace_id)
+        .bind(seq)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    async fn purge_user(&mut self, workspace_id: &str, user_id: &str) -> Result<()> {
+        let statements: [&str; 7] = [
+            "DELETE FROM mail_outbox WHERE invitation_id IN
+                 (SELECT id FROM invitations WHERE user_id = ?2)",
+            "DELETE FROM invitations WHERE user_id = ?2",
+            "DELETE FROM sign_ins WHERE user_id = ?2",
+            "DELETE FROM audit_log WHERE workspace_id = ?1 AND target_id = ?2",
+            "DELETE FROM user_roles WHERE user_id = ?2",
+            "DELETE FROM replica_rows WHERE kind = 'user' AND id = ?2",
+            "DELETE FROM users WHERE workspace_id = ?1 AND id = ?2",
+        ];
+        for statement in statements {
+            sqlx::query(statement)
+                .bind(workspace_id)
+                .bind(user_id)
+                .execute(self.conn())
+                .await?;
+        }
         Ok(())
     }
 

@@ -1,0 +1,76 @@
+//! Applying [`Op`]s: the one place a change of a user runs, whether it was made here (a
+//! service builds the operation from its form) or on a replica (the hub applies what a
+//! replica pushed, as the user who made it).
+
+use super::{create, edit, passwords};
+use crate::Roster;
+use crate::actor::Actor;
+use crate::error::Result;
+use crate::model::UserDetails;
+use crate::store::Tx;
+use crate::sync::ops::Op;
+
+/// What applying an operation did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Applied {
+    /// Something was written (an edit that changes nothing writes nothing).
+    pub changed: bool,
+    /// Erased invitation bytes wait in the database's files: scrub after the commit.
+    pub scrub: bool,
+}
+
+impl Roster {
+    /// Applies `op` as `actor` in `tx`: every permission and rule checked, the rows written
+    /// through their writers, the change recorded.
+    pub(crate) async fn apply_op(
+        &self,
+        tx: &mut dyn Tx,
+        actor: &Actor,
+        op: &Op,
+        now: &str,
+    ) -> Result<Applied> {
+        let changed = |changed| Applied {
+            changed,
+            scrub: false,
+        };
+        match op {
+            Op::CreateUser { .. } => {
+                create::apply_create(tx, actor, &self.hashing, op, now).await?;
+                Ok(changed(true))
+            }
+            Op::EditUser { .. } => Ok(changed(edit::apply_edit(tx, actor, op, now).await?)),
+            Op::EditProfile { .. } => Ok(changed(edit::apply_profile(tx, actor, op, now).await?)),
+            Op::RemoveUser { .. } | Op::RestoreUser { .. } => {
+                let (changed, scrub) = edit::apply_status(tx, actor, op, now).await?;
+                Ok(Applied { changed, scrub })
+            }
+            Op::ResetPassword { .. } => {
+                passwords::apply_reset(tx, actor, &self.hashing, op, now).await?;
+                Ok(changed(true))
+            }
+        }
+    }
+
+    /// Applies `op`, made here by `actor`, in `tx`; on a replica appends it to the outbox in
+    /// the same transaction (so a change never exists without its operation, nor the other
+    /// way round); commits; returns the user it was about as they are now.
+    pub(crate) async fn commit_op(
+        &self,
+        mut tx: Box<dyn Tx>,
+        actor: &Actor,
+        op: Op,
+    ) -> Result<UserDetails> {
+        let now = self.now();
+        let applied = self.apply_op(&mut *tx, actor, &op, &now).await?;
+        if applied.changed {
+            crate::sync::enqueue(&mut *tx, actor, &op, &now).await?;
+        }
+        let user_id = op.user_id(&actor.user_id);
+        let details = self.details(&mut *tx, &actor.workspace_id, user_id).await?;
+        tx.commit().await?;
+        if applied.scrub {
+            self.db.scrub().await?;
+        }
+        Ok(details)
+    }
+}

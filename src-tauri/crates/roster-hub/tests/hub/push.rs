@@ -1,0 +1,461 @@
+//! Changes made on replicas reach the hub and the other replicas; conflicts are settled in
+//! the hub's order and every refused change is visible where it was made.
+
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Duration, Utc};
+use roster_core::model::{NewUser, ProfileUpdate, UserDetails, UserUpdate};
+use roster_core::sync::{HubClient, Op, OpOutcome};
+use roster_core::{Clock, ErrorCode, Roster, Secret, Session};
+
+use crate::support::{
+    Acme, Desk, HubDatabase, HubProcess, PASSWORD, hub_side, new_user, shared_acme,
+};
+
+/// Acme shared, with a second super-user Sara added on Ada's replica and signed in on her own.
+struct Two {
+    hub: HubProcess,
+    acme: Acme,
+    sara_desk: Desk,
+    sara: Session,
+    db: HubDatabase,
+}
+
+async fn two_admins() -> Two {
+    two_admins_with(Desk::new().await).await
+}
+
+async fn two_admins_with(sara_desk: Desk) -> Two {
+    let db = HubDatabase::fresh().await;
+    let hub = HubProcess::start(&db.url).await;
+    let acme = shared_acme(&db, &hub.client()).await;
+    let mut input: NewUser = new_user("sara@example.com", "Sara", Vec::new());
+    input.is_super_user = true;
+    acme.desk
+        .roster
+        .create_user(&acme.ada, input)
+        .await
+        .expect("Sara, added on a replica");
+    acme.desk.sync(&acme.ada, &hub.client()).await;
+    let sara = sara_desk
+        .join(&hub.client(), "sara@example.com", PASSWORD)
+        .await;
+    Two {
+        hub,
+        acme,
+        sara_desk,
+        sara,
+        db,
+    }
+}
+
+async fn user(roster: &Roster, session: &Session, id: &str) -> UserDetails {
+    roster.user(session, id).await.expect("user")
+}
+
+fn edit(user: &UserDetails) -> UserUpdate {
+    UserUpdate {
+        first_name: user.first_name.clone(),
+        last_name: user.last_name.clone(),
+        phone: user.phone.clone(),
+        is_super_user: user.is_super_user,
+        role_ids: user.role_ids.clone(),
+        expected_version: user.version,
+    }
+}
+
+#[tokio::test]
+async fn edits_of_different_fields_on_two_machines_merge_everywhere() {
+    let two = two_admins().await;
+    let (ada_desk, ada, sara) = (&two.acme.desk, &two.acme.ada, &two.sara);
+    let bob = &two.acme.bob.id;
+
+    let mut renamed = edit(&user(&ada_desk.roster, ada, bob).await);
+    renamed.first_name = "Robert".into();
+    ada_desk
+        .roster
+        .update_user(ada, bob, renamed)
+        .await
+        .expect("offline edit on Ada's");
+    let mut phoned = edit(&user(&two.sara_desk.roster, sara, bob).await);
+    phoned.phone = "+44 20 7946 0958".into();
+    two.sara_desk
+        .roster
+        .update_user(sara, bob, phoned)
+        .await
+        .expect("offline edit on Sara's");
+    assert_eq!(
+        ada_desk
+            .roster
+            .changes_waiting(&ada.workspace_id)
+            .await
+            .expect("waiting"),
+        1
+    );
+
+    let client = two.hub.client();
+    assert_eq!(ada_desk.sync(ada, &client).await.refused, 0);
+    assert_eq!(two.sara_desk.sync(sara, &client).await.refused, 0);
+    ada_desk.sync(ada, &client).await;
+
+    for (roster, session) in [(&ada_desk.roster, ada), (&two.sara_desk.roster, sara)] {
+        let bob = user(roster, session, bob).await;
+        assert_eq!(
+            (bob.first_name.as_str(), bob.phone.as_str()),
+            ("Robert", "+44 20 7946 0958")
+        );
+    }
+    let (on_hub, hub_ada) = hub_side(&two.db).await;
+    let on_hub_bob = user(&on_hub, &hub_ada, bob).await;
+    assert_eq!(on_hub_bob.first_name, "Robert");
+    assert_eq!(on_hub_bob.phone, "+44 20 7946 0958");
+    assert_eq!(
+        ada_desk
+            .roster
+            .changes_waiting(&ada.workspace_id)
+            .await
+            .expect("waiting"),
+        0
+    );
+}
+
+#[tokio::test]
+async fn the_same_role_changed_on_two_machines_gives_exactly_one_conflict_that_retry_settles() {
+    let two = two_admins().await;
+    let (ada_desk, ada, sara) = (&two.acme.desk, &two.acme.ada, &two.sara);
+    let bob = &two.acme.bob.id;
+
+    let mut to_viewers = edit(&user(&ada_desk.roster, ada, bob).await);
+    to_viewers.role_ids = vec![two.acme.viewers.clone()];
+    ada_desk
+        .roster
+        .update_user(ada, bob, to_viewers)
+        .await
+        .expect("Ada: Viewers");
+    let mut to_super = edit(&user(&two.sara_desk.roster, sara, bob).await);
+    to_super.is_super_user = true;
+    to_super.role_ids = Vec::new();
+    two.sara_desk
+        .roster
+        .update_user(sara, bob, to_super)
+        .await
+        .expect("Sara: super-user");
+
+    let client = two.hub.client();
+    assert_eq!(ada_desk.sync(ada, &client).await.refused, 0);
+    assert_eq!(two.sara_desk.sync(sara, &client).await.refused, 1);
+    assert!(
+        ada_desk
+            .roster
+            .changes_not_applied(ada)
+            .await
+            .expect("list")
+            .is_empty()
+    );
+
+    let refused = two
+        .sara_desk
+        .roster
+        .changes_not_applied(sara)
+        .await
+        .expect("list");
+    assert_eq!(refused.len(), 1);
+    assert_eq!(refused[0].error.code, ErrorCode::Conflict);
+    assert!(matches!(refused[0].op, Op::EditUser { .. }));
+    let now = refused[0]
+        .current
+        .as_ref()
+        .expect("what the Workspace holds");
+    assert_eq!(now.role_ids, std::slice::from_ref(&two.acme.viewers));
+    let here = user(&two.sara_desk.roster, sara, bob).await;
+    assert!(
+        !here.is_super_user,
+        "the replica shows what the Workspace holds, not the refused change"
+    );
+
+    two.sara_desk
+        .roster
+        .retry_change(sara, refused[0].seq)
+        .await
+        .expect("retry");
+    assert!(
+        two.sara_desk
+            .roster
+            .changes_not_applied(sara)
+            .await
+            .expect("list")
+            .is_empty()
+    );
+    assert_eq!(two.sara_desk.sync(sara, &client).await.refused, 0);
+    ada_desk.sync(ada, &client).await;
+    assert!(user(&ada_desk.roster, ada, bob).await.is_super_user);
+}
+
+#[tokio::test]
+async fn the_same_new_email_added_offline_on_two_machines_gives_one_user_and_one_conflict() {
+    let two = two_admins().await;
+    let (ada_desk, ada, sara) = (&two.acme.desk, &two.acme.ada, &two.sara);
+    let member = two.acme.bob.role_ids.clone();
+    let first = ada_desk
+        .roster
+        .create_user(ada, new_user("eve@example.com", "Eve", member.clone()))
+        .await
+        .expect("Eve on Ada's");
+    let second = two
+        .sara_desk
+        .roster
+        .create_user(sara, new_user("EVE@example.com", "Evelyn", member))
+        .await
+        .expect("Eve on Sara's");
+    assert_ne!(first.id, second.id);
+
+    let client = two.hub.client();
+    ada_desk.sync(ada, &client).await;
+    assert_eq!(two.sara_desk.sync(sara, &client).await.refused, 1);
+    let refused = two
+        .sara_desk
+        .roster
+        .changes_not_applied(sara)
+        .await
+        .expect("list");
+    assert_eq!(refused[0].error.code, ErrorCode::EmailTaken);
+
+    let eves = |roster: Roster, session: Session| async move {
+        let names = Desk::names_of(&roster, &session).await;
+        names
+            .into_iter()
+            .filter(|n| n.starts_with("Eve"))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        eves(two.sara_desk.roster.clone(), sara.clone()).await,
+        ["Eve Example"]
+    );
+    assert_eq!(
+        eves(ada_desk.roster.clone(), ada.clone()).await,
+        ["Eve Example"]
+    );
+    let (on_hub, hub_ada) = hub_side(&two.db).await;
+    assert_eq!(eves(on_hub, hub_ada).await, ["Eve Example"]);
+
+    two.sara_desk
+        .roster
+        .discard_change(sara, refused[0].seq)
+        .await
+        .expect("discard");
+    assert!(
+        two.sara_desk
+            .roster
+            .changes_not_applied(sara)
+            .await
+            .expect("list")
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn a_removal_beats_a_concurrent_edit_whichever_arrives_first() {
+    let two = two_admins().await;
+    let (ada_desk, ada, sara) = (&two.acme.desk, &two.acme.ada, &two.sara);
+    let client = two.hub.client();
+    for (user_id, removal_first) in [(&two.acme.bob.id, true), (&two.acme.dee.id, false)] {
+        ada_desk
+            .roster
+            .remove_user(ada, user_id)
+            .await
+            .expect("remove on Ada's");
+        let mut renamed = edit(&user(&two.sara_desk.roster, sara, user_id).await);
+        renamed.first_name = "Renamed".into();
+        two.sara_desk
+            .roster
+            .update_user(sara, user_id, renamed)
+            .await
+            .expect("edit on Sara's");
+        if removal_first {
+            ada_desk.sync(ada, &client).await;
+            assert_eq!(
+                two.sara_desk.sync(sara, &client).await.refused,
+                1,
+                "the edit loses"
+            );
+        } else {
+            two.sara_desk.sync(sara, &client).await;
+            ada_desk.sync(ada, &client).await;
+            two.sara_desk.sync(sara, &client).await;
+        }
+        for (roster, session) in [(&ada_desk.roster, ada), (&two.sara_desk.roster, sara)] {
+            let now = user(roster, session, user_id).await;
+            assert_eq!(
+                now.status,
+                roster_core::model::Status::Removed,
+                "removal_first={removal_first}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_repeated_push_a_gap_and_a_lost_answer_change_nothing() {
+    let db = HubDatabase::fresh().await;
+    let hub = HubProcess::start(&db.url).await;
+    let acme = shared_acme(&db, &hub.client()).await;
+    let (desk, ada) = (&acme.desk, &acme.ada);
+    let mut renamed = edit(&user(&desk.roster, ada, &acme.bob.id).await);
+    renamed.first_name = "Robert".into();
+    desk.roster
+        .update_user(ada, &acme.bob.id, renamed)
+        .await
+        .expect("edit");
+    let ops = desk
+        .roster
+        .pending_ops(&ada.workspace_id, 100)
+        .await
+        .expect("pending");
+    assert_eq!(ops.len(), 1);
+
+    let client: HubClient = hub.client();
+    let token = hub_token(&client).await;
+    let link = desk
+        .roster
+        .hub_link(&ada.workspace_id)
+        .await
+        .expect("link")
+        .expect("replica");
+    let (on_hub, hub_ada) = hub_side(&db).await;
+    let edits = || async {
+        on_hub
+            .user_activity(&hub_ada, &acme.bob.id)
+            .await
+            .expect("activity")
+            .len()
+    };
+    let before = edits().await;
+
+    // The hub commits, and the answer is lost on the way back (the replica never records it).
+    let first = client
+        .push(&token, &link.client_id, &ops)
+        .await
+        .expect("push");
+    assert!(matches!(first[0], OpOutcome::Applied { .. }));
+    let again = client
+        .push(&token, &link.client_id, &ops)
+        .await
+        .expect("the same batch again");
+    assert!(
+        matches!(again[0], OpOutcome::Applied { .. }),
+        "answered from the record"
+    );
+    let mut gap = ops.clone();
+    gap[0].seq = 5;
+    let skipped = client
+        .push(&token, &link.client_id, &gap)
+        .await
+        .expect("a gap");
+    assert!(matches!(skipped[0], OpOutcome::NotTried { seq: 5 }));
+    assert_eq!(edits().await, before + 1, "applied once");
+
+    // The replica, restarted, sends it once more and records the answer it gets.
+    desk.sync(ada, &client).await;
+    assert_eq!(
+        desk.roster
+            .changes_waiting(&ada.workspace_id)
+            .await
+            .expect("waiting"),
+        0
+    );
+    assert_eq!(edits().await, before + 1);
+    assert_eq!(
+        user(&on_hub, &hub_ada, &acme.bob.id).await.first_name,
+        "Robert"
+    );
+}
+
+async fn hub_token(client: &HubClient) -> Secret {
+    let signed_in = client
+        .sign_in(&roster_core::model::SignInInput {
+            workspace_id: None,
+            email: crate::support::ADA.into(),
+            password: Secret::new(PASSWORD),
+        })
+        .await
+        .expect("sign in");
+    let roster_core::sync::HubSignIn::SignedIn { token, .. } = signed_in else {
+        panic!("one Workspace");
+    };
+    Secret::verbatim(&token)
+}
+
+/// A clock set off the real time by a fixed amount.
+#[derive(Debug)]
+struct OffClock(Mutex<Duration>);
+
+impl Clock for OffClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now() + *self.0.lock().expect("clock")
+    }
+}
+
+#[tokio::test]
+async fn clocks_an_hour_off_change_nothing_the_hubs_order_decides() {
+    let slow = Arc::new(OffClock(Mutex::new(Duration::hours(-1))));
+    let two = two_admins_with(Desk::with_clock(slow).await).await;
+    let (ada_desk, ada, sara) = (&two.acme.desk, &two.acme.ada, &two.sara);
+    let bob = &two.acme.bob.id;
+    let client = two.hub.client();
+
+    let mut first = edit(&user(&ada_desk.roster, ada, bob).await);
+    first.first_name = "First".into();
+    ada_desk
+        .roster
+        .update_user(ada, bob, first)
+        .await
+        .expect("Ada edits");
+    ada_desk.sync(ada, &client).await;
+    // Sara's clock says her edit came an hour before Ada's; it reaches the hub after it.
+    let mut second = edit(&user(&two.sara_desk.roster, sara, bob).await);
+    second.first_name = "Second".into();
+    two.sara_desk
+        .roster
+        .update_user(sara, bob, second)
+        .await
+        .expect("Sara edits");
+    two.sara_desk.sync(sara, &client).await;
+    ada_desk.sync(ada, &client).await;
+    assert_eq!(user(&ada_desk.roster, ada, bob).await.first_name, "Second");
+    assert_eq!(
+        user(&two.sara_desk.roster, sara, bob).await.first_name,
+        "Second"
+    );
+}
+
+#[tokio::test]
+async fn a_member_edits_their_own_profile_offline_and_it_reaches_the_workspace() {
+    let db = HubDatabase::fresh().await;
+    let hub = HubProcess::start(&db.url).await;
+    let acme = shared_acme(&db, &hub.client()).await;
+    let bob_desk = Desk::new().await;
+    let bob = bob_desk
+        .join(&hub.client(), "bob@example.com", PASSWORD)
+        .await;
+    let me = user(&bob_desk.roster, &bob, &bob.user_id).await;
+    bob_desk
+        .roster
+        .update_profile(
+            &bob,
+            ProfileUpdate {
+                first_name: "Bobby".into(),
+                last_name: me.last_name.clone(),
+                phone: "+1 202 555 0143".into(),
+                expected_version: me.version,
+            },
+        )
+        .await
+        .expect("own profile, offline");
+    assert_eq!(bob_desk.sync(&bob, &hub.client()).await.refused, 0);
+    acme.desk.sync(&acme.ada, &hub.client()).await;
+    let seen = user(&acme.desk.roster, &acme.ada, &bob.user_id).await;
+    assert_eq!(
+        (seen.first_name.as_str(), seen.phone.as_str()),
+        ("Bobby", "+1 202 555 0143")
+    );
+}
