@@ -196,6 +196,36 @@ impl Roster {
             .await
     }
 
+    /// Signs in at the replica's hub again after its session ended (a password change, a
+    /// removal and restore, expiry, sign-out elsewhere), as the replica's user with
+    /// `password`, and keeps the new token. Errors: as [`Roster::hub_sign_in`] from the hub.
+    pub async fn sign_in_to_hub_again(
+        &self,
+        workspace_id: &str,
+        hub: &HubClient,
+        password: &Secret,
+    ) -> Result<()> {
+        let link = self.linked(workspace_id, hub).await?;
+        let email = {
+            let mut tx = self.read().await?;
+            tx.user(workspace_id, &link.user_id)
+                .await?
+                .ok_or(Error::NotFound("User"))?
+                .email
+        };
+        let input = SignInInput {
+            workspace_id: Some(workspace_id.to_owned()),
+            email,
+            password: password.clone(),
+        };
+        match hub.sign_in(&input).await? {
+            HubSignIn::SignedIn { token, user_id, .. } if user_id == link.user_id => self
+                .secrets
+                .set(&token_name(workspace_id), &Secret::verbatim(&token)),
+            _ => Err(Error::InvalidCredentials),
+        }
+    }
+
     /// Sends the replica's waiting changes to the hub, oldest first, in batches of
     /// [`super::PUSH_BATCH`], and records each answer. Stops at the first batch the hub could
     /// not take (nothing is lost: the changes wait and go next time). Returns how many

@@ -126,13 +126,18 @@ impl Roster {
         let mut tx = self.write().await?;
         let mut refused = 0;
         for outcome in outcomes {
-            let (seq, state, error, current) = match outcome {
-                OpOutcome::Applied { seq, current } => (*seq, "applied", None, current),
+            let (seq, state, error, current, roles) = match outcome {
+                OpOutcome::Applied {
+                    seq,
+                    current,
+                    roles,
+                } => (*seq, "applied", None, current, roles),
                 OpOutcome::Rejected {
                     seq,
                     error,
                     current,
-                } => (*seq, "rejected", Some(error), current),
+                    roles,
+                } => (*seq, "rejected", Some(error), current, roles),
                 OpOutcome::NotTried { .. } => continue,
             };
             let replica = replica_of(&mut *tx)?;
@@ -167,6 +172,10 @@ impl Roster {
             }
             match current {
                 Some(user) => {
+                    for role in roles {
+                        apply::put(&mut *tx, workspace_id, &Record::Role(role.clone()), &now)
+                            .await?;
+                    }
                     apply::put(&mut *tx, workspace_id, &Record::User(user.clone()), &now).await?
                 }
                 None if state == "rejected" => {

@@ -10,7 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::ops::Op;
-use super::records::UserRecord;
+use super::records::{RoleRecord, UserRecord};
 use crate::error::{AppError, Error, ErrorCode, Result};
 use crate::permissions::{Permission, Session};
 use crate::store::Tx;
@@ -43,6 +43,9 @@ pub enum OpOutcome {
         seq: i64,
         /// The user it was about as the Workspace holds them now, if the pusher may see them.
         current: Option<UserRecord>,
+        /// The roles that user holds, so a replica can hold the user whatever it had.
+        #[serde(default)]
+        roles: Vec<RoleRecord>,
     },
     /// Refused by a rule; never retried silently.
     #[serde(rename_all = "camelCase")]
@@ -54,6 +57,9 @@ pub enum OpOutcome {
         /// The user as the Workspace holds them now (none when there is no such user, as
         /// after a refused "Add user").
         current: Option<UserRecord>,
+        /// The roles that user holds.
+        #[serde(default)]
+        roles: Vec<RoleRecord>,
     },
     /// Not tried: out of order. Send again from the first of these.
     #[serde(rename_all = "camelCase")]
@@ -73,16 +79,22 @@ fn hub_of(tx: &mut dyn Tx) -> Result<&mut dyn HubStore> {
         .ok_or_else(|| Error::Forbidden("This database is not a hub's".into()))
 }
 
-/// The user `user_id` as `session`'s user may see them (their own hash only).
-async fn visible(tx: &mut dyn Tx, session: &Session, user_id: &str) -> Result<Option<UserRecord>> {
+/// The user `user_id` as `session`'s user may see them (their own hash only), with the roles
+/// they hold.
+async fn visible(
+    tx: &mut dyn Tx,
+    session: &Session,
+    user_id: &str,
+) -> Result<(Option<UserRecord>, Vec<RoleRecord>)> {
     let actor = match actor::load(tx, session).await {
         Ok(actor) => actor,
-        Err(_) => return Ok(None),
+        Err(_) => return Ok((None, Vec::new())),
     };
     if actor.user_id != user_id && !actor.can(Permission::UsersView) {
-        return Ok(None);
+        return Ok((None, Vec::new()));
     }
-    let mut found = hub_of(tx)?
+    let hub = hub_of(tx)?;
+    let found = hub
         .feed_users(
             &actor.workspace_id,
             &FeedPosition::default(),
@@ -90,8 +102,13 @@ async fn visible(tx: &mut dyn Tx, session: &Session, user_id: &str) -> Result<Op
             &actor.user_id,
             1,
         )
-        .await?;
-    Ok(found.pop())
+        .await?
+        .pop();
+    let roles = match &found {
+        Some(user) => hub.roles_by_id(&actor.workspace_id, &user.role_ids).await?,
+        None => Vec::new(),
+    };
+    Ok((found, roles))
 }
 
 impl Roster {
@@ -129,7 +146,7 @@ impl Roster {
             let user_id = pushed.op.user_id(&session.user_id).to_owned();
             if pushed.seq <= last {
                 let answered = hub_of(&mut *tx)?.op_result(client_id, pushed.seq).await?;
-                let current = visible(&mut *tx, session, &user_id).await?;
+                let (current, roles) = visible(&mut *tx, session, &user_id).await?;
                 outcomes.push(match answered {
                     Some(r) if r.outcome == "rejected" => OpOutcome::Rejected {
                         seq: pushed.seq,
@@ -138,10 +155,12 @@ impl Roster {
                             .and_then(|e| serde_json::from_str(&e).ok())
                             .unwrap_or_else(|| AppError::from(Error::Conflict)),
                         current,
+                        roles,
                     },
                     _ => OpOutcome::Applied {
                         seq: pushed.seq,
                         current,
+                        roles,
                     },
                 });
                 continue;
@@ -177,17 +196,19 @@ impl Roster {
                 .insert_op_result(client_id, pushed.seq, &pushed.op_id, &result, &now)
                 .await?;
             last = pushed.seq;
-            let current = visible(&mut *tx, session, &user_id).await?;
+            let (current, roles) = visible(&mut *tx, session, &user_id).await?;
             outcomes.push(match result.error {
                 None => OpOutcome::Applied {
                     seq: pushed.seq,
                     current,
+                    roles,
                 },
                 Some(error) => OpOutcome::Rejected {
                     seq: pushed.seq,
                     error: serde_json::from_str(&error)
                         .unwrap_or_else(|_| AppError::from(Error::Conflict)),
                     current,
+                    roles,
                 },
             });
         }

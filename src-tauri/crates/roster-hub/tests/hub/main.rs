@@ -1,6 +1,7 @@
 //! The hub through real processes: `roster-hub` on loopback ports over a fresh PostgreSQL
 //! database per test, and desktop Rosters on their own SQLite files.
 
+mod convergence;
 mod feed;
 mod push;
 mod sessions;

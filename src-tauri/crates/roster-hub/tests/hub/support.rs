@@ -2,7 +2,7 @@
 //! `ROSTER_TEST_PG_URL`, default the role `scripts/setup --test` makes), real `roster-hub`
 //! processes on loopback ports, and desktop Rosters each on their own SQLite file.
 
-use std::net::TcpListener;
+use std::net::{SocketAddr, TcpListener};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -89,9 +89,15 @@ fn hub_binary() -> &'static str {
 impl HubProcess {
     /// Starts a hub on `database` and waits until `/health` answers.
     pub async fn start(database: &str) -> Self {
-        let port = free_port();
+        let address = SocketAddr::from(([127, 0, 0, 1], free_port()));
+        Self::start_on(database, address).await
+    }
+
+    /// Starts a hub on `database` listening on `address` (again, after a kill).
+    pub async fn start_on(database: &str, address: SocketAddr) -> Self {
+        let port = address.port();
         let child = Command::new(hub_binary())
-            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .args(["serve", "--listen", &address.to_string()])
             .env("ROSTER_HUB_DATABASE_URL", database)
             .env("ROSTER_HUB_LOG", "warn")
             .stdout(Stdio::null())
@@ -109,6 +115,14 @@ impl HubProcess {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         panic!("roster-hub did not become healthy on port {port}");
+    }
+
+    /// The address the process listens on.
+    pub fn socket(&self) -> SocketAddr {
+        self.address
+            .trim_start_matches("http://")
+            .parse()
+            .expect("a socket address")
     }
 
     pub fn client(&self) -> HubClient {
