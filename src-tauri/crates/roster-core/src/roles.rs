@@ -14,6 +14,7 @@ use crate::model::{RoleDeletion, RoleInput, RoleSummary};
 use crate::permissions::{Permission, Session};
 pub(crate) use crate::store::RoleRow as Role;
 use crate::store::{Database, RolePatch, Tx, UserPatch};
+use crate::sync::ops::{Op, PermissionsChange};
 use crate::text::trim_input;
 use crate::users::SUPER_USER_ROLE;
 use crate::{Roster, actor, new_id, validation};
@@ -211,31 +212,14 @@ impl Roster {
         let valid = validate(&input)?;
         let mut tx = self.write().await?;
         let actor = actor::load_ready(&mut *tx, session).await?;
-        crate::sync::ensure_not_replica(&mut *tx, &actor.workspace_id).await?;
-        actor.require(Permission::RolesManage)?;
-        actor.require_all(&valid.permissions, "grant this role")?;
-        ensure_name_free(&mut *tx, &actor.workspace_id, &valid.name, None).await?;
-        let now = self.now();
-        let role = Role {
-            id: new_id(),
-            workspace_id: actor.workspace_id.clone(),
+        let role_id = new_id();
+        let op = Op::CreateRole {
+            role_id: role_id.clone(),
             name: valid.name,
             description: valid.description,
-            is_builtin: false,
-            version: 1,
-            permissions: valid.permissions,
+            permissions: valid.permissions.into_iter().collect(),
         };
-        tx.insert_role(&role, &now).await?;
-        let role_id = role.id;
-        let by = By {
-            workspace_id: &actor.workspace_id,
-            actor_id: Some(&actor.user_id),
-            at: &now,
-        };
-        changes::record(&mut *tx, by, Change::RoleCreated { role_id: &role_id }).await?;
-        let created = summary(&mut *tx, &actor, &role_id).await?;
-        tx.commit().await?;
-        Ok(created)
+        self.commit_role_op(tx, &actor, &op, &role_id).await
     }
 
     /// "Edit role": name, description, permissions. Needs `roles.manage` and every permission
@@ -251,53 +235,20 @@ impl Roster {
         let valid = validate(&input)?;
         let mut tx = self.write().await?;
         let actor = actor::load_ready(&mut *tx, session).await?;
-        crate::sync::ensure_not_replica(&mut *tx, &actor.workspace_id).await?;
-        actor.require(Permission::RolesManage)?;
-        let role = load(&mut *tx, &actor.workspace_id, role_id).await?;
-        actor.require_all(&role.permissions, "edit this role")?;
-        actor.require_all(&valid.permissions, "grant this role")?;
-        if role.is_builtin && !valid.permissions.is_empty() {
-            return Err(Error::invalid(
-                Field::Permissions,
-                "The permissions of the built-in role stay as they are (the own profile only): \
-                 create another role instead",
-            ));
-        }
+        let role = check_edit(&mut *tx, &actor, role_id, &valid.permissions).await?;
         if role.version != input.expected_version {
             return Err(Error::Conflict);
         }
-        ensure_name_free(&mut *tx, &actor.workspace_id, &valid.name, Some(role_id)).await?;
-        let now = self.now();
-        let fields: Vec<&'static str> = [
-            ("name", role.name != valid.name),
-            ("description", role.description != valid.description),
-            ("permissions", role.permissions != valid.permissions),
-        ]
-        .into_iter()
-        .filter_map(|(field, changed)| changed.then_some(field))
-        .collect();
-        if !fields.is_empty() {
-            let patch = RolePatch {
-                name: Some(valid.name),
-                description: Some(valid.description),
-                permissions: Some(valid.permissions),
-                ..RolePatch::default()
-            };
-            tx.update_role(role_id, &patch, &now).await?;
-            let by = By {
-                workspace_id: &actor.workspace_id,
-                actor_id: Some(&actor.user_id),
-                at: &now,
-            };
-            let edited = Change::RoleEdited {
-                role_id,
-                fields: &fields,
-            };
-            changes::record(&mut *tx, by, edited).await?;
-        }
-        let updated = summary(&mut *tx, &actor, role_id).await?;
-        tx.commit().await?;
-        Ok(updated)
+        let op = Op::EditRole {
+            role_id: role_id.to_owned(),
+            name: (role.name != valid.name).then_some(valid.name),
+            description: (role.description != valid.description).then_some(valid.description),
+            permissions: (role.permissions != valid.permissions).then(|| PermissionsChange {
+                from: role.permissions.iter().copied().collect(),
+                to: valid.permissions.into_iter().collect(),
+            }),
+        };
+        self.commit_role_op(tx, &actor, &op, role_id).await
     }
 
     /// "Delete role". Needs `roles.manage` and every permission of the role and of the role
@@ -314,86 +265,244 @@ impl Roster {
     ) -> Result<()> {
         let mut tx = self.write().await?;
         let actor = actor::load_ready(&mut *tx, session).await?;
-        crate::sync::ensure_not_replica(&mut *tx, &actor.workspace_id).await?;
-        actor.require(Permission::RolesManage)?;
-        let role = load(&mut *tx, &actor.workspace_id, role_id).await?;
-        if role.is_builtin {
-            return Err(Error::Forbidden(
-                "The built-in role cannot be deleted; rename it instead".into(),
-            ));
-        }
-        actor.require_all(&role.permissions, "delete this role")?;
+        let role = check_delete(&mut *tx, &actor, role_id).await?;
         if role.version != input.expected_version {
             return Err(Error::Conflict);
         }
-        // Removed users do not count (the Roles screen does not show them), but they keep a
-        // role: without a chosen one they move to the built-in role, so Restore finds them
-        // holding one.
-        let holders = tx.holders(role_id).await?;
-        let target = match input.move_users_to.as_deref() {
-            Some(id) if id == role_id => {
-                return Err(Error::invalid(
-                    Field::MoveUsersTo,
-                    "Choose another role to move the users to",
-                ));
-            }
-            Some(id) => load(&mut *tx, &actor.workspace_id, id).await.map_err(|_| {
-                Error::invalid(
-                    Field::MoveUsersTo,
-                    "The role to move the users to no longer exists; reload",
-                )
-            })?,
-            None if holders > 0 => {
-                return Err(Error::invalid(
-                    Field::MoveUsersTo,
-                    format!(
-                        "{holders} {} this role: choose a role to move the users to",
-                        if holders == 1 {
-                            "user holds"
-                        } else {
-                            "users hold"
-                        }
-                    ),
-                ));
-            }
-            None => {
-                let member =
-                    crate::workspaces::member_role_id(&mut *tx, &actor.workspace_id).await?;
-                load(&mut *tx, &actor.workspace_id, &member).await?
-            }
+        let op = Op::DeleteRole {
+            role_id: role_id.to_owned(),
+            move_to: input.move_users_to,
         };
         let now = self.now();
-        actor.require_all(&target.permissions, "move users to that role")?;
-        // Each holder's roles change through the users writer, so every holder's version
-        // moves on and a later sync sees the move.
-        for (user_id, mut held) in tx.holders_of(role_id).await? {
-            held.retain(|id| id != role_id);
-            if !held.contains(&target.id) {
-                held.push(target.id.clone());
-            }
-            let patch = UserPatch {
-                role_ids: Some(held),
-                ..UserPatch::default()
-            };
-            tx.update_user(&user_id, &patch, &now).await?;
-        }
-        let patch = RolePatch {
-            deleted_at: Some(now.clone()),
-            ..RolePatch::default()
-        };
-        tx.update_role(role_id, &patch, &now).await?;
-        let by = By {
-            workspace_id: &actor.workspace_id,
-            actor_id: Some(&actor.user_id),
-            at: &now,
-        };
-        let deleted = Change::RoleDeleted {
-            role_id,
-            moved_users: holders,
-            moved_to: &target.id,
-        };
-        changes::record(&mut *tx, by, deleted).await?;
-        tx.commit().await?;
-        Ok(())
+        self.apply_here(&mut *tx, &actor, &op, &now).await?;
+        tx.commit().await
     }
+
+    /// Applies a role operation made here and returns the role as it is now.
+    async fn commit_role_op(
+        &self,
+        mut tx: Box<dyn Tx>,
+        actor: &Actor,
+        op: &Op,
+        role_id: &str,
+    ) -> Result<RoleSummary> {
+        let now = self.now();
+        self.apply_here(&mut *tx, actor, op, &now).await?;
+        let role = summary(&mut *tx, actor, role_id).await?;
+        tx.commit().await?;
+        Ok(role)
+    }
+}
+
+/// The rules of "Edit role" giving `role_id` the permissions `wanted`: `roles.manage`, every
+/// permission the role grants now and will grant, none for the built-in role.
+async fn check_edit(
+    tx: &mut dyn Tx,
+    actor: &Actor,
+    role_id: &str,
+    wanted: &BTreeSet<Permission>,
+) -> Result<Role> {
+    actor.require(Permission::RolesManage)?;
+    let role = load(tx, &actor.workspace_id, role_id).await?;
+    actor.require_all(&role.permissions, "edit this role")?;
+    actor.require_all(wanted, "grant this role")?;
+    if role.is_builtin && !wanted.is_empty() {
+        return Err(Error::invalid(
+            Field::Permissions,
+            "The permissions of the built-in role stay as they are (the own profile only): \
+             create another role instead",
+        ));
+    }
+    Ok(role)
+}
+
+/// The rules of "Delete role" before its users are looked at: `roles.manage`, not the
+/// built-in role, every permission it grants.
+async fn check_delete(tx: &mut dyn Tx, actor: &Actor, role_id: &str) -> Result<Role> {
+    actor.require(Permission::RolesManage)?;
+    let role = load(tx, &actor.workspace_id, role_id).await?;
+    if role.is_builtin {
+        return Err(Error::Forbidden(
+            "The built-in role cannot be deleted; rename it instead".into(),
+        ));
+    }
+    actor.require_all(&role.permissions, "delete this role")?;
+    Ok(role)
+}
+
+/// Applies a role operation as `actor`: [`Op::CreateRole`], [`Op::EditRole`] (name and
+/// description over what the role holds now; its permissions only if it still grants what
+/// the change was based on, else [`Error::Conflict`]), [`Op::DeleteRole`]. Returns whether
+/// anything changed.
+pub(crate) async fn apply(tx: &mut dyn Tx, actor: &Actor, op: &Op, now: &str) -> Result<bool> {
+    match op {
+        Op::CreateRole {
+            role_id,
+            name,
+            description,
+            permissions,
+        } => {
+            let valid = validate(&RoleInput {
+                name: name.clone(),
+                description: description.clone(),
+                permissions: permissions.clone(),
+                expected_version: 0,
+            })?;
+            actor.require(Permission::RolesManage)?;
+            actor.require_all(&valid.permissions, "grant this role")?;
+            if tx.role_exists(&actor.workspace_id, role_id).await? {
+                return Err(Error::Conflict);
+            }
+            ensure_name_free(tx, &actor.workspace_id, &valid.name, None).await?;
+            let role = Role {
+                id: role_id.clone(),
+                workspace_id: actor.workspace_id.clone(),
+                name: valid.name,
+                description: valid.description,
+                is_builtin: false,
+                version: 1,
+                permissions: valid.permissions,
+            };
+            tx.insert_role(&role, now).await?;
+            let by = by(actor, now);
+            changes::record(tx, by, Change::RoleCreated { role_id }).await?;
+            Ok(true)
+        }
+        Op::EditRole {
+            role_id,
+            name,
+            description,
+            permissions,
+        } => {
+            actor.require(Permission::RolesManage)?;
+            let role = load(tx, &actor.workspace_id, role_id).await?;
+            if let Some(change) = permissions {
+                let from: BTreeSet<Permission> = change.from.iter().copied().collect();
+                if from != role.permissions {
+                    return Err(Error::Conflict);
+                }
+            }
+            let valid = validate(&RoleInput {
+                name: name.clone().unwrap_or_else(|| role.name.clone()),
+                description: description
+                    .clone()
+                    .unwrap_or_else(|| role.description.clone()),
+                permissions: match permissions {
+                    Some(change) => change.to.clone(),
+                    None => role.permissions.iter().copied().collect(),
+                },
+                expected_version: 0,
+            })?;
+            check_edit(tx, actor, role_id, &valid.permissions).await?;
+            ensure_name_free(tx, &actor.workspace_id, &valid.name, Some(role_id)).await?;
+            let fields: Vec<&'static str> = [
+                ("name", role.name != valid.name),
+                ("description", role.description != valid.description),
+                ("permissions", role.permissions != valid.permissions),
+            ]
+            .into_iter()
+            .filter_map(|(field, changed)| changed.then_some(field))
+            .collect();
+            if fields.is_empty() {
+                return Ok(false);
+            }
+            let patch = RolePatch {
+                name: Some(valid.name),
+                description: Some(valid.description),
+                permissions: Some(valid.permissions),
+                ..RolePatch::default()
+            };
+            tx.update_role(role_id, &patch, now).await?;
+            let edited = Change::RoleEdited {
+                role_id,
+                fields: &fields,
+            };
+            changes::record(tx, by(actor, now), edited).await?;
+            Ok(true)
+        }
+        Op::DeleteRole { role_id, move_to } => {
+            delete(tx, actor, role_id, move_to.as_deref(), now).await?;
+            Ok(true)
+        }
+        _ => Ok(false),
+    }
+}
+
+fn by<'a>(actor: &'a Actor, now: &'a str) -> By<'a> {
+    By {
+        workspace_id: &actor.workspace_id,
+        actor_id: Some(&actor.user_id),
+        at: now,
+    }
+}
+
+/// Deletes `role_id`, moving its holders to `move_to` (see [`Roster::delete_role`]).
+async fn delete(
+    tx: &mut dyn Tx,
+    actor: &Actor,
+    role_id: &str,
+    move_to: Option<&str>,
+    now: &str,
+) -> Result<()> {
+    check_delete(tx, actor, role_id).await?;
+    // Removed users do not count (the Roles screen does not show them), but they keep a
+    // role: without a chosen one they move to the built-in role, so Restore finds them
+    // holding one.
+    let holders = tx.holders(role_id).await?;
+    let target = match move_to {
+        Some(id) if id == role_id => {
+            return Err(Error::invalid(
+                Field::MoveUsersTo,
+                "Choose another role to move the users to",
+            ));
+        }
+        Some(id) => load(tx, &actor.workspace_id, id).await.map_err(|_| {
+            Error::invalid(
+                Field::MoveUsersTo,
+                "The role to move the users to no longer exists; reload",
+            )
+        })?,
+        None if holders > 0 => {
+            return Err(Error::invalid(
+                Field::MoveUsersTo,
+                format!(
+                    "{holders} {} this role: choose a role to move the users to",
+                    if holders == 1 {
+                        "user holds"
+                    } else {
+                        "users hold"
+                    }
+                ),
+            ));
+        }
+        None => {
+            let member = crate::workspaces::member_role_id(tx, &actor.workspace_id).await?;
+            load(tx, &actor.workspace_id, &member).await?
+        }
+    };
+    actor.require_all(&target.permissions, "move users to that role")?;
+    // Each holder's roles change through the users writer, so every holder's version
+    // moves on and a later sync sees the move.
+    for (user_id, mut held) in tx.holders_of(role_id).await? {
+        held.retain(|id| id != role_id);
+        if !held.contains(&target.id) {
+            held.push(target.id.clone());
+        }
+        let patch = UserPatch {
+            role_ids: Some(held),
+            ..UserPatch::default()
+        };
+        tx.update_user(&user_id, &patch, now).await?;
+    }
+    let patch = RolePatch {
+        deleted_at: Some(now.to_owned()),
+        ..RolePatch::default()
+    };
+    tx.update_role(role_id, &patch, now).await?;
+    let deleted = Change::RoleDeleted {
+        role_id,
+        moved_users: holders,
+        moved_to: &target.id,
+    };
+    changes::record(tx, by(actor, now), deleted).await
 }

@@ -10,14 +10,15 @@ CREATE TABLE sync_outbox (
     op_id         TEXT NOT NULL,
     -- The operation as JSON (sync::ops::Op).
     op            TEXT NOT NULL,
-    -- The user the operation is about.
-    user_id       TEXT NOT NULL,
+    -- The row the operation is about: a user or a role.
+    subject_kind  TEXT NOT NULL CHECK (subject_kind IN ('user', 'role')),
+    subject_id    TEXT NOT NULL,
     state         TEXT NOT NULL DEFAULT 'pending'
         CHECK (state IN ('pending', 'applied', 'rejected', 'discarded', 'retried')),
     -- For a rejection: the hub's error as JSON ({code, message, field}).
     error         TEXT,
-    -- For a rejection: the user as the Workspace holds them now (JSON), or null when the
-    -- Workspace has no such user.
+    -- For a rejection: the row as the Workspace holds it now (JSON), or null when the
+    -- Workspace has no such row.
     current       TEXT,
     version       INTEGER NOT NULL DEFAULT 1,
     created_at    TEXT NOT NULL,

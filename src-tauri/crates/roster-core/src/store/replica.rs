@@ -25,11 +25,13 @@ pub(crate) struct OutboxRow {
     pub op_id: String,
     /// The operation as JSON.
     pub op: String,
-    pub user_id: String,
+    /// `user` or `role`.
+    pub subject_kind: String,
+    pub subject_id: String,
     pub state: String,
     /// A rejection's error as JSON.
     pub error: Option<String>,
-    /// After a rejection, the user as the Workspace holds them (JSON).
+    /// After a rejection, the row as the Workspace holds it (JSON).
     pub current: Option<String>,
     pub created_at: String,
 }
@@ -55,13 +57,13 @@ pub(crate) trait ReplicaStore: Send {
         generation: i64,
     ) -> Result<()>;
 
-    /// Appends an operation for `user_id` to the outbox of `workspace_id`; returns its
-    /// sequence number (one more than the last).
+    /// Appends an operation about the row `subject` (`(kind, id)`, kind `user` or `role`) to
+    /// the outbox of `workspace_id`; returns its sequence number (one more than the last).
     async fn append_op(
         &mut self,
         workspace_id: &str,
         op_id: &str,
-        user_id: &str,
+        subject: (&str, &str),
         op: &str,
         at: &str,
     ) -> Result<i64>;
@@ -90,6 +92,10 @@ pub(crate) trait ReplicaStore: Send {
     /// Drops one user this replica made whose creation the hub refused, with what hangs off
     /// them here (as [`ReplicaStore::purge_unmarked`]).
     async fn purge_user(&mut self, workspace_id: &str, user_id: &str) -> Result<()>;
+
+    /// Drops one role this replica made whose creation the hub refused, and its holders'
+    /// hold of it (their own refused changes bring them back as the Workspace holds them).
+    async fn purge_role(&mut self, workspace_id: &str, role_id: &str) -> Result<()>;
 
     /// The Workspace as a publisher sends it.
     async fn local_workspace(&mut self, workspace_id: &str) -> Result<WorkspaceRecord>;

@@ -28,7 +28,7 @@ pub use feed::{FeedPage, PAGE_LIMIT};
 pub use hub::{Enrolment, HubSignIn, PublishedWorkspace};
 #[cfg(feature = "hub-client")]
 pub use link::{CopyProgress, Joined, Pulled, Pushed};
-pub use ops::{Access, AccessChange, Op};
+pub use ops::{Access, AccessChange, Op, PermissionsChange, Subject};
 pub use outbox::{NotApplied, PUSH_BATCH};
 pub(crate) use outbox::{enqueue, ensure_not_replica};
 pub use push::{OpOutcome, PUSH_LIMIT, PushedOp};

@@ -15,6 +15,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::Status;
+use crate::permissions::Permission;
 
 /// A user's power: the super-user mark or the roles held (ids, sorted, each once).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -103,6 +104,39 @@ pub enum Op {
         /// The user restored.
         user_id: String,
     },
+    /// "Add role".
+    #[serde(rename_all = "camelCase")]
+    CreateRole {
+        /// Made by the client (UUIDv7).
+        role_id: String,
+        /// As typed.
+        name: String,
+        /// May be empty.
+        description: String,
+        /// What the role grants.
+        permissions: Vec<Permission>,
+    },
+    /// "Edit role": only the fields changed; the permissions compare-and-set.
+    #[serde(rename_all = "camelCase")]
+    EditRole {
+        /// The role edited.
+        role_id: String,
+        /// New name, if changed.
+        name: Option<String>,
+        /// New description, if changed.
+        description: Option<String>,
+        /// New permissions, if changed, with what they were based on.
+        permissions: Option<PermissionsChange>,
+    },
+    /// "Delete role": its users move to `move_to` (the built-in role when none and nobody
+    /// but removed users hold it).
+    #[serde(rename_all = "camelCase")]
+    DeleteRole {
+        /// The role deleted.
+        role_id: String,
+        /// The role that takes over its users.
+        move_to: Option<String>,
+    },
     /// "Change password" of another user, as its Argon2id hash.
     #[serde(rename_all = "camelCase")]
     ResetPassword {
@@ -117,6 +151,16 @@ pub enum Op {
     },
 }
 
+/// A change of a role's permissions and what it was based on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PermissionsChange {
+    /// What the role granted when the change was made.
+    pub from: Vec<Permission>,
+    /// What it grants after it.
+    pub to: Vec<Permission>,
+}
+
 /// A change of a user's power and what it was based on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -127,16 +171,28 @@ pub struct AccessChange {
     pub to: Access,
 }
 
+/// The row an operation is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject<'a> {
+    /// A user.
+    User(&'a str),
+    /// A role.
+    Role(&'a str),
+}
+
 impl Op {
-    /// The user the operation is about (`actor_id` for the signed-in user's own profile).
-    pub fn user_id<'a>(&'a self, actor_id: &'a str) -> &'a str {
+    /// The row the operation is about (the signed-in user, `actor_id`, for their own profile).
+    pub fn subject<'a>(&'a self, actor_id: &'a str) -> Subject<'a> {
         match self {
             Op::CreateUser { user_id, .. }
             | Op::EditUser { user_id, .. }
             | Op::RemoveUser { user_id }
             | Op::RestoreUser { user_id }
-            | Op::ResetPassword { user_id, .. } => user_id,
-            Op::EditProfile { .. } => actor_id,
+            | Op::ResetPassword { user_id, .. } => Subject::User(user_id),
+            Op::EditProfile { .. } => Subject::User(actor_id),
+            Op::CreateRole { role_id, .. }
+            | Op::EditRole { role_id, .. }
+            | Op::DeleteRole { role_id, .. } => Subject::Role(role_id),
         }
     }
 }

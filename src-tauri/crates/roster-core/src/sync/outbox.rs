@@ -5,9 +5,9 @@
 use serde::Serialize;
 
 use super::apply;
-use super::ops::Op;
+use super::ops::{Op, Subject};
 use super::push::{OpOutcome, PushedOp};
-use super::records::{Record, UserRecord};
+use super::records::Record;
 use crate::actor::Actor;
 use crate::error::{AppError, Error, Result};
 use crate::permissions::Session;
@@ -28,8 +28,8 @@ pub struct NotApplied {
     pub op: Op,
     /// Why the hub refused it.
     pub error: AppError,
-    /// The user as the Workspace holds them now; none when there is no such user.
-    pub current: Option<UserRecord>,
+    /// The user or role as the Workspace holds it now; none when there is no such row.
+    pub current: Option<Record>,
     /// When the change was made here (RFC 3339 UTC).
     pub made_at: String,
 }
@@ -47,7 +47,7 @@ pub(crate) async fn enqueue(tx: &mut dyn Tx, actor: &Actor, op: &Op, now: &str) 
         .append_op(
             &actor.workspace_id,
             &new_id(),
-            op.user_id(&actor.user_id),
+            subject(op, actor),
             &json,
             now,
         )
@@ -69,6 +69,14 @@ pub(crate) async fn ensure_not_replica(tx: &mut dyn Tx, workspace_id: &str) -> R
         ));
     }
     Ok(())
+}
+
+/// `(kind, id)` of the row `op` is about, as the outbox stores it.
+fn subject<'a>(op: &'a Op, actor: &'a Actor) -> (&'static str, &'a str) {
+    match op.subject(&actor.user_id) {
+        Subject::User(id) => ("user", id),
+        Subject::Role(id) => ("role", id),
+    }
 }
 
 fn replica_of(tx: &mut dyn Tx) -> Result<&mut dyn ReplicaStore> {
@@ -166,21 +174,26 @@ impl Roster {
                 .outbox(workspace_id, Some("pending"), i64::MAX)
                 .await?
                 .iter()
-                .any(|r| r.user_id == row.user_id);
+                .any(|r| r.subject_kind == row.subject_kind && r.subject_id == row.subject_id);
             if later {
                 continue;
             }
             match current {
-                Some(user) => {
+                Some(record) => {
                     for role in roles {
                         apply::put(&mut *tx, workspace_id, &Record::Role(role.clone()), &now)
                             .await?;
                     }
-                    apply::put(&mut *tx, workspace_id, &Record::User(user.clone()), &now).await?
+                    apply::put(&mut *tx, workspace_id, record, &now).await?
+                }
+                None if state == "rejected" && row.subject_kind == "role" => {
+                    replica_of(&mut *tx)?
+                        .purge_role(workspace_id, &row.subject_id)
+                        .await?
                 }
                 None if state == "rejected" => {
                     replica_of(&mut *tx)?
-                        .purge_user(workspace_id, &row.user_id)
+                        .purge_user(workspace_id, &row.subject_id)
                         .await?
                 }
                 None => {}
@@ -260,7 +273,8 @@ impl Roster {
 }
 
 /// `op` made again on what the replica holds now: based on the user's current power,
-/// status and credential version; a new id for a user whose adding was refused.
+/// status and credential version, or the role's current permissions; a new id for a user or
+/// role whose adding was refused.
 async fn rebased(tx: &mut dyn Tx, actor: &Actor, op: Op) -> Result<Op> {
     Ok(match op {
         Op::CreateUser {
@@ -321,6 +335,34 @@ async fn rebased(tx: &mut dyn Tx, actor: &Actor, op: Op) -> Result<Op> {
                 based_on,
             }
         }
+        Op::EditRole {
+            role_id,
+            name,
+            description,
+            permissions,
+        } => {
+            let role = crate::roles::load(tx, &actor.workspace_id, &role_id).await?;
+            Op::EditRole {
+                permissions: permissions.map(|p| super::ops::PermissionsChange {
+                    from: role.permissions.iter().copied().collect(),
+                    to: p.to,
+                }),
+                role_id,
+                name,
+                description,
+            }
+        }
+        Op::CreateRole {
+            name,
+            description,
+            permissions,
+            ..
+        } => Op::CreateRole {
+            role_id: new_id(),
+            name,
+            description,
+            permissions,
+        },
         other => other,
     })
 }

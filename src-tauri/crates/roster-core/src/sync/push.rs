@@ -10,7 +10,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::ops::Op;
-use super::records::{RoleRecord, UserRecord};
+use super::ops::Subject;
+use super::records::{Record, RoleRecord};
 use crate::error::{AppError, Error, ErrorCode, Result};
 use crate::permissions::{Permission, Session};
 use crate::store::Tx;
@@ -41,8 +42,9 @@ pub enum OpOutcome {
     Applied {
         /// The operation's number.
         seq: i64,
-        /// The user it was about as the Workspace holds them now, if the pusher may see them.
-        current: Option<UserRecord>,
+        /// The user or role it was about as the Workspace holds it now, if the pusher may see
+        /// it.
+        current: Option<Record>,
         /// The roles that user holds, so a replica can hold the user whatever it had.
         #[serde(default)]
         roles: Vec<RoleRecord>,
@@ -54,9 +56,9 @@ pub enum OpOutcome {
         seq: i64,
         /// Why: the same error the desktop shows (`CONFLICT`, `EMAIL_TAKEN`, …).
         error: AppError,
-        /// The user as the Workspace holds them now (none when there is no such user, as
-        /// after a refused "Add user").
-        current: Option<UserRecord>,
+        /// The user or role as the Workspace holds it now (none when there is no such row,
+        /// as after a refused "Add user").
+        current: Option<Record>,
         /// The roles that user holds.
         #[serde(default)]
         roles: Vec<RoleRecord>,
@@ -79,36 +81,52 @@ fn hub_of(tx: &mut dyn Tx) -> Result<&mut dyn HubStore> {
         .ok_or_else(|| Error::Forbidden("This database is not a hub's".into()))
 }
 
-/// The user `user_id` as `session`'s user may see them (their own hash only), with the roles
-/// they hold.
+/// The row `subject` as `session`'s user may see it (a user with their own hash only), with
+/// the roles a user holds.
 async fn visible(
     tx: &mut dyn Tx,
     session: &Session,
-    user_id: &str,
-) -> Result<(Option<UserRecord>, Vec<RoleRecord>)> {
+    subject: Subject<'_>,
+) -> Result<(Option<Record>, Vec<RoleRecord>)> {
     let actor = match actor::load(tx, session).await {
         Ok(actor) => actor,
         Err(_) => return Ok((None, Vec::new())),
     };
-    if actor.user_id != user_id && !actor.can(Permission::UsersView) {
-        return Ok((None, Vec::new()));
+    let everyone = actor.can(Permission::UsersView);
+    match subject {
+        Subject::User(user_id) => {
+            if actor.user_id != user_id && !everyone {
+                return Ok((None, Vec::new()));
+            }
+            let hub = hub_of(tx)?;
+            let found = hub
+                .feed_users(
+                    &actor.workspace_id,
+                    &FeedPosition::default(),
+                    Reach::Only(user_id),
+                    &actor.user_id,
+                    1,
+                )
+                .await?
+                .pop();
+            let roles = match &found {
+                Some(user) => hub.roles_by_id(&actor.workspace_id, &user.role_ids).await?,
+                None => Vec::new(),
+            };
+            Ok((found.map(Record::User), roles))
+        }
+        Subject::Role(role_id) => {
+            let held = tx.held_roles(&actor.user_id).await?;
+            if !everyone && !held.iter().any(|r| r.id == role_id) {
+                return Ok((None, Vec::new()));
+            }
+            let role = hub_of(tx)?
+                .roles_by_id(&actor.workspace_id, &[role_id.to_owned()])
+                .await?
+                .pop();
+            Ok((role.map(Record::Role), Vec::new()))
+        }
     }
-    let hub = hub_of(tx)?;
-    let found = hub
-        .feed_users(
-            &actor.workspace_id,
-            &FeedPosition::default(),
-            Reach::Only(user_id),
-            &actor.user_id,
-            1,
-        )
-        .await?
-        .pop();
-    let roles = match &found {
-        Some(user) => hub.roles_by_id(&actor.workspace_id, &user.role_ids).await?,
-        None => Vec::new(),
-    };
-    Ok((found, roles))
 }
 
 impl Roster {
@@ -143,10 +161,10 @@ impl Roster {
         let mut outcomes = Vec::with_capacity(ops.len());
         let mut scrub = false;
         for pushed in ops {
-            let user_id = pushed.op.user_id(&session.user_id).to_owned();
+            let subject = pushed.op.subject(&session.user_id);
             if pushed.seq <= last {
                 let answered = hub_of(&mut *tx)?.op_result(client_id, pushed.seq).await?;
-                let (current, roles) = visible(&mut *tx, session, &user_id).await?;
+                let (current, roles) = visible(&mut *tx, session, subject).await?;
                 outcomes.push(match answered {
                     Some(r) if r.outcome == "rejected" => OpOutcome::Rejected {
                         seq: pushed.seq,
@@ -196,7 +214,7 @@ impl Roster {
                 .insert_op_result(client_id, pushed.seq, &pushed.op_id, &result, &now)
                 .await?;
             last = pushed.seq;
-            let (current, roles) = visible(&mut *tx, session, &user_id).await?;
+            let (current, roles) = visible(&mut *tx, session, subject).await?;
             outcomes.push(match result.error {
                 None => OpOutcome::Applied {
                     seq: pushed.seq,

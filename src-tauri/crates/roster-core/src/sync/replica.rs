@@ -121,16 +121,21 @@ impl Roster {
         }
         let mut records: Vec<&Record> = page.records.iter().collect();
         records.sort_by_key(|r| r.rank());
-        // A user with changes waiting keeps the local state until those are answered (the
-        // answer brings the user as the Workspace holds them then).
-        let waiting: std::collections::BTreeSet<String> = replica_of(&mut *tx)?
+        // A row with changes waiting keeps the local state until those are answered (the
+        // answer brings the row as the Workspace holds it then).
+        let waiting: std::collections::BTreeSet<(String, String)> = replica_of(&mut *tx)?
             .outbox(workspace_id, Some("pending"), i64::MAX)
             .await?
             .into_iter()
-            .map(|op| op.user_id)
+            .map(|op| (op.subject_kind, op.subject_id))
             .collect();
         for record in &records {
-            if matches!(record, Record::User(u) if waiting.contains(&u.id)) {
+            let key = match record {
+                Record::User(u) => ("user".to_owned(), u.id.clone()),
+                Record::Role(r) => ("role".to_owned(), r.id.clone()),
+                Record::Workspace(w) => ("workspace".to_owned(), w.id.clone()),
+            };
+            if waiting.contains(&key) {
                 continue;
             }
             apply::put(&mut *tx, workspace_id, record, &now).await?;

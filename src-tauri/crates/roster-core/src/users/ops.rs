@@ -1,6 +1,6 @@
-//! Applying [`Op`]s: the one place a change of a user runs, whether it was made here (a
-//! service builds the operation from its form) or on a replica (the hub applies what a
-//! replica pushed, as the user who made it).
+//! Applying [`Op`]s: the one place a change of a user or a role runs, whether it was made
+//! here (a service builds the operation from its form) or on a replica (the hub applies what
+//! a replica pushed, as the user who made it).
 
 use super::{create, edit, passwords};
 use crate::Roster;
@@ -8,7 +8,7 @@ use crate::actor::Actor;
 use crate::error::Result;
 use crate::model::UserDetails;
 use crate::store::Tx;
-use crate::sync::ops::Op;
+use crate::sync::ops::{Op, Subject};
 
 /// What applying an operation did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -48,12 +48,31 @@ impl Roster {
                 passwords::apply_reset(tx, actor, &self.hashing, op, now).await?;
                 Ok(changed(true))
             }
+            Op::CreateRole { .. } | Op::EditRole { .. } | Op::DeleteRole { .. } => {
+                Ok(changed(crate::roles::apply(tx, actor, op, now).await?))
+            }
         }
     }
 
-    /// Applies `op`, made here by `actor`, in `tx`; on a replica appends it to the outbox in
-    /// the same transaction (so a change never exists without its operation, nor the other
-    /// way round); commits; returns the user it was about as they are now.
+    /// Applies `op`, made here by `actor`, in `tx`, and on a replica appends it to the outbox
+    /// in the same transaction (so a change never exists without its operation, nor the
+    /// other way round). The caller reads what it shows and commits.
+    pub(crate) async fn apply_here(
+        &self,
+        tx: &mut dyn Tx,
+        actor: &Actor,
+        op: &Op,
+        now: &str,
+    ) -> Result<Applied> {
+        let applied = self.apply_op(tx, actor, op, now).await?;
+        if applied.changed {
+            crate::sync::enqueue(tx, actor, op, now).await?;
+        }
+        Ok(applied)
+    }
+
+    /// [`Roster::apply_here`] for an operation about a user; commits; returns the user as
+    /// they are now.
     pub(crate) async fn commit_op(
         &self,
         mut tx: Box<dyn Tx>,
@@ -61,11 +80,10 @@ impl Roster {
         op: Op,
     ) -> Result<UserDetails> {
         let now = self.now();
-        let applied = self.apply_op(&mut *tx, actor, &op, &now).await?;
-        if applied.changed {
-            crate::sync::enqueue(&mut *tx, actor, &op, &now).await?;
-        }
-        let user_id = op.user_id(&actor.user_id);
+        let applied = self.apply_here(&mut *tx, actor, &op, &now).await?;
+        let Subject::User(user_id) = op.subject(&actor.user_id) else {
+            return Err(crate::Error::NotFound("User"));
+        };
         let details = self.details(&mut *tx, &actor.workspace_id, user_id).await?;
         tx.commit().await?;
         if applied.scrub {

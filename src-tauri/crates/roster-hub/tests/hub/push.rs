@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, Utc};
 use roster_core::model::{NewUser, ProfileUpdate, UserDetails, UserUpdate};
-use roster_core::sync::{HubClient, Op, OpOutcome};
+use roster_core::sync::{HubClient, Op, OpOutcome, Record};
 use roster_core::{Clock, ErrorCode, Roster, Secret, Session};
 
 use crate::support::{
@@ -162,10 +162,9 @@ async fn the_same_role_changed_on_two_machines_gives_exactly_one_conflict_that_r
     assert_eq!(refused.len(), 1);
     assert_eq!(refused[0].error.code, ErrorCode::Conflict);
     assert!(matches!(refused[0].op, Op::EditUser { .. }));
-    let now = refused[0]
-        .current
-        .as_ref()
-        .expect("what the Workspace holds");
+    let Some(Record::User(now)) = refused[0].current.as_ref() else {
+        panic!("what the Workspace holds");
+    };
     assert_eq!(now.role_ids, std::slice::from_ref(&two.acme.viewers));
     let here = user(&two.sara_desk.roster, sara, bob).await;
     assert!(
@@ -458,4 +457,142 @@ async fn a_member_edits_their_own_profile_offline_and_it_reaches_the_workspace()
         (seen.first_name.as_str(), seen.phone.as_str()),
         ("Bobby", "+1 202 555 0143")
     );
+}
+
+#[tokio::test]
+async fn roles_made_and_changed_offline_reach_everyone_and_the_same_permissions_conflict_once() {
+    let two = two_admins().await;
+    let (ada_desk, ada, sara) = (&two.acme.desk, &two.acme.ada, &two.sara);
+    let client = two.hub.client();
+    let auditors = ada_desk
+        .roster
+        .create_role(
+            ada,
+            roster_core::model::RoleInput {
+                name: "Auditors".into(),
+                description: String::new(),
+                permissions: vec![roster_core::Permission::ReportsView],
+                expected_version: 0,
+            },
+        )
+        .await
+        .expect("a role made offline");
+    ada_desk.sync(ada, &client).await;
+    two.sara_desk.sync(sara, &client).await;
+    let on_sara = |roster: Roster, session: Session| async move {
+        roster
+            .roles(&session)
+            .await
+            .expect("roles")
+            .into_iter()
+            .find(|r| r.name.starts_with("Auditors") || r.name == "Inspectors")
+    };
+    let seen = on_sara(two.sara_desk.roster.clone(), sara.clone())
+        .await
+        .expect("Sara holds Auditors");
+    assert_eq!(seen.id, auditors.id);
+
+    // Ada renames it and Sara widens it: different fields merge.
+    let mut renamed = roster_core::model::RoleInput {
+        name: "Inspectors".into(),
+        description: String::new(),
+        permissions: vec![roster_core::Permission::ReportsView],
+        expected_version: auditors.version,
+    };
+    ada_desk
+        .roster
+        .update_role(ada, &auditors.id, renamed.clone())
+        .await
+        .expect("rename");
+    let widened = roster_core::model::RoleInput {
+        name: "Auditors".into(),
+        description: String::new(),
+        permissions: vec![
+            roster_core::Permission::ReportsView,
+            roster_core::Permission::UsersView,
+        ],
+        expected_version: seen.version,
+    };
+    two.sara_desk
+        .roster
+        .update_role(sara, &auditors.id, widened)
+        .await
+        .expect("widen");
+    ada_desk.sync(ada, &client).await;
+    assert_eq!(two.sara_desk.sync(sara, &client).await.refused, 0);
+    ada_desk.sync(ada, &client).await;
+    for (roster, session) in [(&ada_desk.roster, ada), (&two.sara_desk.roster, sara)] {
+        let role = on_sara(roster.clone(), session.clone())
+            .await
+            .expect("role");
+        assert_eq!(role.name, "Inspectors");
+        assert_eq!(role.permissions.len(), 2);
+    }
+
+    // Both change its permissions offline: the second to arrive is refused, once.
+    let now = on_sara(ada_desk.roster.clone(), ada.clone())
+        .await
+        .expect("role");
+    renamed.expected_version = now.version;
+    renamed.permissions = vec![roster_core::Permission::UsersExport];
+    ada_desk
+        .roster
+        .update_role(ada, &auditors.id, renamed.clone())
+        .await
+        .expect("Ada narrows");
+    let mut other = renamed.clone();
+    other.permissions = vec![roster_core::Permission::UsersInvite];
+    two.sara_desk
+        .roster
+        .update_role(sara, &auditors.id, other)
+        .await
+        .expect("Sara narrows differently");
+    ada_desk.sync(ada, &client).await;
+    assert_eq!(two.sara_desk.sync(sara, &client).await.refused, 1);
+    let refused = two
+        .sara_desk
+        .roster
+        .changes_not_applied(sara)
+        .await
+        .expect("list");
+    assert_eq!(refused[0].error.code, ErrorCode::Conflict);
+    assert!(matches!(refused[0].op, Op::EditRole { .. }));
+    let role = on_sara(two.sara_desk.roster.clone(), sara.clone())
+        .await
+        .expect("role");
+    assert_eq!(role.permissions, vec![roster_core::Permission::UsersExport]);
+
+    // Deleting it moves its users on every replica.
+    let bob = user(&ada_desk.roster, ada, &two.acme.bob.id).await;
+    let mut to_role = edit(&bob);
+    to_role.role_ids = vec![auditors.id.clone()];
+    ada_desk
+        .roster
+        .update_user(ada, &bob.id, to_role)
+        .await
+        .expect("Bob joins");
+    let now = on_sara(ada_desk.roster.clone(), ada.clone())
+        .await
+        .expect("role");
+    ada_desk
+        .roster
+        .delete_role(
+            ada,
+            &auditors.id,
+            roster_core::model::RoleDeletion {
+                move_users_to: Some(two.acme.viewers.clone()),
+                expected_version: now.version,
+            },
+        )
+        .await
+        .expect("delete");
+    ada_desk.sync(ada, &client).await;
+    two.sara_desk.sync(sara, &client).await;
+    assert!(
+        on_sara(two.sara_desk.roster.clone(), sara.clone())
+            .await
+            .is_none()
+    );
+    let moved = user(&two.sara_desk.roster, sara, &bob.id).await;
+    assert_eq!(moved.role_ids, std::slice::from_ref(&two.acme.viewers));
 }

@@ -129,21 +129,22 @@ impl ReplicaStore for SqliteTx {
         &mut self,
         workspace_id: &str,
         op_id: &str,
-        user_id: &str,
+        subject: (&str, &str),
         op: &str,
         at: &str,
     ) -> Result<i64> {
         Ok(sqlx::query_scalar(
-            "INSERT INTO sync_outbox (workspace_id, seq, op_id, op, user_id, created_at,
-                 updated_at)
+            "INSERT INTO sync_outbox (workspace_id, seq, op_id, op, subject_kind, subject_id,
+                 created_at, updated_at)
              VALUES (?1, (SELECT coalesce(max(seq), 0) + 1 FROM sync_outbox
-                          WHERE workspace_id = ?1), ?2, ?3, ?4, ?5, ?5)
+                          WHERE workspace_id = ?1), ?2, ?3, ?4, ?5, ?6, ?6)
              RETURNING seq",
         )
         .bind(workspace_id)
         .bind(op_id)
         .bind(op)
-        .bind(user_id)
+        .bind(subject.0)
+        .bind(subject.1)
         .bind(at)
         .fetch_one(self.conn())
         .await?)
@@ -156,7 +157,7 @@ impl ReplicaStore for SqliteTx {
         limit: i64,
     ) -> Result<Vec<OutboxRow>> {
         let rows = sqlx::query(
-            "SELECT seq, op_id, op, user_id, state, error, current, created_at
+            "SELECT seq, op_id, op, subject_kind, subject_id, state, error, current, created_at
              FROM sync_outbox WHERE workspace_id = ?1 AND (?2 IS NULL OR state = ?2)
              ORDER BY seq LIMIT ?3",
         )
@@ -171,11 +172,12 @@ impl ReplicaStore for SqliteTx {
                 seq: r.get(0),
                 op_id: r.get(1),
                 op: r.get(2),
-                user_id: r.get(3),
-                state: r.get(4),
-                error: r.get(5),
-                current: r.get(6),
-                created_at: r.get(7),
+                subject_kind: r.get(3),
+                subject_id: r.get(4),
+                state: r.get(5),
+                error: r.get(6),
+                current: r.get(7),
+                created_at: r.get(8),
             })
             .collect())
     }
@@ -220,6 +222,23 @@ impl ReplicaStore for SqliteTx {
             sqlx::query(statement)
                 .bind(workspace_id)
                 .bind(user_id)
+                .execute(self.conn())
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn purge_role(&mut self, workspace_id: &str, role_id: &str) -> Result<()> {
+        let statements: [&str; 4] = [
+            "DELETE FROM user_roles WHERE role_id = ?2",
+            "DELETE FROM role_permissions WHERE role_id = ?2",
+            "DELETE FROM replica_rows WHERE kind = 'role' AND id = ?2",
+            "DELETE FROM roles WHERE workspace_id = ?1 AND id = ?2",
+        ];
+        for statement in statements {
+            sqlx::query(statement)
+                .bind(workspace_id)
+                .bind(role_id)
                 .execute(self.conn())
                 .await?;
         }
