@@ -28,17 +28,23 @@ ALTER TABLE users ADD COLUMN feed_version bigint NOT NULL DEFAULT 0;
 CREATE INDEX users_by_feed ON users (workspace_id, feed_version, id);
 CREATE INDEX roles_by_feed ON roles (workspace_id, feed_version, id);
 
--- The current transaction's feed version for `ws`, taken on its first write. NOTIFY is
--- delivered at commit (and once per transaction for one payload), which wakes the long
--- polls of every hub process serving the Workspace.
+-- The current transaction's feed version for `ws`, taken on its first write (later writes of
+-- the transaction find it by the transaction id, a read of the row it already holds locked).
+-- NOTIFY is delivered at commit, which wakes the long polls of every hub process serving the
+-- Workspace.
 CREATE FUNCTION roster_feed_version(ws uuid) RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
     taken bigint;
 BEGIN
+    SELECT version INTO taken FROM workspace_feeds
+        WHERE workspace_id = ws AND xact = pg_current_xact_id();
+    IF FOUND THEN
+        RETURN taken;
+    END IF;
     INSERT INTO workspace_feeds AS f (workspace_id, version, xact)
         VALUES (ws, 1, pg_current_xact_id())
     ON CONFLICT (workspace_id) DO UPDATE SET
-        version = CASE WHEN f.xact = pg_current_xact_id() THEN f.version ELSE f.version + 1 END,
+        version = f.version + 1,
         xact = pg_current_xact_id()
     RETURNING version INTO taken;
     PERFORM pg_notify('roster_feed', ws::text);

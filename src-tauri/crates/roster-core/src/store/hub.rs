@@ -115,6 +115,14 @@ pub(crate) trait HubStore: Send {
         role_ids: &[String],
     ) -> Result<Vec<RoleRecord>>;
 
+    /// The users `user_ids` of the Workspace, each without a password hash except `own_id`'s.
+    async fn users_by_id(
+        &mut self,
+        workspace_id: &str,
+        user_ids: &[String],
+        own_id: &str,
+    ) -> Result<Vec<UserRecord>>;
+
     /// Up to `limit` users after `after` in feed order that `reach` may see, each without a
     /// password hash except `reach`'s own.
     async fn feed_users(
@@ -139,13 +147,11 @@ pub(crate) trait HubStore: Send {
     /// The answer given to operation `seq` of `client_id`.
     async fn op_result(&mut self, client_id: &str, seq: i64) -> Result<Option<OpResultRow>>;
 
-    /// Stores the answer to operation `seq` of `client_id`.
-    async fn insert_op_result(
+    /// Stores the answers `(seq, op id, answer)` to operations of `client_id`.
+    async fn insert_op_results(
         &mut self,
         client_id: &str,
-        seq: i64,
-        op_id: &str,
-        result: &OpResultRow,
+        results: &[(i64, String, OpResultRow)],
         at: &str,
     ) -> Result<()>;
 

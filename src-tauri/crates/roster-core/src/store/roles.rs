@@ -34,6 +34,13 @@ pub(crate) struct RolePatch {
 /// The `roles` table.
 #[async_trait::async_trait]
 pub(crate) trait RoleStore {
+    /// Which of `role_ids` are roles of `workspace_id`, deleted or not.
+    async fn existing_roles(
+        &mut self,
+        workspace_id: &str,
+        role_ids: &[String],
+    ) -> Result<BTreeSet<String>>;
+
     /// Whether `role_id` is a role of `workspace_id`, deleted or not.
     async fn role_exists(&mut self, workspace_id: &str, role_id: &str) -> Result<bool>;
 

@@ -113,6 +113,13 @@ pub(crate) trait UserStore {
     /// The live roles `user_id` holds, by name.
     async fn held_roles(&mut self, user_id: &str) -> Result<Vec<HeldRole>>;
 
+    /// Which of `user_ids` are users of `workspace_id` (whatever their status).
+    async fn existing_users(
+        &mut self,
+        workspace_id: &str,
+        user_ids: &[String],
+    ) -> Result<std::collections::BTreeSet<String>>;
+
     /// Sign-in facts of `user_id` in `workspace_id`.
     async fn credentials(
         &mut self,

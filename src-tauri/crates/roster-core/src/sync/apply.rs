@@ -13,6 +13,12 @@ use crate::store::{Kept, RolePatch, RoleRow, Tx, UserPatch};
 use crate::users::write::{self, NewRow, names};
 use crate::validation;
 
+/// Rows of the Workspace that exist already, looked up once for a page.
+struct Known {
+    users: BTreeSet<String>,
+    roles: BTreeSet<String>,
+}
+
 /// Writes `record` into the Workspace `workspace_id`: inserts the row if it is new, else
 /// replaces every column a copy carries. Rows of another Workspace are refused
 /// ([`Error::Forbidden`]); values that fail the core's validators are refused with the
@@ -23,11 +29,48 @@ pub(crate) async fn put(
     record: &Record,
     at: &str,
 ) -> Result<()> {
-    match record {
-        Record::Workspace(w) => put_workspace(tx, workspace_id, w, at).await,
-        Record::Role(r) => put_role(tx, workspace_id, r, at).await,
-        Record::User(u) => put_user(tx, workspace_id, u, at).await,
+    put_all(tx, workspace_id, std::slice::from_ref(record), at).await
+}
+
+/// [`put`] for every row of a page, in its order (roles before the users who hold them),
+/// with one look-up of the rows that exist.
+pub(crate) async fn put_all(
+    tx: &mut dyn Tx,
+    workspace_id: &str,
+    records: &[Record],
+    at: &str,
+) -> Result<()> {
+    let ids = |rank: u8| -> Vec<String> {
+        records
+            .iter()
+            .filter(|r| r.rank() == rank)
+            .map(|r| r.id().to_owned())
+            .collect()
+    };
+    let mut role_ids = ids(1);
+    role_ids.extend(
+        records
+            .iter()
+            .filter_map(|r| match r {
+                Record::User(u) => Some(u.role_ids.iter().cloned()),
+                _ => None,
+            })
+            .flatten(),
+    );
+    role_ids.sort();
+    role_ids.dedup();
+    let mut known = Known {
+        users: tx.existing_users(workspace_id, &ids(2)).await?,
+        roles: tx.existing_roles(workspace_id, &role_ids).await?,
+    };
+    for record in records {
+        match record {
+            Record::Workspace(w) => put_workspace(tx, workspace_id, w, at).await?,
+            Record::Role(r) => put_role(tx, workspace_id, r, &mut known, at).await?,
+            Record::User(u) => put_user(tx, workspace_id, u, &known, at).await?,
+        }
     }
+    Ok(())
 }
 
 async fn put_workspace(
@@ -50,7 +93,13 @@ async fn put_workspace(
     }
 }
 
-async fn put_role(tx: &mut dyn Tx, workspace_id: &str, r: &RoleRecord, at: &str) -> Result<()> {
+async fn put_role(
+    tx: &mut dyn Tx,
+    workspace_id: &str,
+    r: &RoleRecord,
+    known: &mut Known,
+    at: &str,
+) -> Result<()> {
     let permissions: BTreeSet<Permission> = r
         .permissions
         .iter()
@@ -61,7 +110,7 @@ async fn put_role(tx: &mut dyn Tx, workspace_id: &str, r: &RoleRecord, at: &str)
         })
         .collect::<Result<_>>()?;
     let name = validation::required_name(Field::RoleName, &r.name)?;
-    if tx.role_exists(workspace_id, &r.id).await? {
+    if !known.roles.insert(r.id.clone()) {
         let patch = RolePatch {
             name: Some(name),
             description: Some(r.description.clone()),
@@ -92,7 +141,13 @@ async fn put_role(tx: &mut dyn Tx, workspace_id: &str, r: &RoleRecord, at: &str)
     Ok(())
 }
 
-async fn put_user(tx: &mut dyn Tx, workspace_id: &str, u: &UserRecord, at: &str) -> Result<()> {
+async fn put_user(
+    tx: &mut dyn Tx,
+    workspace_id: &str,
+    u: &UserRecord,
+    known: &Known,
+    at: &str,
+) -> Result<()> {
     let email = validation::email(&u.email)?;
     let first_name = validation::required_name(Field::FirstName, &u.first_name)?;
     let last_name = validation::name(Field::LastName, &u.last_name)?;
@@ -101,15 +156,13 @@ async fn put_user(tx: &mut dyn Tx, workspace_id: &str, u: &UserRecord, at: &str)
         true => Vec::new(),
         false => u.role_ids.clone(),
     };
-    for role_id in &role_ids {
-        if !tx.role_exists(workspace_id, role_id).await? {
-            return Err(Error::invalid(
-                Field::Roles,
-                "A role the copy does not hold",
-            ));
-        }
+    if role_ids.iter().any(|id| !known.roles.contains(id)) {
+        return Err(Error::invalid(
+            Field::Roles,
+            "A role the copy does not hold",
+        ));
     }
-    if tx.user(workspace_id, &u.id).await?.is_none() {
+    if !known.users.contains(&u.id) {
         return write::insert(
             tx,
             &NewRow {

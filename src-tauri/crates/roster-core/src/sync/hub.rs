@@ -164,9 +164,7 @@ impl Roster {
         let Some(workspace_id) = enrolment.workspace_id else {
             return Err(Error::EnrolmentInvalid);
         };
-        for record in records {
-            apply::put(&mut *tx, &workspace_id, record, &now).await?;
-        }
+        apply::put_all(&mut *tx, &workspace_id, records, &now).await?;
         tx.commit().await
     }
 

@@ -7,6 +7,8 @@
 //! from where the hub stands). A failure that is not the operation's fault (the database)
 //! fails the whole batch, which the replica retries later.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::ops::Op;
@@ -15,7 +17,7 @@ use super::records::{Record, RoleRecord};
 use crate::error::{AppError, Error, ErrorCode, Result};
 use crate::permissions::{Permission, Session};
 use crate::store::Tx;
-use crate::store::hub::{ClientRow, FeedPosition, HubStore, OpResultRow, Reach};
+use crate::store::hub::{ClientRow, HubStore, OpResultRow};
 use crate::{Roster, actor};
 
 /// Operations per push, at most.
@@ -81,52 +83,83 @@ fn hub_of(tx: &mut dyn Tx) -> Result<&mut dyn HubStore> {
         .ok_or_else(|| Error::Forbidden("This database is not a hub's".into()))
 }
 
-/// The row `subject` as `session`'s user may see it (a user with their own hash only), with
-/// the roles a user holds.
+/// The rows `subjects` as `session`'s user may see them (users with their own hash only),
+/// with the roles those users hold; read together, after the batch was applied.
 async fn visible(
     tx: &mut dyn Tx,
     session: &Session,
-    subject: Subject<'_>,
-) -> Result<(Option<Record>, Vec<RoleRecord>)> {
-    let actor = match actor::load(tx, session).await {
-        Ok(actor) => actor,
-        Err(_) => return Ok((None, Vec::new())),
+    subjects: &[Subject<'_>],
+) -> Result<BTreeMap<(u8, String), (Option<Record>, Vec<RoleRecord>)>> {
+    let mut seen = BTreeMap::new();
+    let Ok(actor) = actor::load(tx, session).await else {
+        return Ok(seen);
     };
     let everyone = actor.can(Permission::UsersView);
-    match subject {
-        Subject::User(user_id) => {
-            if actor.user_id != user_id && !everyone {
-                return Ok((None, Vec::new()));
-            }
-            let hub = hub_of(tx)?;
-            let found = hub
-                .feed_users(
-                    &actor.workspace_id,
-                    &FeedPosition::default(),
-                    Reach::Only(user_id),
-                    &actor.user_id,
-                    1,
-                )
-                .await?
-                .pop();
-            let roles = match &found {
-                Some(user) => hub.roles_by_id(&actor.workspace_id, &user.role_ids).await?,
-                None => Vec::new(),
-            };
-            Ok((found.map(Record::User), roles))
-        }
-        Subject::Role(role_id) => {
-            let held = tx.held_roles(&actor.user_id).await?;
-            if !everyone && !held.iter().any(|r| r.id == role_id) {
-                return Ok((None, Vec::new()));
-            }
-            let role = hub_of(tx)?
-                .roles_by_id(&actor.workspace_id, &[role_id.to_owned()])
-                .await?
-                .pop();
-            Ok((role.map(Record::Role), Vec::new()))
+    let held: Vec<String> = tx
+        .held_roles(&actor.user_id)
+        .await?
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    let user_ids: Vec<String> = subjects
+        .iter()
+        .filter_map(|s| match s {
+            Subject::User(id) if everyone || *id == actor.user_id => Some((*id).to_owned()),
+            _ => None,
+        })
+        .collect();
+    let hub = hub_of(tx)?;
+    let users = hub
+        .users_by_id(&actor.workspace_id, &user_ids, &actor.user_id)
+        .await?;
+    let mut role_ids: Vec<String> = subjects
+        .iter()
+        .filter_map(|s| match s {
+            Subject::Role(id) if everyone || held.iter().any(|h| h == id) => Some((*id).to_owned()),
+            _ => None,
+        })
+        .chain(users.iter().flat_map(|u| u.role_ids.iter().cloned()))
+        .collect();
+    role_ids.sort();
+    role_ids.dedup();
+    let roles = hub.roles_by_id(&actor.workspace_id, &role_ids).await?;
+    for user in users {
+        let theirs = roles
+            .iter()
+            .filter(|r| user.role_ids.contains(&r.id))
+            .cloned()
+            .collect();
+        seen.insert((2, user.id.clone()), (Some(Record::User(user)), theirs));
+    }
+    for role in roles {
+        if subjects.contains(&Subject::Role(&role.id)) {
+            seen.insert((1, role.id.clone()), (Some(Record::Role(role)), Vec::new()));
         }
     }
+    Ok(seen)
+}
+
+fn key(subject: Subject<'_>) -> (u8, String) {
+    match subject {
+        Subject::Role(id) => (1, id.to_owned()),
+        Subject::User(id) => (2, id.to_owned()),
+    }
+}
+
+/// How a batch is applied: first without savepoints (the common case, every operation
+/// applies); when one is refused, the batch is rolled back and applied again with a savepoint
+/// around each operation, so the refused one leaves nothing behind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    Fast,
+    Careful,
+}
+
+/// The answer to one operation before the rows are read back.
+enum Answer {
+    Applied,
+    Rejected(AppError),
+    NotTried,
 }
 
 impl Roster {
@@ -146,6 +179,23 @@ impl Roster {
                 "A push holds at most {PUSH_LIMIT} changes"
             )));
         }
+        match self.push_pass(session, client_id, ops, Pass::Fast).await? {
+            Some(outcomes) => Ok(outcomes),
+            None => Ok(self
+                .push_pass(session, client_id, ops, Pass::Careful)
+                .await?
+                .unwrap_or_default()),
+        }
+    }
+
+    /// One pass over the batch; `None` when the fast pass met a refusal.
+    async fn push_pass(
+        &self,
+        session: &Session,
+        client_id: &str,
+        ops: &[PushedOp],
+        pass: Pass,
+    ) -> Result<Option<Vec<OpOutcome>>> {
         let now = self.now();
         let mut tx = self.write().await?;
         actor::load(&mut *tx, session).await?;
@@ -158,90 +208,129 @@ impl Roster {
             ));
         }
         let mut last = known.map_or(0, |c| c.last_seq);
-        let mut outcomes = Vec::with_capacity(ops.len());
+        let mut answers = Vec::with_capacity(ops.len());
+        let mut stored = Vec::new();
         let mut scrub = false;
+        // The actor is read again after any operation that may change them: one about a role
+        // (theirs may be among its holders) or about themselves.
+        let mut actor = None;
         for pushed in ops {
             let subject = pushed.op.subject(&session.user_id);
             if pushed.seq <= last {
                 let answered = hub_of(&mut *tx)?.op_result(client_id, pushed.seq).await?;
-                let (current, roles) = visible(&mut *tx, session, subject).await?;
-                outcomes.push(match answered {
-                    Some(r) if r.outcome == "rejected" => OpOutcome::Rejected {
-                        seq: pushed.seq,
-                        error: r
-                            .error
+                answers.push(match answered {
+                    Some(r) if r.outcome == "rejected" => Answer::Rejected(
+                        r.error
                             .and_then(|e| serde_json::from_str(&e).ok())
                             .unwrap_or_else(|| AppError::from(Error::Conflict)),
-                        current,
-                        roles,
-                    },
-                    _ => OpOutcome::Applied {
-                        seq: pushed.seq,
-                        current,
-                        roles,
-                    },
+                    ),
+                    _ => Answer::Applied,
                 });
                 continue;
             }
             if pushed.seq != last + 1 {
-                outcomes.push(OpOutcome::NotTried { seq: pushed.seq });
+                answers.push(Answer::NotTried);
                 continue;
             }
-            tx.savepoint().await?;
-            let applied = match actor::load_ready(&mut *tx, session).await {
-                Ok(actor) => self.apply_op(&mut *tx, &actor, &pushed.op, &now).await,
-                Err(error) => Err(error),
+            if pass == Pass::Careful {
+                tx.savepoint().await?;
+            }
+            let current = match actor.take() {
+                Some(actor) => Ok(actor),
+                None => actor::load_ready(&mut *tx, session).await,
             };
-            let result = match applied {
+            let (applied, loaded) = match current {
+                Ok(loaded) => {
+                    let applied = self.apply_op(&mut *tx, &loaded, &pushed.op, &now).await;
+                    (applied, Some(loaded))
+                }
+                Err(error) => (Err(error), None),
+            };
+            let touches_actor =
+                matches!(subject, Subject::Role(_)) || subject == Subject::User(&session.user_id);
+            if !touches_actor {
+                actor = loaded;
+            }
+            let answer = match applied {
                 Ok(applied) => {
-                    tx.release_savepoint().await?;
+                    if pass == Pass::Careful {
+                        tx.release_savepoint().await?;
+                    }
                     scrub |= applied.scrub;
-                    OpResultRow {
-                        outcome: "applied".into(),
-                        error: None,
-                    }
+                    Answer::Applied
                 }
-                Err(error) if is_refusal(&error) => {
-                    tx.rollback_to_savepoint().await?;
-                    OpResultRow {
-                        outcome: "rejected".into(),
-                        error: serde_json::to_string(&AppError::from(error)).ok(),
+                Err(error) if is_refusal(&error) => match pass {
+                    Pass::Fast => return Ok(None),
+                    Pass::Careful => {
+                        tx.rollback_to_savepoint().await?;
+                        Answer::Rejected(AppError::from(error))
                     }
-                }
+                },
                 Err(error) => return Err(error),
             };
-            hub_of(&mut *tx)?
-                .insert_op_result(client_id, pushed.seq, &pushed.op_id, &result, &now)
-                .await?;
+            stored.push((
+                pushed.seq,
+                pushed.op_id.clone(),
+                OpResultRow {
+                    outcome: match answer {
+                        Answer::Rejected(_) => "rejected".into(),
+                        _ => "applied".into(),
+                    },
+                    error: match &answer {
+                        Answer::Rejected(error) => serde_json::to_string(error).ok(),
+                        _ => None,
+                    },
+                },
+            ));
+            answers.push(answer);
             last = pushed.seq;
-            let (current, roles) = visible(&mut *tx, session, subject).await?;
-            outcomes.push(match result.error {
-                None => OpOutcome::Applied {
-                    seq: pushed.seq,
-                    current,
-                    roles,
-                },
-                Some(error) => OpOutcome::Rejected {
-                    seq: pushed.seq,
-                    error: serde_json::from_str(&error)
-                        .unwrap_or_else(|_| AppError::from(Error::Conflict)),
-                    current,
-                    roles,
-                },
-            });
         }
+        let hub = hub_of(&mut *tx)?;
+        hub.insert_op_results(client_id, &stored, &now).await?;
         let client = ClientRow {
             workspace_id: session.workspace_id.clone(),
             user_id: session.user_id.clone(),
             last_seq: last,
         };
-        hub_of(&mut *tx)?
-            .save_client(client_id, &client, &now)
-            .await?;
+        hub.save_client(client_id, &client, &now).await?;
+        // Only the last answer about each row needs it as it is now: the replica keeps its
+        // own state while a later change of the same row waits.
+        let mut last_about = BTreeMap::new();
+        for (i, pushed) in ops.iter().enumerate() {
+            last_about.insert(key(pushed.op.subject(&session.user_id)), i);
+        }
+        let subjects: Vec<Subject<'_>> = last_about
+            .values()
+            .map(|i| ops[*i].op.subject(&session.user_id))
+            .collect();
+        let mut seen = visible(&mut *tx, session, &subjects).await?;
+        let mut outcomes = Vec::with_capacity(ops.len());
+        for (i, (pushed, answer)) in ops.iter().zip(answers).enumerate() {
+            let subject_key = key(pushed.op.subject(&session.user_id));
+            let (current, roles) = match last_about.get(&subject_key) {
+                Some(last) if *last == i => seen.remove(&subject_key).unwrap_or_default(),
+                _ => (None, Vec::new()),
+            };
+            let seq = pushed.seq;
+            outcomes.push(match answer {
+                Answer::Applied => OpOutcome::Applied {
+                    seq,
+                    current,
+                    roles,
+                },
+                Answer::Rejected(error) => OpOutcome::Rejected {
+                    seq,
+                    error,
+                    current,
+                    roles,
+                },
+                Answer::NotTried => OpOutcome::NotTried { seq },
+            });
+        }
         tx.commit().await?;
         if scrub {
             self.db.scrub().await?;
         }
-        Ok(outcomes)
+        Ok(Some(outcomes))
     }
 }

@@ -129,17 +129,19 @@ impl Roster {
             .into_iter()
             .map(|op| (op.subject_kind, op.subject_id))
             .collect();
-        for record in &records {
-            let key = match record {
-                Record::User(u) => ("user".to_owned(), u.id.clone()),
-                Record::Role(r) => ("role".to_owned(), r.id.clone()),
-                Record::Workspace(w) => ("workspace".to_owned(), w.id.clone()),
-            };
-            if waiting.contains(&key) {
-                continue;
-            }
-            apply::put(&mut *tx, workspace_id, record, &now).await?;
-        }
+        let writable: Vec<Record> = records
+            .iter()
+            .filter(|record| {
+                let key = match record {
+                    Record::User(u) => ("user".to_owned(), u.id.clone()),
+                    Record::Role(r) => ("role".to_owned(), r.id.clone()),
+                    Record::Workspace(w) => ("workspace".to_owned(), w.id.clone()),
+                };
+                !waiting.contains(&key)
+            })
+            .map(|record| (*record).clone())
+            .collect();
+        apply::put_all(&mut *tx, workspace_id, &writable, &now).await?;
         let ids = |rank: u8| -> Vec<String> {
             records
                 .iter()

@@ -63,6 +63,45 @@ impl From<RoleRow> for RoleRecord {
     }
 }
 
+/// The columns of [`UserRow`] (users aliased `u`); the hash only of the user bound at `own`.
+macro_rules! user_record_columns {
+    ($own:literal) => {
+        concat!(
+            "u.id, u.email, u.first_name, u.last_name, u.phone, u.status, u.is_super_user,
+             u.must_change_password, u.credential_version,
+             CASE WHEN u.id = ",
+            $own,
+            " THEN u.password_hash END AS password_hash,
+             u.removed_at, u.version, u.feed_version, u.created_at,
+             coalesce((SELECT array_agg(ur.role_id ORDER BY ur.role_id)
+                       FROM user_roles ur JOIN roles r ON r.id = ur.role_id
+                       WHERE ur.user_id = u.id AND r.deleted_at IS NULL), '{}') AS role_ids"
+        )
+    };
+}
+
+impl From<UserRow> for UserRecord {
+    fn from(u: UserRow) -> Self {
+        Self {
+            id: u.id.to_string(),
+            email: u.email,
+            first_name: u.first_name,
+            last_name: u.last_name,
+            phone: u.phone,
+            status: Status::parse(&u.status),
+            is_super_user: u.is_super_user,
+            must_change_password: u.must_change_password,
+            role_ids: u.role_ids.iter().map(Uuid::to_string).collect(),
+            password_hash: u.password_hash,
+            credential_version: u.credential_version,
+            removed_at: u.removed_at.map(stamp),
+            version: u.version,
+            feed_version: u.feed_version,
+            created_at: stamp(u.created_at),
+        }
+    }
+}
+
 #[derive(sqlx::FromRow)]
 struct UserRow {
     id: Uuid,
@@ -173,21 +212,15 @@ impl HubStore for PgTx {
             Reach::Everyone => None,
             Reach::Only(user_id) => Some(id(user_id)),
         };
-        let rows: Vec<UserRow> = sqlx::query_as(
-            "SELECT u.id, u.email, u.first_name, u.last_name, u.phone, u.status,
-                    u.is_super_user, u.must_change_password, u.credential_version,
-                    CASE WHEN u.id = $5 THEN u.password_hash END AS password_hash,
-                    u.removed_at, u.version, u.feed_version, u.created_at,
-                    coalesce((SELECT array_agg(ur.role_id ORDER BY ur.role_id)
-                              FROM user_roles ur JOIN roles r ON r.id = ur.role_id
-                              WHERE ur.user_id = u.id AND r.deleted_at IS NULL), '{}')
-                        AS role_ids
-             FROM users u
+        let rows: Vec<UserRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            user_record_columns!("$5"),
+            " FROM users u
              WHERE u.workspace_id = $1 AND (u.feed_version, u.id) > ($2, $3)
                AND ($4::uuid IS NULL OR u.id = $4)
              ORDER BY u.feed_version, u.id
-             LIMIT $6",
-        )
+             LIMIT $6"
+        ))
         .bind(id(workspace_id))
         .bind(version)
         .bind(last)
@@ -196,26 +229,27 @@ impl HubStore for PgTx {
         .bind(limit)
         .fetch_all(self.conn())
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|u| UserRecord {
-                id: u.id.to_string(),
-                email: u.email,
-                first_name: u.first_name,
-                last_name: u.last_name,
-                phone: u.phone,
-                status: Status::parse(&u.status),
-                is_super_user: u.is_super_user,
-                must_change_password: u.must_change_password,
-                role_ids: u.role_ids.iter().map(Uuid::to_string).collect(),
-                password_hash: u.password_hash,
-                credential_version: u.credential_version,
-                removed_at: u.removed_at.map(stamp),
-                version: u.version,
-                feed_version: u.feed_version,
-                created_at: stamp(u.created_at),
-            })
-            .collect())
+        Ok(rows.into_iter().map(UserRecord::from).collect())
+    }
+
+    async fn users_by_id(
+        &mut self,
+        workspace_id: &str,
+        user_ids: &[String],
+        own_id: &str,
+    ) -> Result<Vec<UserRecord>> {
+        let ids: Vec<Uuid> = user_ids.iter().map(|u| id(u)).collect();
+        let rows: Vec<UserRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            user_record_columns!("$3"),
+            " FROM users u WHERE u.workspace_id = $1 AND u.id = ANY($2)"
+        ))
+        .bind(id(workspace_id))
+        .bind(ids)
+        .bind(id(own_id))
+        .fetch_all(self.conn())
+        .await?;
+        Ok(rows.into_iter().map(UserRecord::from).collect())
     }
 
     async fn feed_head(&mut self, workspace_id: &str) -> Result<i64> {
@@ -273,27 +307,37 @@ impl HubStore for PgTx {
         }))
     }
 
-    async fn insert_op_result(
+    async fn insert_op_results(
         &mut self,
         client_id: &str,
-        seq: i64,
-        op_id: &str,
-        result: &OpResultRow,
+        results: &[(i64, String, OpResultRow)],
         when: &str,
     ) -> Result<()> {
-        let error: Option<serde_json::Value> = result
-            .error
-            .as_deref()
-            .and_then(|e| serde_json::from_str(e).ok());
+        if results.is_empty() {
+            return Ok(());
+        }
+        let seqs: Vec<i64> = results.iter().map(|(seq, _, _)| *seq).collect();
+        let op_ids: Vec<Uuid> = results.iter().map(|(_, op, _)| id(op)).collect();
+        let outcomes: Vec<String> = results.iter().map(|(_, _, r)| r.outcome.clone()).collect();
+        let errors: Vec<Option<serde_json::Value>> = results
+            .iter()
+            .map(|(_, _, r)| {
+                r.error
+                    .as_deref()
+                    .and_then(|e| serde_json::from_str(e).ok())
+            })
+            .collect();
         sqlx::query(
             "INSERT INTO hub_op_results (client_id, seq, op_id, outcome, error, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6)",
+             SELECT $1, seq, op_id, outcome, error, $6
+             FROM unnest($2::bigint[], $3::uuid[], $4::text[], $5::jsonb[])
+                 AS r(seq, op_id, outcome, error)",
         )
         .bind(id(client_id))
-        .bind(seq)
-        .bind(id(op_id))
-        .bind(&result.outcome)
-        .bind(error)
+        .bind(seqs)
+        .bind(op_ids)
+        .bind(outcomes)
+        .bind(errors)
         .bind(at(when))
         .execute(self.conn())
         .await?;

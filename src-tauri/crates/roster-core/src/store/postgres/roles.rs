@@ -49,6 +49,21 @@ macro_rules! role_columns {
 
 #[async_trait::async_trait]
 impl RoleStore for PgTx {
+    async fn existing_roles(
+        &mut self,
+        workspace_id: &str,
+        role_ids: &[String],
+    ) -> Result<BTreeSet<String>> {
+        let ids: Vec<Uuid> = role_ids.iter().map(|r| id(r)).collect();
+        let found: Vec<Uuid> =
+            sqlx::query_scalar("SELECT id FROM roles WHERE workspace_id = $1 AND id = ANY($2)")
+                .bind(id(workspace_id))
+                .bind(ids)
+                .fetch_all(self.conn())
+                .await?;
+        Ok(found.iter().map(Uuid::to_string).collect())
+    }
+
     async fn role_exists(&mut self, workspace_id: &str, role_id: &str) -> Result<bool> {
         Ok(sqlx::query_scalar(
             "SELECT EXISTS (SELECT 1 FROM roles WHERE id = $1 AND workspace_id = $2)",

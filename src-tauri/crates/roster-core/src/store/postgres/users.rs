@@ -105,6 +105,21 @@ impl UserStore for PgTx {
             .collect())
     }
 
+    async fn existing_users(
+        &mut self,
+        workspace_id: &str,
+        user_ids: &[String],
+    ) -> Result<std::collections::BTreeSet<String>> {
+        let ids: Vec<Uuid> = user_ids.iter().map(|u| id(u)).collect();
+        let found: Vec<Uuid> =
+            sqlx::query_scalar("SELECT id FROM users WHERE workspace_id = $1 AND id = ANY($2)")
+                .bind(id(workspace_id))
+                .bind(ids)
+                .fetch_all(self.conn())
+                .await?;
+        Ok(found.iter().map(Uuid::to_string).collect())
+    }
+
     async fn credentials(
         &mut self,
         workspace_id: &str,

@@ -51,6 +51,22 @@ macro_rules! role_columns {
 
 #[async_trait::async_trait]
 impl RoleStore for SqliteTx {
+    async fn existing_roles(
+        &mut self,
+        workspace_id: &str,
+        role_ids: &[String],
+    ) -> Result<BTreeSet<String>> {
+        let ids = serde_json::to_string(role_ids).unwrap_or_else(|_| "[]".to_owned());
+        let found: Vec<String> = sqlx::query_scalar(
+            "SELECT id FROM roles WHERE workspace_id = ? AND id IN (SELECT value FROM json_each(?))",
+        )
+        .bind(workspace_id)
+        .bind(ids)
+        .fetch_all(self.conn())
+        .await?;
+        Ok(found.into_iter().collect())
+    }
+
     async fn role_exists(&mut self, workspace_id: &str, role_id: &str) -> Result<bool> {
         Ok(sqlx::query_scalar(
             "SELECT EXISTS (SELECT 1 FROM roles WHERE id = ? AND workspace_id = ?)",

@@ -112,6 +112,22 @@ impl UserStore for SqliteTx {
             .collect())
     }
 
+    async fn existing_users(
+        &mut self,
+        workspace_id: &str,
+        user_ids: &[String],
+    ) -> Result<std::collections::BTreeSet<String>> {
+        let ids = serde_json::to_string(user_ids).unwrap_or_else(|_| "[]".to_owned());
+        let found: Vec<String> = sqlx::query_scalar(
+            "SELECT id FROM users WHERE workspace_id = ? AND id IN (SELECT value FROM json_each(?))",
+        )
+        .bind(workspace_id)
+        .bind(ids)
+        .fetch_all(self.conn())
+        .await?;
+        Ok(found.into_iter().collect())
+    }
+
     async fn credentials(
         &mut self,
         workspace_id: &str,
