@@ -88,6 +88,14 @@ pub(crate) trait Tx:
     /// Commits every change made through this transaction, or none.
     async fn commit(self: Box<Self>) -> Result<()>;
 
+    /// Lets the database reuse its plans for statements repeated through this transaction
+    /// (a pushed batch runs the same few id lookups thousands of times). PostgreSQL plans
+    /// every statement with its values otherwise (see `store/postgres/mod.rs`); SQLite
+    /// always reuses its prepared statements.
+    async fn reuse_plans(&mut self) -> Result<()> {
+        Ok(())
+    }
+
     /// Marks a point to return to: a pushed operation that is refused leaves nothing behind
     /// while the batch around it goes on.
     async fn savepoint(&mut self) -> Result<()>;

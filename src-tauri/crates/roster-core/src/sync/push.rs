@@ -198,6 +198,7 @@ impl Roster {
     ) -> Result<Option<Vec<OpOutcome>>> {
         let now = self.now();
         let mut tx = self.write().await?;
+        tx.reuse_plans().await?;
         actor::load(&mut *tx, session).await?;
         let known = hub_of(&mut *tx)?.client(client_id).await?;
         if let Some(client) = &known

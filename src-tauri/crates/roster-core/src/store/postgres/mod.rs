@@ -117,6 +117,16 @@ impl Tx for PgTx {
         Ok(self.0.commit().await?)
     }
 
+    /// `auto`: the first executions of a statement are planned with their values, later ones
+    /// may use the generic plan — right for the id lookups of a batch, for this transaction
+    /// only.
+    async fn reuse_plans(&mut self) -> Result<()> {
+        sqlx::query("SET LOCAL plan_cache_mode = auto")
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
     async fn savepoint(&mut self) -> Result<()> {
         sqlx::query("SAVEPOINT op").execute(self.conn()).await?;
         Ok(())

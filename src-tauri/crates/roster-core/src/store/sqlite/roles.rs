@@ -58,10 +58,11 @@ impl RoleStore for SqliteTx {
     ) -> Result<BTreeSet<String>> {
         let ids = serde_json::to_string(role_ids).unwrap_or_else(|_| "[]".to_owned());
         let found: Vec<String> = sqlx::query_scalar(
-            "SELECT id FROM roles WHERE workspace_id = ? AND id IN (SELECT value FROM json_each(?))",
+            "SELECT r.id FROM json_each(?1) AS j CROSS JOIN roles AS r
+             ON r.id = j.value WHERE r.workspace_id = ?2",
         )
-        .bind(workspace_id)
         .bind(ids)
+        .bind(workspace_id)
         .fetch_all(self.conn())
         .await?;
         Ok(found.into_iter().collect())

@@ -78,6 +78,13 @@ fn permissions(joined: Option<String>) -> Vec<String> {
         .collect()
 }
 
+/// The ids of a page that are users of a Workspace: the page's ids drive the join (`CROSS
+/// JOIN` keeps that order), so each is one primary-key look-up. With the Workspace's index
+/// first, SQLite read every user of the Workspace for each page — 30 ms a page at 100,000
+/// users.
+const EXISTING_USERS: &str = "SELECT u.id FROM json_each(?1) AS j CROSS JOIN users AS u
+     ON u.id = j.value WHERE u.workspace_id = ?2";
+
 #[async_trait::async_trait]
 impl UserStore for SqliteTx {
     async fn user(&mut self, workspace_id: &str, user_id: &str) -> Result<Option<UserRow>> {
@@ -118,13 +125,11 @@ impl UserStore for SqliteTx {
         user_ids: &[String],
     ) -> Result<std::collections::BTreeSet<String>> {
         let ids = serde_json::to_string(user_ids).unwrap_or_else(|_| "[]".to_owned());
-        let found: Vec<String> = sqlx::query_scalar(
-            "SELECT id FROM users WHERE workspace_id = ? AND id IN (SELECT value FROM json_each(?))",
-        )
-        .bind(workspace_id)
-        .bind(ids)
-        .fetch_all(self.conn())
-        .await?;
+        let found: Vec<String> = sqlx::query_scalar(EXISTING_USERS)
+            .bind(ids)
+            .bind(workspace_id)
+            .fetch_all(self.conn())
+            .await?;
         Ok(found.into_iter().collect())
     }
 
@@ -358,6 +363,33 @@ mod tests {
             at: "2026-12-02T00:00:00.000Z",
             kept: None,
         }
+    }
+
+    #[tokio::test]
+    async fn the_users_of_a_page_are_found_by_primary_key_not_by_a_scan() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = SqliteDatabase::open(&dir.path().join("t.db"))
+            .await
+            .expect("open");
+        let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "EXPLAIN QUERY PLAN {EXISTING_USERS}"
+        )))
+        .bind("[\"a\"]")
+        .bind("w")
+        .fetch_all(db.sqlite_pool().expect("pool"))
+        .await
+        .expect("plan");
+        let steps: Vec<&str> = plan
+            .iter()
+            .map(|(_, _, _, detail)| detail.as_str())
+            .collect();
+        assert!(
+            steps
+                .iter()
+                .any(|s| s.starts_with("SEARCH u USING INDEX sqlite_autoindex_users_1")),
+            "{steps:?}"
+        );
+        assert!(!steps.iter().any(|s| s.starts_with("SCAN u")), "{steps:?}");
     }
 
     #[tokio::test]
