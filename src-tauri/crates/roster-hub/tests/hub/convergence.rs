@@ -134,18 +134,7 @@ async fn held(roster: &Roster) -> BTreeMap<String, String> {
 
 /// What the hub lets `email` see now, in the same shape, from a fresh full copy.
 async fn hub_view(hub: &HubClient, email: &str) -> BTreeMap<String, String> {
-    let signed_in = hub
-        .sign_in(&roster_core::model::SignInInput {
-            workspace_id: None,
-            email: email.into(),
-            password: Secret::new(PASSWORD),
-        })
-        .await
-        .expect("sign in");
-    let roster_core::sync::HubSignIn::SignedIn { token, .. } = signed_in else {
-        panic!("one Workspace");
-    };
-    let token = Secret::verbatim(&token);
+    let token = crate::support::hub_token(hub, email).await;
     let mut cursor = None;
     let mut view = BTreeMap::new();
     loop {

@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 use roster_core::model::{RoleInput, UserUpdate};
 use roster_core::{Permission, Roster, Session};
 
-use crate::support::{Desk, HubDatabase, HubProcess, PASSWORD, hub_side, shared_acme};
+use crate::support::{
+    Desk, HubDatabase, HubProcess, PASSWORD, hub_side, joined, shared, shared_acme,
+};
 
 /// An edit of `user`'s names on the hub, keeping everything else.
 async fn rename(roster: &Roster, admin: &Session, user_id: &str, first_name: &str) {
@@ -28,17 +30,9 @@ async fn rename(roster: &Roster, admin: &Session, user_id: &str, first_name: &st
 
 #[tokio::test]
 async fn changes_on_the_hub_reach_replicas_and_a_demotion_takes_the_list_away() {
-    let db = HubDatabase::fresh().await;
-    let hub = HubProcess::start(&db.url).await;
-    let acme = shared_acme(&db, &hub.client()).await;
-    let cy_desk = Desk::new().await;
-    let cy = cy_desk
-        .join(&hub.client(), "cy@example.com", PASSWORD)
-        .await;
-    let bob_desk = Desk::new().await;
-    let bob = bob_desk
-        .join(&hub.client(), "bob@example.com", PASSWORD)
-        .await;
+    let (db, hub, acme) = shared().await;
+    let (cy_desk, cy) = joined(&hub, "cy@example.com").await;
+    let (bob_desk, bob) = joined(&hub, "bob@example.com").await;
     let (on_hub, ada) = hub_side(&db).await;
 
     rename(&on_hub, &ada, &acme.dee.id, "Delia").await;
@@ -144,13 +138,8 @@ async fn a_long_poll_on_one_hub_process_wakes_within_two_seconds_of_a_change_mad
 
 #[tokio::test]
 async fn a_follower_never_misses_a_change_while_writers_commit_concurrently() {
-    let db = HubDatabase::fresh().await;
-    let hub = HubProcess::start(&db.url).await;
-    let acme = shared_acme(&db, &hub.client()).await;
-    let cy_desk = Desk::new().await;
-    let cy = cy_desk
-        .join(&hub.client(), "cy@example.com", PASSWORD)
-        .await;
+    let (db, hub, acme) = shared().await;
+    let (cy_desk, cy) = joined(&hub, "cy@example.com").await;
     let (on_hub, ada) = hub_side(&db).await;
 
     let targets = [acme.bob.id.clone(), acme.dee.id.clone(), acme.cy.id.clone()];

@@ -6,10 +6,10 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, Duration, Utc};
 use roster_core::model::{NewUser, ProfileUpdate, UserDetails, UserUpdate};
 use roster_core::sync::{HubClient, Op, OpOutcome, Record};
-use roster_core::{Clock, ErrorCode, Roster, Secret, Session};
+use roster_core::{Clock, ErrorCode, Roster, Session};
 
 use crate::support::{
-    Acme, Desk, HubDatabase, HubProcess, PASSWORD, hub_side, new_user, shared_acme,
+    Acme, Desk, HubDatabase, HubProcess, PASSWORD, hub_side, hub_token, joined, new_user, shared,
 };
 
 /// Acme shared, with a second super-user Sara added on Ada's replica and signed in on her own.
@@ -26,9 +26,7 @@ async fn two_admins() -> Two {
 }
 
 async fn two_admins_with(sara_desk: Desk) -> Two {
-    let db = HubDatabase::fresh().await;
-    let hub = HubProcess::start(&db.url).await;
-    let acme = shared_acme(&db, &hub.client()).await;
+    let (db, hub, acme) = shared().await;
     let mut input: NewUser = new_user("sara@example.com", "Sara", Vec::new());
     input.is_super_user = true;
     acme.desk
@@ -295,9 +293,7 @@ async fn a_removal_beats_a_concurrent_edit_whichever_arrives_first() {
 
 #[tokio::test]
 async fn a_repeated_push_a_gap_and_a_lost_answer_change_nothing() {
-    let db = HubDatabase::fresh().await;
-    let hub = HubProcess::start(&db.url).await;
-    let acme = shared_acme(&db, &hub.client()).await;
+    let (db, hub, acme) = shared().await;
     let (desk, ada) = (&acme.desk, &acme.ada);
     let mut renamed = edit(&user(&desk.roster, ada, &acme.bob.id).await);
     renamed.first_name = "Robert".into();
@@ -313,7 +309,7 @@ async fn a_repeated_push_a_gap_and_a_lost_answer_change_nothing() {
     assert_eq!(ops.len(), 1);
 
     let client: HubClient = hub.client();
-    let token = hub_token(&client).await;
+    let token = hub_token(&client, crate::support::ADA).await;
     let link = desk
         .roster
         .hub_link(&ada.workspace_id)
@@ -369,21 +365,6 @@ async fn a_repeated_push_a_gap_and_a_lost_answer_change_nothing() {
     );
 }
 
-async fn hub_token(client: &HubClient) -> Secret {
-    let signed_in = client
-        .sign_in(&roster_core::model::SignInInput {
-            workspace_id: None,
-            email: crate::support::ADA.into(),
-            password: Secret::new(PASSWORD),
-        })
-        .await
-        .expect("sign in");
-    let roster_core::sync::HubSignIn::SignedIn { token, .. } = signed_in else {
-        panic!("one Workspace");
-    };
-    Secret::verbatim(&token)
-}
-
 /// A clock set off the real time by a fixed amount.
 #[derive(Debug)]
 struct OffClock(Mutex<Duration>);
@@ -429,13 +410,8 @@ async fn clocks_an_hour_off_change_nothing_the_hubs_order_decides() {
 
 #[tokio::test]
 async fn a_member_edits_their_own_profile_offline_and_it_reaches_the_workspace() {
-    let db = HubDatabase::fresh().await;
-    let hub = HubProcess::start(&db.url).await;
-    let acme = shared_acme(&db, &hub.client()).await;
-    let bob_desk = Desk::new().await;
-    let bob = bob_desk
-        .join(&hub.client(), "bob@example.com", PASSWORD)
-        .await;
+    let (_db, hub, acme) = shared().await;
+    let (bob_desk, bob) = joined(&hub, "bob@example.com").await;
     let me = user(&bob_desk.roster, &bob, &bob.user_id).await;
     bob_desk
         .roster

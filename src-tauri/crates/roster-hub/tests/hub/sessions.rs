@@ -4,17 +4,12 @@
 use roster_core::model::PasswordReset;
 use roster_core::{ErrorCode, Secret};
 
-use crate::support::{Desk, HubDatabase, HubProcess, PASSWORD, hub_side, shared_acme};
+use crate::support::{HubDatabase, HubProcess, hub_side, hub_token, joined, shared, shared_acme};
 
 #[tokio::test]
 async fn a_password_reset_on_the_hub_ends_the_members_hub_session() {
-    let db = HubDatabase::fresh().await;
-    let hub = HubProcess::start(&db.url).await;
-    let acme = shared_acme(&db, &hub.client()).await;
-    let bob_desk = Desk::new().await;
-    let bob = bob_desk
-        .join(&hub.client(), "bob@example.com", PASSWORD)
-        .await;
+    let (db, hub, acme) = shared().await;
+    let (bob_desk, bob) = joined(&hub, "bob@example.com").await;
     let (on_hub, ada) = hub_side(&db).await;
     on_hub
         .reset_password(
@@ -49,18 +44,7 @@ async fn without_a_valid_token_the_feed_says_nothing() {
             .expect_err("no session");
         assert_eq!(refused.code(), ErrorCode::Unauthenticated, "{token:?}");
     }
-    let signed_in = client
-        .sign_in(&roster_core::model::SignInInput {
-            workspace_id: None,
-            email: "bob@example.com".into(),
-            password: Secret::new(PASSWORD),
-        })
-        .await
-        .expect("sign in");
-    let roster_core::sync::HubSignIn::SignedIn { token, .. } = signed_in else {
-        panic!("one Workspace");
-    };
-    let token = Secret::verbatim(&token);
+    let token = hub_token(&client, "bob@example.com").await;
     let page = client.pull(&token, None, None).await.expect("pull");
     assert_eq!(page.records.len(), 3, "Acme, Member and Bob");
     client.sign_out(&token).await.expect("sign out");

@@ -4,7 +4,7 @@
 use roster_core::sync::HubClient;
 use roster_core::{ErrorCode, Secret};
 
-use crate::support::{self, Desk, HubDatabase, HubProcess, PASSWORD, acme, enrol, shared_acme};
+use crate::support::{self, Desk, HubDatabase, HubProcess, PASSWORD, acme, enrol, joined, shared};
 
 /// Password hashes a desk's file holds, by user email.
 async fn hashes_held(desk: &Desk) -> Vec<String> {
@@ -34,14 +34,9 @@ async fn roles_held(desk: &Desk) -> Vec<String> {
 
 #[tokio::test]
 async fn a_member_joins_from_their_own_machine_and_holds_only_themselves() {
-    let db = HubDatabase::fresh().await;
-    let hub = HubProcess::start(&db.url).await;
-    let acme = shared_acme(&db, &hub.client()).await;
+    let (_db, hub, acme) = shared().await;
 
-    let bob_desk = Desk::new().await;
-    let bob = bob_desk
-        .join(&hub.client(), "bob@example.com", PASSWORD)
-        .await;
+    let (bob_desk, bob) = joined(&hub, "bob@example.com").await;
     assert_eq!(bob.user_id, acme.bob.id);
     assert_eq!(bob_desk.names(&bob).await, ["Bob Example"]);
     assert_eq!(users_held(&bob_desk).await, ["bob@example.com"]);
@@ -66,14 +61,9 @@ async fn a_member_joins_from_their_own_machine_and_holds_only_themselves() {
 
 #[tokio::test]
 async fn a_viewer_gets_the_list_without_anyone_elses_hash_and_the_publisher_keeps_only_their_own() {
-    let db = HubDatabase::fresh().await;
-    let hub = HubProcess::start(&db.url).await;
-    let acme = shared_acme(&db, &hub.client()).await;
+    let (_db, hub, acme) = shared().await;
 
-    let cy_desk = Desk::new().await;
-    let cy = cy_desk
-        .join(&hub.client(), "cy@example.com", PASSWORD)
-        .await;
+    let (cy_desk, cy) = joined(&hub, "cy@example.com").await;
     assert_eq!(
         cy_desk.names(&cy).await,
         ["Ada Lovelace", "Bob Example", "Cy Example", "Dee Example"]

@@ -340,6 +340,37 @@ pub fn sign_in(workspace_id: &str, email: &str) -> SignInInput {
     }
 }
 
+/// A fresh hub database, one hub process on it, and Acme shared through it.
+pub async fn shared() -> (HubDatabase, HubProcess, Acme) {
+    let db = HubDatabase::fresh().await;
+    let hub = HubProcess::start(&db.url).await;
+    let acme = shared_acme(&db, &hub.client()).await;
+    (db, hub, acme)
+}
+
+/// A new desk that joined through `hub` as `email` (the tests' password).
+pub async fn joined(hub: &HubProcess, email: &str) -> (Desk, Session) {
+    let desk = Desk::new().await;
+    let session = desk.join(&hub.client(), email, PASSWORD).await;
+    (desk, session)
+}
+
+/// A hub session token for `email` (the tests' password), signed in through `client`.
+pub async fn hub_token(client: &HubClient, email: &str) -> Secret {
+    let signed_in = client
+        .sign_in(&SignInInput {
+            workspace_id: None,
+            email: email.into(),
+            password: Secret::new(PASSWORD),
+        })
+        .await
+        .expect("sign in at the hub");
+    let roster_core::sync::HubSignIn::SignedIn { token, .. } = signed_in else {
+        panic!("one Workspace");
+    };
+    Secret::verbatim(&token)
+}
+
 /// Ada signed in on the hub's own database (what the hub's services run as).
 pub async fn hub_side(db: &HubDatabase) -> (Roster, Session) {
     let roster = Roster::connect(&db.url).await.expect("hub database");
