@@ -113,20 +113,25 @@ fn tls_config(office_ca: Option<&Path>) -> Result<rustls::ClientConfig> {
 }
 
 fn unreachable(error: &reqwest::Error) -> Error {
-    let reason = if error.is_timeout() {
+    // The source chain says what failed (a certificate, a reset) without any secret: no
+    // request body or header is part of it.
+    let mut chain = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(inner) = source {
+        chain = format!("{chain}: {inner}");
+        source = inner.source();
+    }
+    let reason = if chain.to_lowercase().contains("certificate") {
+        format!(
+            "its certificate is not trusted on this computer ({}); if your office has its own certificate authority, give Roster its CA file",
+            chain.rsplit(": ").next().unwrap_or("invalid certificate")
+        )
+    } else if error.is_timeout() {
         "it did not answer in time".to_owned()
     } else if error.is_connect() {
         "no connection (check the address and the network)".to_owned()
     } else {
-        // The source chain says what failed (a certificate, a reset) without any secret: no
-        // request body or header is part of it.
-        let mut text = error.to_string();
-        let mut source = std::error::Error::source(error);
-        while let Some(inner) = source {
-            text = format!("{text}: {inner}");
-            source = inner.source();
-        }
-        text
+        chain
     };
     Error::HubUnreachable { reason }
 }

@@ -10,6 +10,7 @@ use roster_core::model::{
     UserDetails,
 };
 use roster_core::{Delivery, ErrorCode, Roster, Secret};
+use roster_tests::certificates::Certificates;
 
 use crate::mailserver::{
     MailServer, Mode, ServerSettings, closed_port, code_in, code_in_text, settings_for,
@@ -588,86 +589,6 @@ async fn starttls_in_child() {
         .expect("typed again");
     w.clock.advance(Duration::seconds(31));
     assert_eq!(reopened.deliver_due_mail().await.expect("deliver").sent, 1);
-}
-
-/// A certificate authority and a `localhost` certificate it signed, made with openssl.
-pub struct Certificates {
-    _dir: tempfile::TempDir,
-    pub ca: std::path::PathBuf,
-    pub leaf: std::path::PathBuf,
-    pub key: std::path::PathBuf,
-}
-
-impl Certificates {
-    pub fn new() -> Self {
-        let dir = tempfile::tempdir().expect("cert dir");
-        let p = |name: &str| dir.path().join(name);
-        let run = |args: &[&str]| {
-            let status = std::process::Command::new("openssl")
-                .args(args)
-                .current_dir(dir.path())
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::null())
-                .status()
-                .expect("openssl (apt install openssl)");
-            assert!(status.success(), "openssl {args:?}");
-        };
-        run(&[
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=Roster Test CA",
-            "-keyout",
-            "ca.key",
-            "-out",
-            "ca.pem",
-        ]);
-        std::fs::write(
-            p("leaf.ext"),
-            "subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\n",
-        )
-        .expect("ext");
-        run(&[
-            "req",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-subj",
-            "/CN=localhost",
-            "-keyout",
-            "leaf.key",
-            "-out",
-            "leaf.csr",
-        ]);
-        run(&[
-            "x509",
-            "-req",
-            "-in",
-            "leaf.csr",
-            "-CA",
-            "ca.pem",
-            "-CAkey",
-            "ca.key",
-            "-CAcreateserial",
-            "-days",
-            "2",
-            "-extfile",
-            "leaf.ext",
-            "-out",
-            "leaf.pem",
-        ]);
-        Self {
-            ca: p("ca.pem"),
-            leaf: p("leaf.pem"),
-            key: p("leaf.key"),
-            _dir: dir,
-        }
-    }
 }
 
 /// A password typed into Settings → Email.

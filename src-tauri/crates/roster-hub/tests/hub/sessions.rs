@@ -2,6 +2,7 @@
 //! nothing without a token reads the feed.
 
 use roster_core::model::PasswordReset;
+use roster_core::sync::HubClient;
 use roster_core::{ErrorCode, Secret};
 
 use crate::support::{HubDatabase, HubProcess, hub_side, hub_token, joined, shared, shared_acme};
@@ -53,4 +54,27 @@ async fn without_a_valid_token_the_feed_says_nothing() {
         .await
         .expect_err("signed out");
     assert_eq!(after.code(), ErrorCode::Unauthenticated);
+}
+
+#[tokio::test]
+async fn https_is_checked_against_the_trusted_authorities_and_an_office_ca_file() {
+    let db = HubDatabase::fresh().await;
+    let certs = roster_tests::certificates::Certificates::new();
+    let hub = HubProcess::start_tls(&db.url, &certs.ca, (&certs.leaf, &certs.key)).await;
+    assert!(hub.address.starts_with("https://localhost:"));
+    let office = HubClient::new(&hub.address, Some(&certs.ca)).expect("client");
+    office
+        .health()
+        .await
+        .expect("trusted through the office CA file");
+    let untrusted = HubClient::new(&hub.address, None).expect("client");
+    let refused = untrusted
+        .health()
+        .await
+        .expect_err("a certificate no trusted authority signed");
+    assert_eq!(refused.code(), ErrorCode::HubUnreachable);
+    assert!(
+        refused.to_string().to_lowercase().contains("certificate"),
+        "the reason says it is the certificate: {refused}"
+    );
 }

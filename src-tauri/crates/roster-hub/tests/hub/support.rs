@@ -3,6 +3,7 @@
 //! processes on loopback ports, and desktop Rosters each on their own SQLite file.
 
 use std::net::{SocketAddr, TcpListener};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -95,19 +96,52 @@ impl HubProcess {
 
     /// Starts a hub on `database` listening on `address` (again, after a kill).
     pub async fn start_on(database: &str, address: SocketAddr) -> Self {
+        Self::start_with(database, address, None).await
+    }
+
+    /// Starts a hub serving HTTPS with the certificate and key of `tls` (PEM files), which
+    /// `ca` signed.
+    pub async fn start_tls(database: &str, ca: &Path, tls: (&Path, &Path)) -> Self {
+        let address = SocketAddr::from(([127, 0, 0, 1], free_port()));
+        Self::start_with(database, address, Some((ca, tls.0, tls.1))).await
+    }
+
+    async fn start_with(
+        database: &str,
+        address: SocketAddr,
+        tls: Option<(&Path, &Path, &Path)>,
+    ) -> Self {
         let port = address.port();
+        let mut args = vec![
+            "serve".to_owned(),
+            "--listen".to_owned(),
+            address.to_string(),
+        ];
+        if let Some((_, cert, key)) = tls {
+            args.extend([
+                "--tls-cert".to_owned(),
+                cert.display().to_string(),
+                "--tls-key".to_owned(),
+                key.display().to_string(),
+            ]);
+        }
         let child = Command::new(hub_binary())
-            .args(["serve", "--listen", &address.to_string()])
+            .args(&args)
             .env("ROSTER_HUB_DATABASE_URL", database)
             .env("ROSTER_HUB_LOG", "warn")
             .stdout(Stdio::null())
             .spawn()
             .expect("start roster-hub");
-        let hub = Self {
-            child,
-            address: format!("http://127.0.0.1:{port}"),
+        // The test certificate names `localhost`; plain HTTP stays on the address itself.
+        let address = match tls {
+            Some(_) => format!("https://localhost:{port}"),
+            None => format!("http://127.0.0.1:{port}"),
         };
-        let client = hub.client();
+        let hub = Self { child, address };
+        let client = match tls {
+            Some((ca, _, _)) => HubClient::new(&hub.address, Some(ca)).expect("client"),
+            None => hub.client(),
+        };
         for _ in 0..200 {
             if client.health().await.is_ok() {
                 return hub;
@@ -119,10 +153,8 @@ impl HubProcess {
 
     /// The address the process listens on.
     pub fn socket(&self) -> SocketAddr {
-        self.address
-            .trim_start_matches("http://")
-            .parse()
-            .expect("a socket address")
+        let port = self.address.rsplit(':').next().expect("a port");
+        SocketAddr::from(([127, 0, 0, 1], port.parse().expect("a port number")))
     }
 
     pub fn client(&self) -> HubClient {
