@@ -115,7 +115,10 @@ impl Roster {
             head: 0,
             last_synced_at: None,
         });
-        if page.reset && !link.copying {
+        // A page that says `reset` always starts a copy (the next pages carry its cursor);
+        // one that arrives during a copy — the user's reach changed again — starts another,
+        // so rows only the abandoned copy brought are dropped too.
+        if page.reset {
             link.generation += 1;
             link.copying = true;
         }
