@@ -70,8 +70,9 @@ impl Roster {
     /// [`super::PUBLISH_PAGE`]), signs in there with `password`, and makes this Workspace the
     /// hub's replica. A copy that failed half-way can be started again with the same code.
     /// Errors: [`Error::Forbidden`] for anyone but an active super-user or a Workspace that is
-    /// a replica already; [`Error::EnrolmentInvalid`]; [`Error::HubUnreachable`]; the hub's
-    /// refusals as [`Error::Remote`].
+    /// a replica already; [`Error::InvalidCredentials`] for a wrong `password` (checked here
+    /// before anything is copied); [`Error::EnrolmentInvalid`]; [`Error::HubUnreachable`];
+    /// the hub's refusals as [`Error::Remote`].
     pub async fn share_through_hub(
         &self,
         session: &Session,
@@ -86,6 +87,15 @@ impl Roster {
             ));
         }
         let info = self.session_info(session).await?;
+        // The password is checked here before anything is copied: the hub signs the publisher
+        // in with it once the copy is up, and a typo found then would leave the Workspace on
+        // the hub with this copy not linked to it.
+        let confirm = SignInInput {
+            workspace_id: Some(session.workspace_id.clone()),
+            email: info.email.clone(),
+            password: password.clone(),
+        };
+        self.sign_in(confirm).await?;
         let total = self.count_all_users(&session.workspace_id).await?;
         let mut page = self.publish_page(session, None).await?;
         let Some(Record::Workspace(workspace)) = page.first().cloned() else {

@@ -109,7 +109,22 @@ async fn nobody_publishes_without_a_valid_one_time_code() {
     assert_eq!(made_up.code(), ErrorCode::EnrolmentInvalid);
 
     let code = enrol(&db.url);
-    share(code.clone()).await.expect("share with a fresh code");
+    let typo = acme
+        .desk
+        .roster
+        .share_through_hub(
+            &acme.ada,
+            &client,
+            &code,
+            &Secret::new("Not-Her-Password-99"),
+            &|_| {},
+        )
+        .await
+        .expect_err("a wrong password");
+    assert_eq!(typo.code(), ErrorCode::InvalidCredentials);
+    share(code.clone())
+        .await
+        .expect("the code is still good: nothing was copied with the wrong password");
     let other = crate::support::acme().await;
     let reused = other
         .desk
