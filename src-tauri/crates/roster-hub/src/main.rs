@@ -15,7 +15,8 @@ mod errors;
 mod serve;
 mod wake;
 
-/// The Roster hub.
+/// The Roster hub. Logs go to standard error as JSON lines; `ROSTER_HUB_LOG` sets the level
+/// (error, warn, info — the default — or debug).
 #[derive(Debug, Parser)]
 #[command(name = "roster-hub", version, about)]
 struct Cli {
@@ -37,14 +38,29 @@ enum Command {
     /// Serves Rosters until SIGTERM or Ctrl+C, then finishes the requests under way.
     Serve {
         /// Address and port to listen on.
-        #[arg(long, env = "ROSTER_HUB_LISTEN", default_value = "127.0.0.1:8443")]
+        #[arg(
+            long,
+            env = "ROSTER_HUB_LISTEN",
+            default_value = "127.0.0.1:8443",
+            hide_env_values = true
+        )]
         listen: SocketAddr,
         /// TLS certificate chain (PEM). Without it the hub speaks plain HTTP, which it allows
         /// only on a loopback address (behind a proxy that terminates TLS).
-        #[arg(long, env = "ROSTER_HUB_TLS_CERT", requires = "tls_key")]
+        #[arg(
+            long,
+            env = "ROSTER_HUB_TLS_CERT",
+            requires = "tls_key",
+            hide_env_values = true
+        )]
         tls_cert: Option<PathBuf>,
         /// The certificate's private key (PEM).
-        #[arg(long, env = "ROSTER_HUB_TLS_KEY", requires = "tls_cert")]
+        #[arg(
+            long,
+            env = "ROSTER_HUB_TLS_KEY",
+            requires = "tls_cert",
+            hide_env_values = true
+        )]
         tls_key: Option<PathBuf>,
     },
     /// Prints a one-time enrolment code (valid for 24 hours) for publishing one Workspace.

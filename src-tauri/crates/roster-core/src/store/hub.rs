@@ -13,6 +13,8 @@ pub(crate) struct FeedPosition {
     pub id: String,
 }
 
+// Read only by the PostgreSQL store: a build without it (the desktop app) has no hub tables.
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
 /// What a replica of one user may receive.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Reach<'a> {
@@ -32,6 +34,8 @@ pub(crate) struct HubSessionRow {
     pub ended_at: Option<String>,
 }
 
+// Read only by the PostgreSQL store: a build without it (the desktop app) has no hub tables.
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
 /// Where an enrolment code stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum EnrolmentState {
@@ -43,6 +47,8 @@ pub(crate) enum EnrolmentState {
     Published,
 }
 
+// Read only by the PostgreSQL store: a build without it (the desktop app) has no hub tables.
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
 impl EnrolmentState {
     pub(crate) fn as_str(self) -> &'static str {
         match self {
@@ -61,6 +67,8 @@ impl EnrolmentState {
     }
 }
 
+// Read only by the PostgreSQL store: a build without it (the desktop app) has no hub tables.
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
 /// An enrolment code's row.
 #[derive(Debug, Clone)]
 pub(crate) struct EnrolmentRow {
