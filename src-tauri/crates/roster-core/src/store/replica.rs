@@ -48,6 +48,10 @@ pub(crate) trait ReplicaStore: Send {
     /// The one change of a link: every column from `row`.
     async fn update_link(&mut self, row: &LinkRow, at: &str) -> Result<()>;
 
+    /// Ends the link of `workspace_id`: it is a Workspace of this computer again, with what
+    /// it holds (the outbox's history stays).
+    async fn unlink(&mut self, workspace_id: &str) -> Result<()>;
+
     /// Notes that copy `generation` brought the rows `ids` of `kind` (`role` or `user`).
     async fn mark_rows(
         &mut self,

@@ -12,6 +12,7 @@ use super::client::HubClient;
 use super::hub::HubSignIn;
 use super::records::Record;
 use super::replica::{HubLink, PageApplied};
+use super::token_name;
 use crate::Roster;
 use crate::error::{Error, Result};
 use crate::model::{SessionInfo, SignInInput, WorkspaceSummary};
@@ -57,11 +58,6 @@ pub struct Pushed {
     pub answered: usize,
     /// Changes it refused: they are in "Changes not applied".
     pub refused: usize,
-}
-
-/// The secret store's name for the hub session of a Workspace.
-fn token_name(workspace_id: &str) -> String {
-    format!("hub-session:{workspace_id}")
 }
 
 impl Roster {

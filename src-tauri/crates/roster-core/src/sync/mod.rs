@@ -34,3 +34,8 @@ pub(crate) use outbox::{enqueue, ensure_not_replica};
 pub use push::{OpOutcome, PUSH_LIMIT, PushedOp};
 pub use records::{Record, RoleRecord, UserRecord, WorkspaceRecord};
 pub use replica::{HubLink, PUBLISH_PAGE, PageApplied};
+
+/// The secret store's name for the hub session of a Workspace.
+pub(crate) fn token_name(workspace_id: &str) -> String {
+    format!("hub-session:{workspace_id}")
+}

@@ -185,6 +185,46 @@ impl Roster {
         Ok(applied)
     }
 
+    /// "Leave the hub": this Workspace lives only on this computer again, with what it holds
+    /// (for a member, their own user). Changes that have not reached the hub are refused
+    /// ([`Error::Forbidden`], saying how many) unless `discard_waiting` — they would never
+    /// reach it. The hub session is forgotten here (the caller signs it out at the hub when it
+    /// can). Errors: [`Error::Forbidden`] for a Workspace that is not a replica.
+    pub async fn leave_hub(&self, session: &Session, discard_waiting: bool) -> Result<()> {
+        let now = self.now();
+        let mut tx = self.write().await?;
+        let actor = actor::load(&mut *tx, session).await?;
+        let replica = replica_of(&mut *tx)?;
+        if replica.link(&actor.workspace_id).await?.is_none() {
+            return Err(Error::Forbidden(
+                "This Workspace is not shared through a hub".into(),
+            ));
+        }
+        let waiting = replica
+            .outbox(&actor.workspace_id, Some("pending"), i64::MAX)
+            .await?;
+        if !waiting.is_empty() && !discard_waiting {
+            return Err(Error::Forbidden(format!(
+                "{} {} not reached the hub yet: sync first, or leave and discard {}",
+                waiting.len(),
+                if waiting.len() == 1 {
+                    "change has"
+                } else {
+                    "changes have"
+                },
+                if waiting.len() == 1 { "it" } else { "them" },
+            )));
+        }
+        for op in &waiting {
+            replica
+                .answer_op(&actor.workspace_id, op.seq, "discarded", None, None, &now)
+                .await?;
+        }
+        replica.unlink(&actor.workspace_id).await?;
+        tx.commit().await?;
+        self.secrets.delete(&super::token_name(&actor.workspace_id))
+    }
+
     /// What a publisher sends, page by page: first the Workspace and every role, then users
     /// by id after `after` (`None`: the first page). Only an active super-user may copy the
     /// whole Workspace out, every password hash included. Errors: [`Error::Forbidden`] for

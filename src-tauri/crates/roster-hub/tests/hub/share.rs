@@ -150,3 +150,77 @@ async fn nobody_publishes_without_a_valid_one_time_code() {
         .expect_err("a wrong password");
     assert_eq!(refused.code(), ErrorCode::InvalidCredentials);
 }
+
+#[tokio::test]
+async fn a_workspace_leaves_its_hub_and_keeps_what_it_holds_but_never_drops_waiting_changes_silently()
+ {
+    let (_db, hub, acme) = shared().await;
+    let (desk, ada) = (&acme.desk, &acme.ada);
+    let mut renamed = desk.roster.user(ada, &acme.bob.id).await.expect("Bob");
+    renamed.first_name = "Robert".into();
+    desk.roster
+        .update_user(
+            ada,
+            &acme.bob.id,
+            roster_core::model::UserUpdate {
+                first_name: renamed.first_name.clone(),
+                last_name: renamed.last_name.clone(),
+                phone: renamed.phone.clone(),
+                is_super_user: false,
+                role_ids: renamed.role_ids.clone(),
+                expected_version: renamed.version,
+            },
+        )
+        .await
+        .expect("an edit waiting for the hub");
+    let refused = desk
+        .roster
+        .leave_hub(ada, false)
+        .await
+        .expect_err("one change would be lost");
+    assert_eq!(refused.code(), ErrorCode::Forbidden);
+    assert!(
+        refused
+            .to_string()
+            .starts_with("1 change has not reached the hub yet")
+    );
+
+    desk.roster
+        .push_to_hub(&ada.workspace_id, &hub.client())
+        .await
+        .expect("sync first");
+    desk.roster.leave_hub(ada, false).await.expect("leave");
+    assert!(
+        desk.roster
+            .hub_link(&ada.workspace_id)
+            .await
+            .expect("link")
+            .is_none()
+    );
+    assert_eq!(
+        desk.names(ada).await.len(),
+        4,
+        "the Workspace keeps what it holds"
+    );
+    // A local Workspace again: what a replica refuses works, and nothing is queued.
+    desk.roster
+        .create_role(
+            ada,
+            roster_core::model::RoleInput {
+                name: "Local only".into(),
+                description: String::new(),
+                permissions: vec![],
+                expected_version: 0,
+            },
+        )
+        .await
+        .expect("a change of a local Workspace");
+    assert_eq!(
+        desk.roster
+            .pending_ops(&ada.workspace_id, 10)
+            .await
+            .expect("outbox")
+            .len(),
+        0
+    );
+}

@@ -103,6 +103,19 @@ impl ReplicaStore for SqliteTx {
         Ok(())
     }
 
+    async fn unlink(&mut self, workspace_id: &str) -> Result<()> {
+        for statement in [
+            "DELETE FROM replica_rows WHERE workspace_id = ?",
+            "DELETE FROM hub_links WHERE workspace_id = ?",
+        ] {
+            sqlx::query(statement)
+                .bind(workspace_id)
+                .execute(self.conn())
+                .await?;
+        }
+        Ok(())
+    }
+
     async fn mark_rows(
         &mut self,
         workspace_id: &str,
