@@ -212,6 +212,10 @@ pub enum Error {
     /// Schema migration failure at start-up.
     #[error("Database upgrade failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
+    /// Something Roster stored could not be read back or written out (a damaged entry); the
+    /// text says which, without any value from it.
+    #[error("Stored data could not be read: {0}")]
+    Stored(String),
     /// Password hashing failed for a reason other than a wrong password (e.g. out of memory).
     #[error("Password hashing failed: {0}")]
     Hashing(String),
@@ -275,9 +279,11 @@ impl Error {
             Self::EnrolmentInvalid => ErrorCode::EnrolmentInvalid,
             Self::HubUnreachable { .. } => ErrorCode::HubUnreachable,
             Self::Remote(remote) => remote.code,
-            Self::Database(_) | Self::Migration(_) | Self::Hashing(_) | Self::Spreadsheet(_) => {
-                ErrorCode::Internal
-            }
+            Self::Database(_)
+            | Self::Migration(_)
+            | Self::Hashing(_)
+            | Self::Spreadsheet(_)
+            | Self::Stored(_) => ErrorCode::Internal,
         }
     }
 

@@ -42,7 +42,8 @@ pub(crate) async fn enqueue(tx: &mut dyn Tx, actor: &Actor, op: &Op, now: &str) 
     if replica.link(&actor.workspace_id).await?.is_none() {
         return Ok(());
     }
-    let json = serde_json::to_string(op).map_err(|e| Error::Hashing(e.to_string()))?;
+    let json =
+        serde_json::to_string(op).map_err(|e| Error::Stored(format!("an operation: {e}")))?;
     replica
         .append_op(
             &actor.workspace_id,
@@ -86,7 +87,7 @@ fn replica_of(tx: &mut dyn Tx) -> Result<&mut dyn ReplicaStore> {
 
 fn parse_op(row: &OutboxRow) -> Result<Op> {
     serde_json::from_str(&row.op)
-        .map_err(|e| Error::Hashing(format!("outbox entry {}: {e}", row.seq)))
+        .map_err(|e| Error::Stored(format!("outbox entry {}: {e}", row.seq)))
 }
 
 impl Roster {
@@ -132,6 +133,11 @@ impl Roster {
     ) -> Result<usize> {
         let now = self.now();
         let mut tx = self.write().await?;
+        // The waiting operations, read once: each answer takes its own out, and what stays
+        // says whether a later change of the same row still waits.
+        let mut waiting = replica_of(&mut *tx)?
+            .outbox(workspace_id, Some("pending"), i64::MAX)
+            .await?;
         let mut refused = 0;
         for outcome in outcomes {
             let (seq, state, error, current, roles) = match outcome {
@@ -148,15 +154,11 @@ impl Roster {
                 } => (*seq, "rejected", Some(error), current, roles),
                 OpOutcome::NotTried { .. } => continue,
             };
-            let replica = replica_of(&mut *tx)?;
-            let Some(row) = replica
-                .outbox(workspace_id, None, i64::MAX)
-                .await?
-                .into_iter()
-                .find(|r| r.seq == seq && r.state == "pending")
-            else {
+            let Some(at) = waiting.iter().position(|r| r.seq == seq) else {
                 continue;
             };
+            let row = waiting.remove(at);
+            let replica = replica_of(&mut *tx)?;
             let error_json = error.and_then(|e| serde_json::to_string(e).ok());
             let current_json = current.as_ref().and_then(|c| serde_json::to_string(c).ok());
             replica
@@ -170,9 +172,7 @@ impl Roster {
                 )
                 .await?;
             refused += usize::from(state == "rejected");
-            let later = replica
-                .outbox(workspace_id, Some("pending"), i64::MAX)
-                .await?
+            let later = waiting
                 .iter()
                 .any(|r| r.subject_kind == row.subject_kind && r.subject_id == row.subject_id);
             if later {
