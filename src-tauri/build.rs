@@ -38,6 +38,15 @@ const COMMANDS: &[&str] = &[
     "settings_email_get",
     "settings_email_save",
     "settings_email_test",
+    "hub_share",
+    "hub_join",
+    "hub_leave",
+    "hub_sign_in_again",
+    "sync_status",
+    "sync_now",
+    "sync_changes_not_applied",
+    "sync_change_retry",
+    "sync_change_discard",
 ];
 
 fn main() {

@@ -7,6 +7,7 @@ mod links;
 mod mail;
 mod save_dialog;
 mod state;
+mod sync;
 
 use tauri::Manager;
 
@@ -36,8 +37,14 @@ pub fn run() {
             let state =
                 tauri::async_runtime::block_on(state::AppState::open(&data_dir, options.demo))?;
             tracing::info!(data_dir = %data_dir.display(), demo = options.demo, "database open");
-            tauri::async_runtime::spawn(mail::run(state.roster.clone(), state.mail.clone()));
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(mail::run(
+                state.roster.clone(),
+                state.mail.clone(),
+                move || sync::announce_everything(&handle),
+            ));
             app.manage(state);
+            tauri::async_runtime::spawn(sync::run(app.handle().clone()));
             links::listen(app.handle());
             Ok(())
         })

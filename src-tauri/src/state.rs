@@ -7,6 +7,8 @@ use std::sync::{Arc, Mutex};
 use roster_core::{AppError, Error, ErrorCode, Roster, Session, demo, secrets, store};
 use tokio::sync::Notify;
 
+use crate::sync::Sync;
+
 /// Managed Tauri state.
 pub struct AppState {
     /// The core.
@@ -25,6 +27,8 @@ pub struct AppState {
     pub mail: Arc<Notify>,
     /// The code of the last invitation link that reached the app, until the UI takes it.
     invitation_link: Mutex<Option<String>>,
+    /// The sync loop's shared half (replicas of a hub Workspace).
+    pub sync: Sync,
 }
 
 impl AppState {
@@ -47,7 +51,18 @@ impl AppState {
             last_export: Mutex::new(None),
             mail: Arc::new(Notify::new()),
             invitation_link: Mutex::new(None),
+            sync: Sync::new(data_dir),
         })
+    }
+
+    /// The answer of a command that changed something: on success the sync loop sends the
+    /// change to the hub now (a replica's) and the mail loop looks at its outbox; an error
+    /// as [`AppState::fail`].
+    pub fn wrote<T>(&self, result: Result<T, Error>) -> Result<T, AppError> {
+        let value = result.map_err(|e| self.fail(e))?;
+        self.sync.wake();
+        self.mail_waiting();
+        Ok(value)
     }
 
     /// Tells the mail loop to look at the outbox now.
@@ -89,6 +104,7 @@ impl AppState {
                 *last = None;
             }
         }
+        self.sync.wake();
     }
 
     /// Remembers `path` as the last download of `session` — unless that session has ended

@@ -26,13 +26,8 @@ pub async fn users_invite(
     input: NewInvitation,
 ) -> Result<UserDetails, AppError> {
     let session = state.session()?;
-    let details = state
-        .roster
-        .invite_user(&session, input)
-        .await
-        .map_err(|e| state.fail(e))?;
-    state.mail_waiting();
-    Ok(details)
+    let result = state.roster.invite_user(&session, input).await;
+    state.wrote(result)
 }
 
 /// "Resend" on an invited user.
@@ -42,13 +37,8 @@ pub async fn invitations_resend(
     id: String,
 ) -> Result<UserDetails, AppError> {
     let session = state.session()?;
-    let details = state
-        .roster
-        .resend_invitation(&session, &id)
-        .await
-        .map_err(|e| state.fail(e))?;
-    state.mail_waiting();
-    Ok(details)
+    let result = state.roster.resend_invitation(&session, &id).await;
+    state.wrote(result)
 }
 
 /// "Revoke" on an invited user.
@@ -58,11 +48,8 @@ pub async fn invitations_revoke(
     id: String,
 ) -> Result<UserDetails, AppError> {
     let session = state.session()?;
-    state
-        .roster
-        .revoke_invitation(&session, &id)
-        .await
-        .map_err(|e| state.fail(e))
+    let result = state.roster.revoke_invitation(&session, &id).await;
+    state.wrote(result)
 }
 
 /// What an invitation code (or link) is for, before choosing a password. No session needed.

@@ -3,12 +3,14 @@
 
 mod app;
 mod export;
+mod hub;
 mod invitations;
 mod profile;
 mod reports;
 mod roles;
 mod session;
 mod settings;
+mod sync;
 mod users;
 
 pub use app::LaunchState;
@@ -52,5 +54,14 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         settings::settings_email_get,
         settings::settings_email_save,
         settings::settings_email_test,
+        hub::hub_share,
+        hub::hub_join,
+        hub::hub_leave,
+        hub::hub_sign_in_again,
+        sync::sync_status,
+        sync::sync_now,
+        sync::sync_changes_not_applied,
+        sync::sync_change_retry,
+        sync::sync_change_discard,
     ]
 }

@@ -13,11 +13,8 @@ pub async fn profile_update(
     input: ProfileUpdate,
 ) -> Result<UserDetails, AppError> {
     let session = state.session()?;
-    state
-        .roster
-        .update_profile(&session, input)
-        .await
-        .map_err(|e| state.fail(e))
+    let result = state.roster.update_profile(&session, input).await;
+    state.wrote(result)
 }
 
 /// Change own password (also the required change after sign-in). The core ends every other

@@ -24,11 +24,8 @@ pub async fn roles_create(
     input: RoleInput,
 ) -> Result<RoleSummary, AppError> {
     let session = state.session()?;
-    state
-        .roster
-        .create_role(&session, input)
-        .await
-        .map_err(|e| state.fail(e))
+    let result = state.roster.create_role(&session, input).await;
+    state.wrote(result)
 }
 
 /// "Save" in Edit role.
@@ -39,11 +36,8 @@ pub async fn roles_update(
     input: RoleInput,
 ) -> Result<RoleSummary, AppError> {
     let session = state.session()?;
-    state
-        .roster
-        .update_role(&session, &id, input)
-        .await
-        .map_err(|e| state.fail(e))
+    let result = state.roster.update_role(&session, &id, input).await;
+    state.wrote(result)
 }
 
 /// "Delete role", optionally moving its users to another role.
@@ -54,9 +48,6 @@ pub async fn roles_delete(
     input: RoleDeletion,
 ) -> Result<(), AppError> {
     let session = state.session()?;
-    state
-        .roster
-        .delete_role(&session, &id, input)
-        .await
-        .map_err(|e| state.fail(e))
+    let result = state.roster.delete_role(&session, &id, input).await;
+    state.wrote(result)
 }

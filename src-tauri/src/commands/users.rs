@@ -66,11 +66,8 @@ pub async fn users_create(
     input: NewUser,
 ) -> Result<UserDetails, AppError> {
     let session = state.session()?;
-    state
-        .roster
-        .create_user(&session, input)
-        .await
-        .map_err(|e| state.fail(e))
+    let result = state.roster.create_user(&session, input).await;
+    state.wrote(result)
 }
 
 /// "Save" in Edit.
@@ -81,22 +78,16 @@ pub async fn users_update(
     input: UserUpdate,
 ) -> Result<UserDetails, AppError> {
     let session = state.session()?;
-    state
-        .roster
-        .update_user(&session, &id, input)
-        .await
-        .map_err(|e| state.fail(e))
+    let result = state.roster.update_user(&session, &id, input).await;
+    state.wrote(result)
 }
 
 /// "Remove from Workspace".
 #[tauri::command]
 pub async fn users_remove(state: State<'_, AppState>, id: String) -> Result<UserDetails, AppError> {
     let session = state.session()?;
-    state
-        .roster
-        .remove_user(&session, &id)
-        .await
-        .map_err(|e| state.fail(e))
+    let result = state.roster.remove_user(&session, &id).await;
+    state.wrote(result)
 }
 
 /// "Restore".
@@ -106,11 +97,8 @@ pub async fn users_restore(
     id: String,
 ) -> Result<UserDetails, AppError> {
     let session = state.session()?;
-    state
-        .roster
-        .restore_user(&session, &id)
-        .await
-        .map_err(|e| state.fail(e))
+    let result = state.roster.restore_user(&session, &id).await;
+    state.wrote(result)
 }
 
 /// "Change password" on another user.
@@ -121,11 +109,8 @@ pub async fn users_reset_password(
     input: PasswordReset,
 ) -> Result<(), AppError> {
     let session = state.session()?;
-    state
-        .roster
-        .reset_password(&session, &id, input)
-        .await
-        .map_err(|e| state.fail(e))
+    let result = state.roster.reset_password(&session, &id, input).await;
+    state.wrote(result)
 }
 
 /// "Generate": a new password, shown once by the UI.

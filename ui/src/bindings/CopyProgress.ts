@@ -7,7 +7,7 @@ export type CopyProgress = {
 /**
  * Rows copied so far.
  */
-rows: bigint, 
+rows: number, 
 /**
  * Rows in all, when known (a publisher knows; a joiner learns as pages come).
  */

@@ -3,10 +3,12 @@ import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ActivityEntry } from "../bindings/ActivityEntry";
 import type { Permission } from "../bindings/Permission";
+import type { SyncStatus } from "../bindings/SyncStatus";
 import type { UserDetails } from "../bindings/UserDetails";
 import { formatDate, formatDateTime, formatTimestamp } from "../lib/format";
 import { details as baseDetails, invitation, session } from "../test/fixtures";
-import { appError, mockCommands, rejectWith } from "../test/ipc";
+import { live } from "../lib/live.svelte";
+import { appError, mockCommands, rejectWith, shellEmits } from "../test/ipc";
 import UserPanel from "./UserPanel.svelte";
 
 /** A Member holding only the built-in role, unless told otherwise. */
@@ -458,8 +460,12 @@ describe("UserPanel activity", () => {
 });
 
 describe("UserPanel invitation", () => {
+  let stopLive: (() => void) | null = null;
+  const LOCAL: SyncStatus = { state: "local", problem: null, summary: null };
+
   afterEach(() => {
-    vi.useRealTimers();
+    stopLive?.();
+    stopLive = null;
   });
 
   function invited(overrides: Partial<UserDetails> = {}): UserDetails {
@@ -611,56 +617,39 @@ describe("UserPanel invitation", () => {
     expect(ipc.argsOf("invitations_revoke")).toEqual([]);
   });
 
-  it("looks again every 5 seconds while the invitation waits to be sent, and stops once it was sent", async () => {
-    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+  it("looks again when the shell says the user changed (the mail loop sent the invitation), not for others", async () => {
     const waiting = invited({ invitation: invitation({ state: "queued", sentAt: null }) });
     const sent = invited();
     let reads = 0;
-    const ipc = mockCommands({ users_get: () => (++reads <= 2 ? waiting : sent) });
+    const ipc = mockCommands({ users_get: () => (++reads === 1 ? waiting : sent), sync_status: () => LOCAL });
+    stopLive = live.start();
     const { onChanged } = renderPanel(waiting);
     const element = await panel();
     expect(invitationRow(element)).toHaveTextContent("Waiting to be sent");
 
-    await vi.advanceTimersByTimeAsync(4999);
+    await shellEmits("data-changed", { changes: [{ table: "users", id: "someone-else", version: 3 }], everything: false });
+    await shellEmits("data-changed", { changes: [{ table: "roles", id: waiting.id, version: 3 }], everything: false });
     expect(ipc.argsOf("users_get")).toHaveLength(1);
-    await vi.advanceTimersByTimeAsync(1);
-    expect(ipc.argsOf("users_get")).toHaveLength(2);
-    expect(invitationRow(element)).toHaveTextContent("Waiting to be sent");
 
-    await vi.advanceTimersByTimeAsync(5000);
+    await shellEmits("data-changed", { changes: [], everything: true });
     await waitFor(() => expect(invitationRow(element)).toHaveTextContent(`Sent ${formatDateTime("2026-11-30T09:00:05.000Z")}`));
-    expect(ipc.argsOf("users_get")).toHaveLength(3);
+    expect(ipc.argsOf("users_get")).toHaveLength(2);
     expect(onChanged).not.toHaveBeenCalled();
-
-    await vi.advanceTimersByTimeAsync(20_000);
-    expect(ipc.argsOf("users_get")).toHaveLength(3);
   });
 
-  it("tells the list when the invited user accepted meanwhile", async () => {
-    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+  it("tells the list when the hub brought a change of the open user", async () => {
     const waiting = invited({ invitation: invitation({ state: "queued", sentAt: null }) });
     const joined = details({ status: "active", invitation: invitation({ state: "accepted" }), version: 5 });
     let reads = 0;
-    mockCommands({ users_get: () => (++reads === 1 ? waiting : joined) });
+    mockCommands({ users_get: () => (++reads === 1 ? waiting : joined), sync_status: () => LOCAL });
+    stopLive = live.start();
     const { onChanged } = renderPanel(waiting);
     const element = await panel();
 
-    await vi.advanceTimersByTimeAsync(5000);
+    await shellEmits("data-changed", { changes: [{ table: "users", id: waiting.id, version: 5 }], everything: false });
 
     await waitFor(() => expect(onChanged).toHaveBeenCalledWith(joined));
     expect(within(element).queryByTestId("invitation-state")).not.toBeInTheDocument();
     expect(within(element).getByText("Active")).toBeInTheDocument();
-  });
-
-  it("does not look again when the invitation is not waiting", async () => {
-    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
-    const user = invited();
-    const ipc = mockCommands({ users_get: () => user });
-    renderPanel(user);
-    await panel();
-
-    await vi.advanceTimersByTimeAsync(30_000);
-
-    expect(ipc.argsOf("users_get")).toHaveLength(1);
   });
 });

@@ -40,9 +40,9 @@ export function appError(code: ErrorCode, message: string, field: Field | null =
   return error;
 }
 
-/** An event from the shell (`app.emit(event, ())` in Rust), delivered to the UI's listeners. */
-export function shellEmits(event: string): Promise<void> {
-  return emit(event);
+/** An event from the shell (`app.emit(event, payload)` in Rust), delivered to the UI's listeners. */
+export function shellEmits(event: string, payload?: unknown): Promise<void> {
+  return emit(event, payload);
 }
 
 /** A handler that rejects the way the core does. */

@@ -225,7 +225,7 @@ impl Roster {
 
     /// Where secrets go on this computer, asked off the async runtime (the first secret
     /// access probes the keychain).
-    async fn secret_storage(&self) -> Result<SecretStorage> {
+    pub(crate) async fn secret_storage(&self) -> Result<SecretStorage> {
         let secrets = self.secrets.clone();
         tokio::task::spawn_blocking(move || secrets.storage())
             .await

@@ -25,6 +25,7 @@ use crate::permissions::Session;
 #[ts(export)]
 pub struct CopyProgress {
     /// Rows copied so far.
+    #[ts(type = "number")]
     pub rows: u64,
     /// Rows in all, when known (a publisher knows; a joiner learns as pages come).
     #[ts(type = "number | null")]
@@ -40,8 +41,26 @@ pub enum Joined {
     ChooseWorkspace(Vec<WorkspaceSummary>),
 }
 
+/// A row a pull wrote, as the shell's `data-changed` event names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Changed {
+    /// `workspaces`, `roles` or `users`.
+    pub table: String,
+    /// The row's id.
+    pub id: String,
+    /// The row's version after the change.
+    #[ts(type = "number")]
+    pub version: i64,
+}
+
+/// At most this many [`Changed`] rows are listed per pull; beyond it (a first copy, a
+/// restarted feed) [`Pulled::everything`] says that screens should read everything again.
+pub const CHANGES_LISTED: usize = 500;
+
 /// What a pull brought.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Pulled {
     /// Pages applied.
     pub pages: usize,
@@ -49,6 +68,10 @@ pub struct Pulled {
     pub rows: usize,
     /// Users that left this computer (no longer the user's to see).
     pub users_dropped: u64,
+    /// The rows written, up to [`CHANGES_LISTED`].
+    pub changes: Vec<Changed>,
+    /// More rows changed than are listed, or rows left this computer.
+    pub everything: bool,
 }
 
 /// What a push did.
@@ -232,6 +255,25 @@ impl Roster {
         }
     }
 
+    /// "Leave the hub" ([`Roster::leave_hub`]), then ends the hub session at `hub` when it
+    /// answers (when it does not, the session runs out on its own after its 30 days).
+    /// Errors: as [`Roster::leave_hub`].
+    pub async fn leave_hub_and_sign_out(
+        &self,
+        session: &Session,
+        hub: &HubClient,
+        discard_waiting: bool,
+    ) -> Result<()> {
+        let token = self.secrets.get(&token_name(&session.workspace_id))?;
+        self.leave_hub(session, discard_waiting).await?;
+        if let Some(token) = token
+            && let Err(error) = hub.sign_out(&token).await
+        {
+            tracing::info!(%error, "the hub session was not ended at the hub");
+        }
+        Ok(())
+    }
+
     /// Sends the replica's waiting changes to the hub, oldest first, in batches of
     /// [`super::PUSH_BATCH`], and records each answer. Stops at the first batch the hub could
     /// not take (nothing is lost: the changes wait and go next time). Returns how many
@@ -323,6 +365,20 @@ impl Roster {
             pulled.pages += 1;
             pulled.rows += rows;
             pulled.users_dropped += users_dropped;
+            pulled.everything |= page.reset
+                || users_dropped > 0
+                || pulled.changes.len() + page.records.len() > CHANGES_LISTED;
+            if !pulled.everything {
+                pulled
+                    .changes
+                    .extend(page.records.iter().map(|record| Changed {
+                        table: record.table().to_owned(),
+                        id: record.id().to_owned(),
+                        version: record.version(),
+                    }));
+            } else {
+                pulled.changes.clear();
+            }
             progress(CopyProgress {
                 rows: pulled.rows as u64,
                 total: None,

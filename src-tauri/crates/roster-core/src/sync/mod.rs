@@ -16,24 +16,28 @@ mod feed;
 mod hub;
 #[cfg(feature = "hub-client")]
 mod link;
+mod not_applied;
 pub mod ops;
 mod outbox;
 mod push;
 pub mod records;
 mod replica;
+mod summary;
 
 #[cfg(feature = "hub-client")]
 pub use client::{HubClient, LONG_POLL_SECONDS, hub_address};
 pub use feed::{FeedPage, PAGE_LIMIT};
 pub use hub::{Enrolment, HubSignIn, PublishedWorkspace};
 #[cfg(feature = "hub-client")]
-pub use link::{CopyProgress, Joined, Pulled, Pushed};
+pub use link::{CHANGES_LISTED, Changed, CopyProgress, Joined, Pulled, Pushed};
+pub use not_applied::{ChangeAction, ChangeField, ChangeNotApplied, ChangeValue};
 pub use ops::{Access, AccessChange, Op, PermissionsChange, Subject};
 pub use outbox::{NotApplied, PUSH_BATCH};
 pub(crate) use outbox::{enqueue, ensure_not_replica};
 pub use push::{OpOutcome, PUSH_LIMIT, PushedOp};
 pub use records::{Record, RoleRecord, UserRecord, WorkspaceRecord};
 pub use replica::{HubLink, PUBLISH_PAGE, PageApplied};
+pub use summary::SyncSummary;
 
 /// The secret store's name for the hub session of a Workspace.
 pub(crate) fn token_name(workspace_id: &str) -> String {

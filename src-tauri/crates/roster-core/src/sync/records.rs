@@ -28,6 +28,24 @@ impl Record {
         }
     }
 
+    /// The row's own version.
+    pub fn version(&self) -> i64 {
+        match self {
+            Record::Workspace(w) => w.version,
+            Record::Role(r) => r.version,
+            Record::User(u) => u.version,
+        }
+    }
+
+    /// The table the row belongs to: `workspaces`, `roles` or `users`.
+    pub fn table(&self) -> &'static str {
+        match self {
+            Record::Workspace(_) => "workspaces",
+            Record::Role(_) => "roles",
+            Record::User(_) => "users",
+        }
+    }
+
     /// The hub's feed version of the transaction that last wrote the row (0 in a copy made
     /// for publishing, before the hub has one).
     pub fn feed_version(&self) -> i64 {
