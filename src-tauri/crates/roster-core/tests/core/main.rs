@@ -8,6 +8,7 @@ mod support;
 mod addresses;
 mod audit;
 mod authorization;
+mod catalogue;
 mod export;
 mod field_messages;
 mod fuzz;

@@ -3,6 +3,7 @@
 
 mod convergence;
 mod feed;
+mod matrix;
 mod push;
 mod sessions;
 mod share;
