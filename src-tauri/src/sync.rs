@@ -168,7 +168,7 @@ async fn announce(app: &AppHandle, state: SyncState, problem: Option<String>) {
 
 /// Tells the screens to read what they show again (after answers from the hub changed rows
 /// here, or the mail loop sent invitations).
-pub fn announce_everything(app: &AppHandle) {
+pub fn announce_everything<R: tauri::Runtime>(app: &AppHandle<R>) {
     let _ = app.emit(
         "data-changed",
         DataChanged {

@@ -8,8 +8,8 @@ use roster_core::model::{SessionInfo, SignInInput, WorkspaceSummary};
 use roster_core::sync::{CopyProgress, Joined};
 use roster_core::{AppError, Error, Field, Secret};
 use serde::{Deserialize, Serialize};
-use tauri::State;
 use tauri::ipc::Channel;
+use tauri::{AppHandle, Runtime, State};
 use ts_rs::TS;
 
 use crate::state::AppState;
@@ -192,9 +192,11 @@ pub async fn hub_leave(
         .map_err(|e| state.fail(e))
 }
 
-/// Signs in at the hub again with the user's password after the hub session ended.
+/// Signs in at the hub again with the user's password after the hub session ended, and here
+/// too when what the hub brings ended the session on this computer.
 #[tauri::command]
-pub async fn hub_sign_in_again(
+pub async fn hub_sign_in_again<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     password: Secret,
 ) -> Result<(), AppError> {
@@ -206,11 +208,13 @@ pub async fn hub_sign_in_again(
         .map_err(|e| state.fail(e))?
         .ok_or_else(|| Error::Forbidden("This Workspace is not shared through a hub".into()))?;
     let hub = state.sync.client(&link.hub_address)?;
-    state
+    let renewed = state
         .roster
-        .sign_in_to_hub_again(&session.workspace_id, &hub, &password)
+        .renew_hub_session(&session, &hub, &password)
         .await
         .map_err(|e| state.fail(e))?;
-    state.sync.wake();
+    state.set_session(Some(renewed));
+    // The renewal pulled what changed meanwhile, outside the sync loop that announces pulls.
+    crate::sync::announce_everything(&app);
     Ok(())
 }

@@ -14,7 +14,7 @@ pub async fn session_sign_in(
 ) -> Result<SessionInfo, AppError> {
     let (session, info) = state
         .roster
-        .sign_in(input)
+        .sign_in_here_or_at_hub(input, |address| state.sync.client(address))
         .await
         .map_err(|e| state.fail(e))?;
     state.set_session(Some(session));

@@ -23,6 +23,10 @@ pub struct App {
     secrets: Mutex<Vec<String>>,
     /// Folders besides the data directory that the scan reads (downloads).
     scanned: Mutex<Vec<PathBuf>>,
+    /// The X display the app shows on (`DISPLAY`, or a screen of its own).
+    display: String,
+    /// The app's own Xvfb, when it has one ([`App::launch_apart`]).
+    screen: Option<Child>,
 }
 
 /// The app's standard error (its log), kept in the data directory so the scan reads it.
@@ -44,16 +48,24 @@ impl App {
     /// empty data directory, with `args` on its command line. Screenshots go to
     /// `target/e2e-screenshots/<light|dark>/<test>/` (dark when `GTK_THEME` ends in `:dark`).
     pub async fn launch(test: &str, args: &[&str]) -> App {
+        let display = std::env::var("DISPLAY").expect("run under Xvfb (xvfb-run -a)");
+        Self::launch_on(test, args, display, None).await
+    }
+
+    /// Like [`App::launch`], on an Xvfb screen of its own: one of several machines in a test,
+    /// whose screenshots show only its window (Xvfb has no window manager to raise one).
+    pub async fn launch_apart(test: &str, args: &[&str]) -> App {
+        let (display, screen) = own_screen();
+        Self::launch_on(test, args, display, Some(screen)).await
+    }
+
+    async fn launch_on(test: &str, args: &[&str], display: String, screen: Option<Child>) -> App {
         let binary = std::env::var_os("ROSTER_APP")
             .map(PathBuf::from)
             .unwrap_or_else(|| workspace_root().join("target/debug/roster"));
         let binary = binary
             .canonicalize()
             .expect("build the app first: cargo build -p roster-app");
-        assert!(
-            std::env::var_os("DISPLAY").is_some(),
-            "run under Xvfb (xvfb-run -a)"
-        );
         let data_dir = tempfile::tempdir().expect("data dir");
         let port = free_port();
         let native_port = free_port();
@@ -65,6 +77,7 @@ impl App {
                 &native_port.to_string(),
             ])
             .env("ROSTER_DATA_DIR", data_dir.path())
+            .env("DISPLAY", &display)
             .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(data_dir.path().join(LOG_FILE)).expect("log file"))
@@ -103,6 +116,8 @@ impl App {
             shot_count: 0,
             secrets: Mutex::new(Vec::new()),
             scanned: Mutex::new(Vec::new()),
+            display,
+            screen,
         }
     }
 
@@ -310,7 +325,7 @@ impl App {
         let path = self
             .shots
             .join(format!("{:02}-{name}.png", self.shot_count));
-        assert!(capture(&path), "screenshot {name}");
+        assert!(capture(&self.display, &path), "screenshot {name}");
     }
 
     /// Closes the app, then reads every file it wrote — the database with its `-wal` and
@@ -372,9 +387,13 @@ impl Drop for App {
     /// so `xvfb-run` does not wait for orphans.
     fn drop(&mut self) {
         if std::thread::panicking() {
-            capture(&self.shots.join("failure.png"));
+            capture(&self.display, &self.shots.join("failure.png"));
         }
         self.stop_driver();
+        if let Some(mut screen) = self.screen.take() {
+            let _ = screen.kill();
+            let _ = screen.wait();
+        }
     }
 }
 
@@ -419,8 +438,7 @@ pub fn answer_save_dialog(path: Option<&Path>) {
 }
 
 /// Saves the Xvfb screen as a PNG; false when the tools failed.
-fn capture(path: &Path) -> bool {
-    let display = std::env::var("DISPLAY").unwrap_or_default();
+fn capture(display: &str, path: &Path) -> bool {
     Command::new("sh")
         .arg("-c")
         .arg(format!(
@@ -429,6 +447,38 @@ fn capture(path: &Path) -> bool {
         ))
         .status()
         .is_ok_and(|s| s.success())
+}
+
+/// Starts an Xvfb on the first free display from :120 (the size `scripts/test` gives
+/// `xvfb-run`) and waits for it to take connections.
+fn own_screen() -> (String, Child) {
+    let number = (120..400)
+        .find(|n| !Path::new(&format!("/tmp/.X{n}-lock")).exists())
+        .expect("a free X display");
+    let display = format!(":{number}");
+    let mut screen = Command::new("Xvfb")
+        .args([
+            display.as_str(),
+            "-screen",
+            "0",
+            "1280x800x24",
+            "-nolisten",
+            "tcp",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("Xvfb (apt install xvfb)");
+    let socket = format!("/tmp/.X11-unix/X{number}");
+    for _ in 0..100 {
+        if Path::new(&socket).exists() {
+            return (display, screen);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = screen.kill();
+    let _ = screen.wait();
+    panic!("Xvfb did not start on {display}");
 }
 
 fn xpath_literal(text: &str) -> String {

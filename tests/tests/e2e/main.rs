@@ -5,6 +5,8 @@
 mod app;
 mod demo;
 mod download;
+mod hub;
+mod hub_server;
 mod invitations;
 mod roles;
 mod sessions;

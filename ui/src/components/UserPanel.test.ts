@@ -8,7 +8,7 @@ import type { UserDetails } from "../bindings/UserDetails";
 import { formatDate, formatDateTime, formatTimestamp } from "../lib/format";
 import { details as baseDetails, invitation, session } from "../test/fixtures";
 import { live } from "../lib/live.svelte";
-import { appError, mockCommands, rejectWith, shellEmits } from "../test/ipc";
+import { appError, deferred, mockCommands, rejectWith, shellEmits } from "../test/ipc";
 import UserPanel from "./UserPanel.svelte";
 
 /** A Member holding only the built-in role, unless told otherwise. */
@@ -462,6 +462,17 @@ describe("UserPanel activity", () => {
 describe("UserPanel invitation", () => {
   let stopLive: (() => void) | null = null;
   const LOCAL: SyncStatus = { state: "local", problem: null, summary: null };
+  const REPLICA: SyncStatus = {
+    state: "synced",
+    problem: null,
+    summary: {
+      hubAddress: "https://hub.example.org",
+      lastSyncedAt: "2026-12-02T08:00:00Z",
+      waiting: 0,
+      notApplied: 0,
+      tokenStorage: "keychain",
+    },
+  };
 
   afterEach(() => {
     stopLive?.();
@@ -635,6 +646,35 @@ describe("UserPanel invitation", () => {
     await waitFor(() => expect(invitationRow(element)).toHaveTextContent(`Sent ${formatDateTime("2026-11-30T09:00:05.000Z")}`));
     expect(ipc.argsOf("users_get")).toHaveLength(2);
     expect(onChanged).not.toHaveBeenCalled();
+  });
+
+  it("keeps what the hub answered when its news crosses an action's own answer", async () => {
+    const removed = details({ status: "removed", removedAt: "2026-10-01T12:00:00.000Z", version: 4 });
+    // This computer guessed "invited" (it holds no other user's password); the hub knows better.
+    const guessed = details({ status: "invited", removedAt: null, version: 5 });
+    const hubSays = details({ status: "active", removedAt: null, version: 5 });
+    const restoring = deferred<UserDetails>();
+    let current = removed;
+    mockCommands({
+      users_get: () => current,
+      users_restore: () => restoring.promise,
+      sync_status: () => REPLICA,
+    });
+    stopLive = live.start();
+    const { onChanged } = renderPanel(removed);
+    const element = await panel();
+    await waitFor(() => expect(live.status).toEqual(REPLICA));
+
+    await userEvent.click(within(element).getByRole("button", { name: "Restore" }));
+    current = hubSays;
+    await shellEmits("data-changed", { changes: [], everything: true });
+    restoring.resolve(guessed);
+
+    await waitFor(() => expect(onChanged).toHaveBeenCalledWith(guessed));
+    await waitFor(() => {
+      expect(within(element).getByText("Active")).toBeInTheDocument();
+      expect(within(element).queryByText("Invited")).not.toBeInTheDocument();
+    });
   });
 
   it("tells the list when the hub brought a change of the open user", async () => {

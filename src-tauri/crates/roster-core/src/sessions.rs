@@ -97,7 +97,7 @@ impl Roster {
         Ok((session, info))
     }
 
-    async fn workspace_for_sign_in(&self, chosen: Option<String>) -> Result<String> {
+    pub(crate) async fn workspace_for_sign_in(&self, chosen: Option<String>) -> Result<String> {
         let workspaces = self.workspaces().await?;
         match chosen {
             Some(id) if workspaces.iter().any(|w| w.id == id) => Ok(id),

@@ -145,12 +145,13 @@ describe("Changes not applied", () => {
     });
     render(ChangesNotAppliedDialog, { onClose: vi.fn() });
     const [edit, add] = await screen.findAllByTestId("change-not-applied");
-    expect(edit).toHaveTextContent("Someone else changed this user's roles first");
+    expect(edit).toHaveTextContent("Someone changed this on another computer before your change reached the hub.");
     expect(edit).toHaveTextContent(/You tried\s*Roles\s*Admin/);
     expect(edit).toHaveTextContent(/holds now\s*Email\s*bea@example.com\s*Roles\s*Viewer\s*Status\s*Active/);
     expect(add).toHaveTextContent("Add user: dan@example.com");
     expect(add).toHaveTextContent("Super-user");
     expect(add).toHaveTextContent("Nothing: there is no such user.");
+    expect(add).toHaveTextContent("A user with this email already exists");
   });
 
   it("Retry and Discard name the change and the list reads again; a failed Retry says why there", async () => {
@@ -174,6 +175,18 @@ describe("Changes not applied", () => {
     await waitFor(() => expect(screen.getAllByTestId("change-not-applied")).toHaveLength(1));
     expect(ipc.argsOf("sync_change_discard")).toEqual([{ seq: 7 }]);
     expect(screen.getByTestId("change-not-applied")).toHaveTextContent("Cy Lee");
+  });
+  it("shows what the Workspace holds now as changes arrive from the hub", async () => {
+    let now = refused();
+    mockCommands({ sync_changes_not_applied: () => [now], sync_status: () => replica() });
+    stopLive = live.start();
+    render(ChangesNotAppliedDialog, { onClose: vi.fn() });
+    const change = await screen.findByTestId("change-not-applied");
+    expect(change).toHaveTextContent(/Status\s*Active/);
+
+    now = refused({ now: [{ field: "status", values: ["removed"] }] });
+    await shellEmits("data-changed", { changes: [{ table: "users", id: "u-bea", version: 9 }], everything: false });
+    await waitFor(() => expect(screen.getByTestId("change-not-applied")).toHaveTextContent(/Status\s*Removed/));
   });
 });
 

@@ -1,3 +1,4 @@
+import type { AppError } from "../../bindings/AppError";
 import type { ChangeAction } from "../../bindings/ChangeAction";
 import type { ChangeValue } from "../../bindings/ChangeValue";
 import type { Permission } from "../../bindings/Permission";
@@ -64,3 +65,13 @@ export function fieldValue(value: ChangeValue): string {
 
 /** "1 change" / "3 changes". */
 export const changesLabel = (count: number): string => (count === 1 ? "1 change" : `${count} changes`);
+
+/**
+ * Why the hub refused a change. The core's CONFLICT message tells someone at this screen to
+ * reload; here the Workspace's state is beside it, so it says what happened instead.
+ */
+export function refusalReason(error: AppError): string {
+  return error.code === "CONFLICT"
+    ? "Someone changed this on another computer before your change reached the hub."
+    : error.message;
+}

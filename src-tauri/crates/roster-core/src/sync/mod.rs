@@ -22,6 +22,8 @@ mod outbox;
 mod push;
 pub mod records;
 mod replica;
+#[cfg(feature = "hub-client")]
+mod sign_in;
 mod summary;
 
 #[cfg(feature = "hub-client")]

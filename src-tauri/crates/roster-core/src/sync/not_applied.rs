@@ -7,12 +7,13 @@ use std::collections::HashMap;
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::ops::{Access, Op};
+use super::ops::{Access, Op, Subject};
 use super::outbox::NotApplied;
 use super::records::Record;
 use crate::Roster;
 use crate::error::{AppError, Result};
 use crate::permissions::Session;
+use crate::store::Tx;
 use crate::text::display_name;
 use crate::{actor, model::Status};
 
@@ -256,26 +257,50 @@ fn tried(names: &RoleNames, op: &Op) -> (ChangeAction, Vec<ChangeValue>) {
     }
 }
 
-fn now(names: &RoleNames, record: &Record) -> Option<Vec<ChangeValue>> {
-    match record {
-        Record::User(user) => Some(vec![
-            one(ChangeField::Email, &user.email),
-            one(ChangeField::FirstName, &user.first_name),
-            one(ChangeField::LastName, &user.last_name),
-            one(ChangeField::Phone, &user.phone),
-            access(names, &Access::new(user.is_super_user, &user.role_ids)),
-            one(ChangeField::Status, user.status.as_str()),
-        ]),
-        Record::Role(role) if role.deleted_at.is_none() => Some(vec![
-            one(ChangeField::Name, &role.name),
-            one(ChangeField::Description, &role.description),
-            ChangeValue {
-                field: ChangeField::Permissions,
-                values: role.permissions.clone(),
-            },
-        ]),
-        Record::Role(_) | Record::Workspace(_) => None,
-    }
+/// What this computer holds now of the change's row — kept in step with the hub by every
+/// pull, so it is what the Workspace holds now, not what the hub said when it refused; `None`
+/// when there is no such row here (a refused "Add user", a deleted role, a user out of sight).
+async fn now(
+    tx: &mut dyn Tx,
+    names: &RoleNames,
+    workspace_id: &str,
+    subject: Subject<'_>,
+) -> Result<Option<Vec<ChangeValue>>> {
+    Ok(match subject {
+        Subject::User(id) => match tx.user(workspace_id, id).await? {
+            Some(user) => {
+                let held: Vec<String> = tx
+                    .held_roles(id)
+                    .await?
+                    .into_iter()
+                    .map(|role| role.id)
+                    .collect();
+                Some(vec![
+                    one(ChangeField::Email, &user.email),
+                    one(ChangeField::FirstName, &user.first_name),
+                    one(ChangeField::LastName, &user.last_name),
+                    one(ChangeField::Phone, &user.phone),
+                    access(names, &Access::new(user.is_super_user, &held)),
+                    one(ChangeField::Status, user.status.as_str()),
+                ])
+            }
+            None => None,
+        },
+        Subject::Role(id) => tx.role(workspace_id, id).await?.map(|role| {
+            vec![
+                one(ChangeField::Name, &role.name),
+                one(ChangeField::Description, &role.description),
+                ChangeValue {
+                    field: ChangeField::Permissions,
+                    values: role
+                        .permissions
+                        .iter()
+                        .map(|p| p.as_str().to_owned())
+                        .collect(),
+                },
+            ]
+        }),
+    })
 }
 
 fn subject(op: &Op, current: Option<&Record>, known: Option<String>) -> String {
@@ -323,19 +348,26 @@ impl Roster {
         } in refused
         {
             let known = match op.subject(&actor.user_id) {
-                super::Subject::User(id) => tx
+                Subject::User(id) => tx
                     .user(&actor.workspace_id, id)
                     .await?
                     .map(|u| display_name(&u.first_name, &u.last_name)),
-                super::Subject::Role(id) => names.get(id).cloned(),
+                Subject::Role(id) => names.get(id).cloned(),
             };
             let (action, tried) = tried(&names, &op);
+            let now = now(
+                &mut *tx,
+                &names,
+                &actor.workspace_id,
+                op.subject(&actor.user_id),
+            )
+            .await?;
             list.push(ChangeNotApplied {
                 seq,
                 action,
                 subject: subject(&op, current.as_ref(), known),
                 tried,
-                now: current.as_ref().and_then(|record| now(&names, record)),
+                now,
                 error,
                 made_at,
             });

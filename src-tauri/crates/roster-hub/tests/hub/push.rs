@@ -292,6 +292,86 @@ async fn a_removal_beats_a_concurrent_edit_whichever_arrives_first() {
 }
 
 #[tokio::test]
+async fn a_member_removed_and_restored_on_a_replica_is_active_again_everywhere() {
+    let (db, hub, acme) = shared().await;
+    let (desk, ada, bob) = (&acme.desk, &acme.ada, &acme.bob.id);
+    let client = hub.client();
+    desk.roster.remove_user(ada, bob).await.expect("remove");
+    desk.sync(ada, &client).await;
+    // The replica holds no other user's password hash, so until the hub answers it guesses
+    // "invited"; the hub, which holds Bob's hash, decides.
+    desk.roster.restore_user(ada, bob).await.expect("restore");
+    desk.sync(ada, &client).await;
+    assert_eq!(
+        user(&desk.roster, ada, bob).await.status,
+        roster_core::model::Status::Active
+    );
+    let (on_hub, hub_ada) = hub_side(&db).await;
+    assert_eq!(
+        user(&on_hub, &hub_ada, bob).await.status,
+        roster_core::model::Status::Active
+    );
+}
+
+#[tokio::test]
+async fn changes_not_applied_show_what_the_workspace_holds_now_for_every_refused_change() {
+    let two = two_admins().await;
+    let (ada_desk, ada, sara) = (&two.acme.desk, &two.acme.ada, &two.sara);
+    let bob = &two.acme.bob.id;
+    let client = two.hub.client();
+    ada_desk
+        .roster
+        .remove_user(ada, bob)
+        .await
+        .expect("remove on Ada's");
+    ada_desk.sync(ada, &client).await;
+    for first_name in ["Robert", "Rob"] {
+        let mut renamed = edit(&user(&two.sara_desk.roster, sara, bob).await);
+        renamed.first_name = first_name.into();
+        two.sara_desk
+            .roster
+            .update_user(sara, bob, renamed)
+            .await
+            .expect("edit on Sara's, offline");
+    }
+    assert_eq!(two.sara_desk.sync(sara, &client).await.refused, 2);
+    let status_now = |roster: Roster, session: Session| async move {
+        roster
+            .changes_not_applied_list(&session)
+            .await
+            .expect("list")
+            .into_iter()
+            .map(|change| {
+                let now = change.now.expect("Bob is on Sara's replica");
+                let status = now
+                    .into_iter()
+                    .find(|v| v.field == roster_core::sync::ChangeField::Status)
+                    .expect("a status");
+                status.values.join(",")
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        status_now(two.sara_desk.roster.clone(), sara.clone()).await,
+        ["removed", "removed"],
+        "both refused edits show the removal, not only the last about Bob"
+    );
+
+    ada_desk
+        .roster
+        .restore_user(ada, bob)
+        .await
+        .expect("restore on Ada's");
+    ada_desk.sync(ada, &client).await;
+    two.sara_desk.sync(sara, &client).await;
+    assert_eq!(
+        status_now(two.sara_desk.roster.clone(), sara.clone()).await,
+        ["active", "active"],
+        "what the Workspace holds now follows the hub after the refusal"
+    );
+}
+
+#[tokio::test]
 async fn a_repeated_push_a_gap_and_a_lost_answer_change_nothing() {
     let (db, hub, acme) = shared().await;
     let (desk, ada) = (&acme.desk, &acme.ada);
