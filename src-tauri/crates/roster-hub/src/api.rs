@@ -7,6 +7,10 @@
 //! | `DELETE /v1/sessions/current` | bearer token | `{}` |
 //! | `GET /v1/feed` | bearer token; `cursor`, `limit`, `wait` (seconds, long poll) | `FeedPage` |
 //! | `POST /v1/push` | bearer token; `{clientId, ops: [{seq, opId, op}]}` | `{results: [OpOutcome]}` |
+//! | `POST /v1/invitations/preview` | `{token}` | `InvitationPreview` |
+//! | `POST /v1/invitations/accept` | `{token, password, confirmPassword}` | `HubSignIn` |
+//! | `POST /v1/password` | bearer token; `{currentPassword, newPassword, confirmPassword}` | `PasswordChanged` |
+//! | `POST /v1/email-settings` | bearer token; Settings → Email as saved | `EmailSettings` |
 //! | `POST /v1/publish/start` | `{code, workspace}` | `{}` |
 //! | `POST /v1/publish/rows` | `{code, records}` | `{}` |
 //! | `POST /v1/publish/finish` | `{code, publisherId}` | `PublishedWorkspace` |
@@ -20,9 +24,13 @@ use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::http::HeaderMap;
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
-use roster_core::model::SignInInput;
+use roster_core::model::{
+    EmailSettings, EmailSettingsInput, InvitationAcceptance, InvitationPreview, OwnPasswordChange,
+    SignInInput,
+};
 use roster_core::sync::{
-    FeedPage, HubSignIn, OpOutcome, PublishedWorkspace, PushedOp, Record, WorkspaceRecord,
+    FeedPage, HubSignIn, OpOutcome, PasswordChanged, PublishedWorkspace, PushedOp, Record,
+    WorkspaceRecord,
 };
 use roster_core::{Error, Roster, Secret, Session};
 use serde::Deserialize;
@@ -59,6 +67,10 @@ pub fn router(hub: Arc<Hub>) -> Router {
         .route("/v1/sessions/current", delete(sign_out))
         .route("/v1/feed", get(feed))
         .route("/v1/push", post(push))
+        .route("/v1/invitations/preview", post(invitation_preview))
+        .route("/v1/invitations/accept", post(accept_invitation))
+        .route("/v1/password", post(change_own_password))
+        .route("/v1/email-settings", post(save_email_settings))
         .route("/v1/publish/start", post(publish_start))
         .route("/v1/publish/rows", post(publish_rows))
         .route("/v1/publish/finish", post(publish_finish))
@@ -179,6 +191,51 @@ async fn push(
         .push(&session, &body.client_id, &body.ops)
         .await?;
     Ok(Json(PushAnswer { results }))
+}
+
+#[derive(Deserialize)]
+struct PreviewBody {
+    token: String,
+}
+
+/// What an invitation code is for; the code is the credential (256 random bits, so a guess
+/// cannot find one).
+async fn invitation_preview(
+    State(hub): State<Arc<Hub>>,
+    Json(body): Json<PreviewBody>,
+) -> Answer<InvitationPreview> {
+    Ok(Json(hub.roster.invitation_preview(&body.token).await?))
+}
+
+/// "Accept invitation" from a computer that has no copy of the Workspace yet: the answer is
+/// a hub session for the new member, who joins with it.
+async fn accept_invitation(
+    State(hub): State<Arc<Hub>>,
+    Json(body): Json<InvitationAcceptance>,
+) -> Answer<HubSignIn> {
+    Ok(Json(hub.roster.hub_accept_invitation(body).await?))
+}
+
+/// The signed-in user's own password; every other hub session of theirs ends.
+async fn change_own_password(
+    State(hub): State<Arc<Hub>>,
+    headers: HeaderMap,
+    Json(body): Json<OwnPasswordChange>,
+) -> Answer<PasswordChanged> {
+    let session = session(&hub, &headers).await?;
+    Ok(Json(
+        hub.roster.hub_change_own_password(&session, body).await?,
+    ))
+}
+
+/// Settings → Email of a replica: the SMTP password is sealed here, never kept there.
+async fn save_email_settings(
+    State(hub): State<Arc<Hub>>,
+    headers: HeaderMap,
+    Json(body): Json<EmailSettingsInput>,
+) -> Answer<EmailSettings> {
+    let session = session(&hub, &headers).await?;
+    Ok(Json(hub.roster.save_email_settings(&session, body).await?))
 }
 
 #[derive(Deserialize)]

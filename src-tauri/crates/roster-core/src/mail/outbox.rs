@@ -130,17 +130,28 @@ impl Roster {
         Ok(())
     }
 
+    /// The next due message, claimed. A message of a replica's Workspace is never sent from
+    /// here — its hub is the one sender — so one queued before the Workspace was shared is
+    /// cancelled instead.
     async fn claim_next(&self) -> Result<Option<Due>> {
         let now = self.now();
         let mut tx = self.write().await?;
-        let due = tx.next_due_mail(&now).await?;
-        if let Some(message) = &due {
+        let due = loop {
+            let Some(message) = tx.next_due_mail(&now).await? else {
+                break None;
+            };
+            if crate::sync::is_replica(&mut *tx, &message.workspace_id).await? {
+                tx.update_mail(&message.id, &leaving("cancelled"), &now)
+                    .await?;
+                continue;
+            }
             let claim = MailPatch {
                 next_attempt_at: Some(timestamp(self.clock.now() + CLAIM)),
                 ..MailPatch::default()
             };
             tx.update_mail(&message.id, &claim, &now).await?;
-        }
+            break Some(message);
+        };
         tx.commit().await?;
         Ok(due)
     }

@@ -64,7 +64,7 @@ pub struct InvitationInfo {
 }
 
 /// What the "Accept invitation" screen shows before the password is chosen.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct InvitationPreview {
