@@ -29,6 +29,9 @@ pub(crate) async fn latest(
     now: &str,
 ) -> Result<Option<InvitationInfo>> {
     let row = tx.latest_invitation(user_id).await?;
+    if row.is_none() {
+        return kept_from_hub(tx, user_id, now).await;
+    }
     Ok(row.map(|r| {
         let state = match (r.state.as_str(), r.outbox_state.as_deref()) {
             ("accepted", _) => InvitationState::Accepted,
@@ -48,6 +51,31 @@ pub(crate) async fn latest(
                 .then_some(r.next_attempt_at)
                 .flatten(),
         }
+    }))
+}
+
+/// On a replica, the latest invitation of `user_id` as the hub's feed last brought it, its
+/// expiry judged again at `now` (the hub's feed does not move when a code merely expires).
+async fn kept_from_hub(
+    tx: &mut dyn Tx,
+    user_id: &str,
+    now: &str,
+) -> Result<Option<InvitationInfo>> {
+    let Some(replica) = tx.replica() else {
+        return Ok(None);
+    };
+    let kept = replica.kept_invitation(user_id).await?;
+    let info: Option<InvitationInfo> = kept.and_then(|k| serde_json::from_str(&k).ok());
+    Ok(info.map(|mut info| {
+        let open = matches!(
+            info.state,
+            InvitationState::Queued | InvitationState::Sent | InvitationState::NotSent
+        );
+        if open && expired(&info.expires_at, now) {
+            info.state = InvitationState::Expired;
+            info.next_attempt_at = None;
+        }
+        info
     }))
 }
 

@@ -17,7 +17,7 @@ use super::smtp::{self, Outgoing};
 use crate::changes::{self, By, Change};
 use crate::clock::{parse_timestamp, timestamp};
 use crate::error::{Error, Result};
-use crate::store::{DueMail as Due, MailPatch, QueuedMail, Tx};
+use crate::store::{DueMail as Due, MailPatch, QueuedMail, Tx, UserPatch};
 use crate::{Roster, new_id};
 
 /// Messages sent per pass of [`Roster::deliver_due_mail`].
@@ -89,6 +89,23 @@ pub(crate) async fn cancel(tx: &mut dyn Tx, invitation_id: &str, at: &str) -> Re
         tx.update_mail(&id, &leaving("cancelled"), at).await?;
     }
     Ok(())
+}
+
+/// On a hub, writes the invited user of `message` again (a new version, nothing else), so
+/// the feed brings replicas the user with how the sending went: their panels show Sent or
+/// Not sent as the hub's does.
+async fn touch_invited(tx: &mut dyn Tx, message: &Due, at: &str) -> Result<()> {
+    if tx.hub().is_none() {
+        return Ok(());
+    }
+    let user_id = match &message.invitation_id {
+        Some(id) => tx.invitation_user(id).await?,
+        None => None,
+    };
+    match user_id {
+        Some(user_id) => tx.update_user(&user_id, &UserPatch::default(), at).await,
+        None => Ok(()),
+    }
 }
 
 impl Roster {
@@ -217,6 +234,7 @@ impl Roster {
         };
         let mut tx = self.write().await?;
         tx.update_mail(&message.id, &sent, &now).await?;
+        touch_invited(&mut *tx, message, &now).await?;
         tx.commit().await?;
         self.db.scrub().await
     }
@@ -239,6 +257,7 @@ impl Roster {
         };
         let mut tx = self.write().await?;
         tx.update_mail(&message.id, &failed, &at).await?;
+        touch_invited(&mut *tx, message, &at).await?;
         let user_id = match &message.invitation_id {
             Some(id) => tx.invitation_user(id).await?,
             None => None,

@@ -5,7 +5,9 @@
 
 use std::path::PathBuf;
 
-use roster_core::model::{EmailSettingsInput, InvitationAcceptance, NewInvitation};
+use roster_core::model::{
+    EmailSettingsInput, InvitationAcceptance, InvitationState, NewInvitation,
+};
 use roster_core::sync::{ChangeAction, HubClient};
 use roster_core::{ErrorCode, Secret, hub_in_link};
 use roster_tests::mail::{MailServer, Mode, code_in};
@@ -146,6 +148,14 @@ async fn an_invitation_made_offline_is_sent_once_by_the_hub_and_accepted_there()
         "the hub opened its sealed password"
     );
     drop(second);
+    assert_eq!(invited.invitation, None, "no code is made on a replica");
+    desk.sync(ada, &hub.client()).await;
+    let panel = desk.roster.user(ada, &invited.id).await.expect("panel");
+    assert_eq!(
+        panel.invitation.map(|i| i.state),
+        Some(InvitationState::Sent),
+        "the hub's sending reaches the replica's panel"
+    );
 
     let link = link_in(&message);
     assert_eq!(hub_in_link(&link).as_deref(), Some(hub.address.as_str()));
