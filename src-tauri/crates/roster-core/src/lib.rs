@@ -23,7 +23,7 @@ pub mod text;
 pub mod validation;
 
 mod actor;
-mod attempts;
+pub mod attempts;
 mod changes;
 mod email_keys;
 mod invitations;

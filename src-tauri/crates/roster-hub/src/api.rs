@@ -17,10 +17,11 @@
 //!
 //! Errors are `{code, message, field, targetId}` with the status of [`crate::errors::status`].
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Query, State};
 use axum::http::HeaderMap;
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
@@ -38,6 +39,7 @@ use serde_json::{Value, json};
 use tokio::sync::{broadcast, watch};
 
 use crate::errors::ApiError;
+use crate::guesses::Guesses;
 
 /// The longest long poll a client may ask for, in seconds.
 const MAX_WAIT_SECONDS: u64 = 55;
@@ -55,6 +57,8 @@ pub struct Hub {
     pub wake: broadcast::Sender<String>,
     /// Turns true when the process is shutting down: long polls answer at once.
     pub closing: watch::Receiver<bool>,
+    /// Failed invitation codes by client address.
+    pub guesses: Arc<Guesses>,
 }
 
 type Answer<T> = Result<Json<T>, ApiError>;
@@ -199,21 +203,30 @@ struct PreviewBody {
 }
 
 /// What an invitation code is for; the code is the credential (256 random bits, so a guess
-/// cannot find one).
+/// cannot find one), and an address that keeps sending unknown codes is held back as a
+/// sign-in is (see `guesses`).
 async fn invitation_preview(
     State(hub): State<Arc<Hub>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Json(body): Json<PreviewBody>,
 ) -> Answer<InvitationPreview> {
-    Ok(Json(hub.roster.invitation_preview(&body.token).await?))
+    hub.guesses.check(peer.ip())?;
+    let answer = hub.roster.invitation_preview(&body.token).await;
+    hub.guesses.record(peer.ip(), answer.as_ref().err());
+    Ok(Json(answer?))
 }
 
 /// "Accept invitation" from a computer that has no copy of the Workspace yet: the answer is
 /// a hub session for the new member, who joins with it.
 async fn accept_invitation(
     State(hub): State<Arc<Hub>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Json(body): Json<InvitationAcceptance>,
 ) -> Answer<HubSignIn> {
-    Ok(Json(hub.roster.hub_accept_invitation(body).await?))
+    hub.guesses.check(peer.ip())?;
+    let answer = hub.roster.hub_accept_invitation(body).await;
+    hub.guesses.record(peer.ip(), answer.as_ref().err());
+    Ok(Json(answer?))
 }
 
 /// The signed-in user's own password; every other hub session of theirs ends.

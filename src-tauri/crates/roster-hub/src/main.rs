@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand};
 
 mod api;
 mod errors;
+mod guesses;
 mod mail;
 mod sealed;
 mod serve;

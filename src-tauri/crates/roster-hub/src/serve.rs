@@ -117,6 +117,7 @@ pub async fn run(database: &str, settings: Settings) -> Result<(), String> {
         roster: roster.clone(),
         wake,
         closing,
+        guesses: Arc::default(),
     });
     let app = api::router(hub).layer(middleware::from_fn(log_request));
 
@@ -128,7 +129,7 @@ pub async fn run(database: &str, settings: Settings) -> Result<(), String> {
         let _ = close.send(true);
         stopping.graceful_shutdown(Some(DRAIN));
     });
-    let service = app.into_make_service();
+    let service = app.into_make_service_with_connect_info::<SocketAddr>();
     let served = match tls {
         Some((cert, key)) => {
             let _ = rustls::crypto::ring::default_provider().install_default();

@@ -329,3 +329,21 @@ async fn an_offline_invitation_of_an_email_taken_meanwhile_is_not_applied() {
         .expect("hub outbox");
     assert_eq!(outbox, 0, "no email for a refused invitation");
 }
+
+#[tokio::test]
+async fn an_address_that_keeps_guessing_codes_is_held_back_as_a_sign_in_is() {
+    let (_db, hub, _acme) = shared().await;
+    let client = hub.client();
+    for n in 1..=roster_core::attempts::FREE_ATTEMPTS {
+        let unknown = client
+            .invitation_preview(&format!("made-up-code-{n}"))
+            .await
+            .expect_err("no such invitation");
+        assert_eq!(unknown.code(), ErrorCode::InvitationNotFound);
+    }
+    let held = client
+        .invitation_preview("made-up-code-again")
+        .await
+        .expect_err("held back");
+    assert_eq!(held.code(), ErrorCode::LockedOut);
+}
