@@ -11,6 +11,7 @@
 //! | `POST /v1/invitations/accept` | `{token, password, confirmPassword}` | `HubSignIn` |
 //! | `POST /v1/password` | bearer token; `{currentPassword, newPassword, confirmPassword}` | `PasswordChanged` |
 //! | `POST /v1/email-settings` | bearer token; Settings → Email as saved | `EmailSettings` |
+//! | `POST /v1/email-settings/test` | bearer token; `{to}` | `{}` |
 //! | `POST /v1/publish/start` | `{code, workspace}` | `{}` |
 //! | `POST /v1/publish/rows` | `{code, records}` | `{}` |
 //! | `POST /v1/publish/finish` | `{code, publisherId}` | `PublishedWorkspace` |
@@ -75,6 +76,7 @@ pub fn router(hub: Arc<Hub>) -> Router {
         .route("/v1/invitations/accept", post(accept_invitation))
         .route("/v1/password", post(change_own_password))
         .route("/v1/email-settings", post(save_email_settings))
+        .route("/v1/email-settings/test", post(send_test_email))
         .route("/v1/publish/start", post(publish_start))
         .route("/v1/publish/rows", post(publish_rows))
         .route("/v1/publish/finish", post(publish_finish))
@@ -249,6 +251,22 @@ async fn save_email_settings(
 ) -> Answer<EmailSettings> {
     let session = session(&hub, &headers).await?;
     Ok(Json(hub.roster.save_email_settings(&session, body).await?))
+}
+
+#[derive(Deserialize)]
+struct TestEmailBody {
+    to: String,
+}
+
+/// "Send test email" of a replica, sent with the password only the hub holds.
+async fn send_test_email(
+    State(hub): State<Arc<Hub>>,
+    headers: HeaderMap,
+    Json(body): Json<TestEmailBody>,
+) -> Answer<Value> {
+    let session = session(&hub, &headers).await?;
+    hub.roster.send_test_email(&session, &body.to).await?;
+    Ok(Json(json!({})))
 }
 
 #[derive(Deserialize)]

@@ -143,4 +143,24 @@ impl Roster {
             .await?;
         Ok(saved)
     }
+
+    /// "Send test email" on a replica: sent by the hub, with the password only it holds.
+    /// Errors: [`Error::HubUnreachable`] saying a connection is needed; the hub's refusals
+    /// as [`Error::Remote`] (a mail server that refused, [`Error::EmailNotConfigured`]).
+    pub async fn send_test_email_through_hub(
+        &self,
+        session: &Session,
+        hub: &HubClient,
+        to: &str,
+    ) -> Result<()> {
+        actor::load_ready(&mut *self.read().await?, session)
+            .await?
+            .require(Permission::SettingsManage)?;
+        self.linked(&session.workspace_id, hub).await?;
+        let token = self
+            .secrets
+            .get(&token_name(&session.workspace_id))?
+            .ok_or(Error::Unauthenticated)?;
+        hub.send_test_email(&token, to).await.map_err(online_only)
+    }
 }

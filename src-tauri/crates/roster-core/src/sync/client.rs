@@ -339,6 +339,17 @@ impl HubClient {
         self.post("/v1/email-settings", Some(token), &body).await
     }
 
+    /// Has the hub send a test email to `to` with the Workspace's settings.
+    pub async fn send_test_email(&self, token: &Secret, to: &str) -> Result<()> {
+        self.post::<_, serde_json::Value>(
+            "/v1/email-settings/test",
+            Some(token),
+            &serde_json::json!({ "to": to }),
+        )
+        .await
+        .map(drop)
+    }
+
     /// Starts publishing a Workspace with an enrolment code.
     pub async fn publish_start(&self, code: &str, workspace: &WorkspaceRecord) -> Result<()> {
         self.post::<_, serde_json::Value>(

@@ -115,6 +115,11 @@ async fn an_invitation_made_offline_is_sent_once_by_the_hub_and_accepted_there()
         .await
         .expect("email settings saved at the hub");
     assert!(desk.roster.invitations_ready(ada).await.expect("ready"));
+    desk.roster
+        .send_test_email_through_hub(ada, &hub.client(), "people@acme.example")
+        .await
+        .expect("a test email sent by the hub");
+    assert!(mail.message(1).await.contains("Roster test email"));
 
     // Offline: nothing reaches the hub until the replica syncs.
     let invited = desk
@@ -130,21 +135,23 @@ async fn an_invitation_made_offline_is_sent_once_by_the_hub_and_accepted_there()
     assert_eq!(delivery, roster_core::Delivery::default());
     assert_eq!(mail_rows_here(desk).await, 0, "a replica queues no email");
     tokio::time::sleep(std::time::Duration::from_secs(1)).await;
-    assert!(
-        mail.messages().is_empty(),
-        "nothing is sent before the sync"
+    assert_eq!(
+        mail.messages().len(),
+        1,
+        "nothing more is sent before the sync"
     );
 
     let pushed = desk.sync(ada, &hub.client()).await;
     assert_eq!((pushed.answered, pushed.refused), (1, 0));
-    let message = mail.message(1).await;
+    let message = mail.message(2).await;
     // Both hub processes run a mail loop on the one outbox: give the other time to err.
     tokio::time::sleep(std::time::Duration::from_secs(4)).await;
-    assert_eq!(mail.messages().len(), 1, "sent exactly once");
-    assert_eq!(mail.recipients(1), ["carla@example.com"]);
+    assert_eq!(mail.messages().len(), 2, "the invitation sent exactly once");
+    assert_eq!(mail.recipients(2), ["carla@example.com"]);
+    let login = ("mailer".to_owned(), SMTP_PASSWORD.to_owned());
     assert_eq!(
         mail.auth_attempts(),
-        [("mailer".to_owned(), SMTP_PASSWORD.to_owned())],
+        [login.clone(), login],
         "the hub opened its sealed password"
     );
     drop(second);
