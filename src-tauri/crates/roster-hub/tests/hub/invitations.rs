@@ -354,3 +354,52 @@ async fn an_address_that_keeps_guessing_codes_is_held_back_as_a_sign_in_is() {
         .expect_err("held back");
     assert_eq!(held.code(), ErrorCode::LockedOut);
 }
+
+#[tokio::test]
+async fn mail_queued_here_before_sharing_is_never_sent_from_a_replica_and_resend_goes_through_the_hub()
+ {
+    let db = HubDatabase::fresh().await;
+    let hub = HubProcess::start(&db.url).await;
+    let mail = MailServer::start(Mode::Plain, None, SMTP_PASSWORD);
+    let acme = support::acme().await;
+    let (desk, ada) = (&acme.desk, &acme.ada);
+    desk.roster
+        .save_email_settings(ada, email_settings(mail.port, None))
+        .await
+        .expect("email on this computer");
+    let invited = desk
+        .roster
+        .invite_user(ada, carla_as_member(desk, ada).await)
+        .await
+        .expect("queued here while the Workspace is this computer's");
+    desk.roster
+        .share_through_hub(
+            ada,
+            &hub.client(),
+            &support::enrol(&db.url),
+            &Secret::new(PASSWORD),
+            &|_| {},
+        )
+        .await
+        .expect("share");
+    let delivery = desk.roster.deliver_due_mail().await.expect("mail pass");
+    assert_eq!(delivery, roster_core::Delivery::default());
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    assert!(mail.messages().is_empty(), "a replica sends nothing");
+
+    desk.roster
+        .save_email_settings_through_hub(ada, &hub.client(), email_settings(mail.port, None))
+        .await
+        .expect("email at the hub");
+    desk.roster
+        .resend_invitation(ada, &invited.id)
+        .await
+        .expect("Resend on the replica");
+    desk.sync(ada, &hub.client()).await;
+    let message = mail.message(1).await;
+    assert_eq!(mail.recipients(1), ["carla@example.com"]);
+    assert_eq!(
+        hub_in_link(&link_in(&message)).as_deref(),
+        Some(hub.address.as_str())
+    );
+}
