@@ -6,11 +6,19 @@ use tauri_plugin_deep_link::DeepLinkExt;
 
 use crate::state::AppState;
 
-/// The invitation code of a link, if it is one of ours.
+/// What "Accept invitation" is given for a link, if it is one of ours: its code, or the
+/// whole link when it names the hub that shares the Workspace (the code alone would not say
+/// where to accept it).
 fn invitation_token(url: &str) -> Option<String> {
     let rest = url.strip_prefix(roster_core::ACCEPT_LINK)?;
     let token = rest.split('&').next().unwrap_or_default();
-    (!token.is_empty()).then(|| token.to_owned())
+    if token.is_empty() {
+        return None;
+    }
+    match roster_core::hub_in_link(url) {
+        Some(_) => Some(url.to_owned()),
+        None => Some(token.to_owned()),
+    }
 }
 
 /// Keeps the code for the UI and tells it to look.
@@ -67,6 +75,8 @@ mod tests {
             Some("abc".into())
         );
         assert_eq!(invitation_token("roster://accept-invitation?token="), None);
+        let shared = "roster://accept-invitation?token=abc&hub=https%3A%2F%2Fhub.example";
+        assert_eq!(invitation_token(shared), Some(shared.into()));
         assert_eq!(invitation_token("https://example.com/?token=abc"), None);
     }
 }

@@ -134,6 +134,15 @@ impl Sync {
     }
 }
 
+/// A client for the hub of the replica `workspace_id`; `None` for a Workspace of this
+/// computer only. Errors: as [`Roster::hub_link`] and [`HubClient::new`].
+pub async fn hub_of(roster: &Roster, sync: &Sync, workspace_id: &str) -> Result<Option<HubClient>> {
+    match roster.hub_link(workspace_id).await? {
+        Some(link) => sync.client(&link.hub_address).map(Some),
+        None => Ok(None),
+    }
+}
+
 /// The status for `session` now. Errors: as [`Roster::sync_summary`].
 pub async fn status(roster: &Roster, sync: &Sync, session: &Session) -> Result<SyncStatus> {
     let summary = roster.sync_summary(session).await?;

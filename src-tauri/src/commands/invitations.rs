@@ -53,30 +53,39 @@ pub async fn invitations_revoke(
 }
 
 /// What an invitation code (or link) is for, before choosing a password. No session needed.
+/// A link that names a hub is looked up there (this computer may hold no Workspace yet).
 #[tauri::command]
 pub async fn invitations_preview(
     state: State<'_, AppState>,
     token: String,
 ) -> Result<InvitationPreview, AppError> {
-    state
-        .roster
-        .invitation_preview(&token)
-        .await
-        .map_err(AppError::from)
+    match roster_core::hub_in_link(&token) {
+        Some(hub) => state.sync.client(&hub)?.invitation_preview(&token).await,
+        None => state.roster.invitation_preview(&token).await,
+    }
+    .map_err(AppError::from)
 }
 
-/// "Accept invitation": sets the password and signs in.
+/// "Accept invitation": sets the password and signs in; for a link that names a hub, at the
+/// hub, and this computer then joins the Workspace as the new member.
 #[tauri::command]
 pub async fn invitations_accept(
     state: State<'_, AppState>,
     input: InvitationAcceptance,
 ) -> Result<SessionInfo, AppError> {
-    let (session, info) = state
-        .roster
-        .accept_invitation(input)
-        .await
-        .map_err(AppError::from)?;
+    let (session, info) = match roster_core::hub_in_link(&input.token) {
+        Some(hub) => {
+            let hub = state.sync.client(&hub)?;
+            state
+                .roster
+                .accept_invitation_through_hub(&hub, input, &|_| {})
+                .await
+        }
+        None => state.roster.accept_invitation(input).await,
+    }
+    .map_err(AppError::from)?;
     state.set_session(Some(session));
+    state.sync.wake();
     Ok(info)
 }
 

@@ -24,11 +24,19 @@ pub async fn settings_email_save(
     input: EmailSettingsInput,
 ) -> Result<EmailSettings, AppError> {
     let session = state.session()?;
-    let saved = state
-        .roster
-        .save_email_settings(&session, input)
+    let hub = crate::sync::hub_of(&state.roster, &state.sync, &session.workspace_id)
         .await
         .map_err(|e| state.fail(e))?;
+    let saved = match hub {
+        Some(hub) => {
+            state
+                .roster
+                .save_email_settings_through_hub(&session, &hub, input)
+                .await
+        }
+        None => state.roster.save_email_settings(&session, input).await,
+    }
+    .map_err(|e| state.fail(e))?;
     state.mail_waiting();
     Ok(saved)
 }
@@ -37,9 +45,17 @@ pub async fn settings_email_save(
 #[tauri::command]
 pub async fn settings_email_test(state: State<'_, AppState>, to: String) -> Result<(), AppError> {
     let session = state.session()?;
-    state
-        .roster
-        .send_test_email(&session, &to)
+    let hub = crate::sync::hub_of(&state.roster, &state.sync, &session.workspace_id)
         .await
-        .map_err(|e| state.fail(e))
+        .map_err(|e| state.fail(e))?;
+    match hub {
+        Some(hub) => {
+            state
+                .roster
+                .send_test_email_through_hub(&session, &hub, &to)
+                .await
+        }
+        None => state.roster.send_test_email(&session, &to).await,
+    }
+    .map_err(|e| state.fail(e))
 }

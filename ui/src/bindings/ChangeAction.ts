@@ -3,4 +3,4 @@
 /**
  * What a refused change did.
  */
-export type ChangeAction = "addUser" | "editUser" | "editProfile" | "removeUser" | "restoreUser" | "resetPassword" | "addRole" | "editRole" | "deleteRole";
+export type ChangeAction = "addUser" | "editUser" | "editProfile" | "removeUser" | "restoreUser" | "resetPassword" | "inviteUser" | "resendInvitation" | "revokeInvitation" | "addRole" | "editRole" | "deleteRole";

@@ -3,4 +3,4 @@
 /**
  * Where the SMTP password is kept.
  */
-export type SecretStorage = "keychain" | "session";
+export type SecretStorage = "keychain" | "session" | "hub";

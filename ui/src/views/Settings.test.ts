@@ -281,6 +281,16 @@ describe("Settings → Email", () => {
     );
   });
 
+  it("says that a shared Workspace's password is kept at its hub, never here", async () => {
+    renderSettings({ settings_email_get: () => emailSettings({ passwordStorage: "hub", hasPassword: false }) });
+    const email = await loaded();
+
+    expect(screen.queryByTestId("no-keychain")).not.toBeInTheDocument();
+    expect(within(email).getByLabelText("Password")).toHaveAccessibleDescription(
+      "The password is kept only at the hub that shares this Workspace. Leave this blank to keep the one saved there.",
+    );
+  });
+
   it("says so when no password is saved, and offers nothing to forget", async () => {
     renderSettings({ settings_email_get: () => emailSettings({ hasPassword: false, version: 0 }) });
     const email = await loaded();

@@ -23,7 +23,7 @@ pub mod text;
 pub mod validation;
 
 mod actor;
-mod attempts;
+pub mod attempts;
 mod changes;
 mod email_keys;
 mod invitations;
@@ -45,7 +45,7 @@ use store::{Database, Tx};
 pub use actor::Actor;
 pub use clock::{Clock, SystemClock};
 pub use error::{AppError, Error, ErrorCode, Field, Result};
-pub use invitations::ACCEPT_LINK;
+pub use invitations::{ACCEPT_LINK, hub_in_link};
 pub use mail::Delivery;
 pub use passwords::{Hashing, Secret};
 pub use permissions::{Permission, Session};
@@ -58,6 +58,8 @@ pub struct Roster {
     clock: Arc<dyn Clock>,
     hashing: Hashing,
     secrets: Arc<dyn secrets::SecretStore>,
+    /// The address Rosters reach this hub at, for invitation links; only a hub has one.
+    public_address: Option<Arc<str>>,
 }
 
 impl Roster {
@@ -115,6 +117,7 @@ impl Roster {
             clock,
             hashing,
             secrets: Arc::new(secrets::SessionSecrets::default()),
+            public_address: None,
         })
     }
 
@@ -132,6 +135,16 @@ impl Roster {
     pub fn with_secrets(&self, secrets: Arc<dyn secrets::SecretStore>) -> Self {
         Self {
             secrets,
+            ..self.clone()
+        }
+    }
+
+    /// The same Roster as a hub reached at `address` (e.g. `https://hub.example`): the
+    /// invitations it sends carry the address in their link, so a computer without the
+    /// Workspace knows where to accept and join.
+    pub fn with_public_address(&self, address: &str) -> Self {
+        Self {
+            public_address: Some(Arc::from(address)),
             ..self.clone()
         }
     }

@@ -7,22 +7,32 @@
 //! | `DELETE /v1/sessions/current` | bearer token | `{}` |
 //! | `GET /v1/feed` | bearer token; `cursor`, `limit`, `wait` (seconds, long poll) | `FeedPage` |
 //! | `POST /v1/push` | bearer token; `{clientId, ops: [{seq, opId, op}]}` | `{results: [OpOutcome]}` |
+//! | `POST /v1/invitations/preview` | `{token}` | `InvitationPreview` |
+//! | `POST /v1/invitations/accept` | `{token, password, confirmPassword}` | `HubSignIn` |
+//! | `POST /v1/password` | bearer token; `{currentPassword, newPassword, confirmPassword}` | `PasswordChanged` |
+//! | `POST /v1/email-settings` | bearer token; Settings → Email as saved | `EmailSettings` |
+//! | `POST /v1/email-settings/test` | bearer token; `{to}` | `{}` |
 //! | `POST /v1/publish/start` | `{code, workspace}` | `{}` |
 //! | `POST /v1/publish/rows` | `{code, records}` | `{}` |
 //! | `POST /v1/publish/finish` | `{code, publisherId}` | `PublishedWorkspace` |
 //!
 //! Errors are `{code, message, field, targetId}` with the status of [`crate::errors::status`].
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Query, State};
 use axum::http::HeaderMap;
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
-use roster_core::model::SignInInput;
+use roster_core::model::{
+    EmailSettings, EmailSettingsInput, InvitationAcceptance, InvitationPreview, OwnPasswordChange,
+    SignInInput,
+};
 use roster_core::sync::{
-    FeedPage, HubSignIn, OpOutcome, PublishedWorkspace, PushedOp, Record, WorkspaceRecord,
+    FeedPage, HubSignIn, OpOutcome, PasswordChanged, PublishedWorkspace, PushedOp, Record,
+    WorkspaceRecord,
 };
 use roster_core::{Error, Roster, Secret, Session};
 use serde::Deserialize;
@@ -30,6 +40,7 @@ use serde_json::{Value, json};
 use tokio::sync::{broadcast, watch};
 
 use crate::errors::ApiError;
+use crate::guesses::Guesses;
 
 /// The longest long poll a client may ask for, in seconds.
 const MAX_WAIT_SECONDS: u64 = 55;
@@ -47,6 +58,8 @@ pub struct Hub {
     pub wake: broadcast::Sender<String>,
     /// Turns true when the process is shutting down: long polls answer at once.
     pub closing: watch::Receiver<bool>,
+    /// Failed invitation codes by client address.
+    pub guesses: Arc<Guesses>,
 }
 
 type Answer<T> = Result<Json<T>, ApiError>;
@@ -59,6 +72,11 @@ pub fn router(hub: Arc<Hub>) -> Router {
         .route("/v1/sessions/current", delete(sign_out))
         .route("/v1/feed", get(feed))
         .route("/v1/push", post(push))
+        .route("/v1/invitations/preview", post(invitation_preview))
+        .route("/v1/invitations/accept", post(accept_invitation))
+        .route("/v1/password", post(change_own_password))
+        .route("/v1/email-settings", post(save_email_settings))
+        .route("/v1/email-settings/test", post(send_test_email))
         .route("/v1/publish/start", post(publish_start))
         .route("/v1/publish/rows", post(publish_rows))
         .route("/v1/publish/finish", post(publish_finish))
@@ -179,6 +197,76 @@ async fn push(
         .push(&session, &body.client_id, &body.ops)
         .await?;
     Ok(Json(PushAnswer { results }))
+}
+
+#[derive(Deserialize)]
+struct PreviewBody {
+    token: String,
+}
+
+/// What an invitation code is for; the code is the credential (256 random bits, so a guess
+/// cannot find one), and an address that keeps sending unknown codes is held back as a
+/// sign-in is (see `guesses`).
+async fn invitation_preview(
+    State(hub): State<Arc<Hub>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Json(body): Json<PreviewBody>,
+) -> Answer<InvitationPreview> {
+    hub.guesses.check(peer.ip())?;
+    let answer = hub.roster.invitation_preview(&body.token).await;
+    hub.guesses.record(peer.ip(), answer.as_ref().err());
+    Ok(Json(answer?))
+}
+
+/// "Accept invitation" from a computer that has no copy of the Workspace yet: the answer is
+/// a hub session for the new member, who joins with it.
+async fn accept_invitation(
+    State(hub): State<Arc<Hub>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Json(body): Json<InvitationAcceptance>,
+) -> Answer<HubSignIn> {
+    hub.guesses.check(peer.ip())?;
+    let answer = hub.roster.hub_accept_invitation(body).await;
+    hub.guesses.record(peer.ip(), answer.as_ref().err());
+    Ok(Json(answer?))
+}
+
+/// The signed-in user's own password; every other hub session of theirs ends.
+async fn change_own_password(
+    State(hub): State<Arc<Hub>>,
+    headers: HeaderMap,
+    Json(body): Json<OwnPasswordChange>,
+) -> Answer<PasswordChanged> {
+    let session = session(&hub, &headers).await?;
+    Ok(Json(
+        hub.roster.hub_change_own_password(&session, body).await?,
+    ))
+}
+
+/// Settings → Email of a replica: the SMTP password is sealed here, never kept there.
+async fn save_email_settings(
+    State(hub): State<Arc<Hub>>,
+    headers: HeaderMap,
+    Json(body): Json<EmailSettingsInput>,
+) -> Answer<EmailSettings> {
+    let session = session(&hub, &headers).await?;
+    Ok(Json(hub.roster.save_email_settings(&session, body).await?))
+}
+
+#[derive(Deserialize)]
+struct TestEmailBody {
+    to: String,
+}
+
+/// "Send test email" of a replica, sent with the password only the hub holds.
+async fn send_test_email(
+    State(hub): State<Arc<Hub>>,
+    headers: HeaderMap,
+    Json(body): Json<TestEmailBody>,
+) -> Answer<Value> {
+    let session = session(&hub, &headers).await?;
+    hub.roster.send_test_email(&session, &body.to).await?;
+    Ok(Json(json!({})))
 }
 
 #[derive(Deserialize)]

@@ -12,6 +12,9 @@ use clap::{Parser, Subcommand};
 
 mod api;
 mod errors;
+mod guesses;
+mod mail;
+mod sealed;
 mod serve;
 mod wake;
 
@@ -62,6 +65,15 @@ enum Command {
             hide_env_values = true
         )]
         tls_key: Option<PathBuf>,
+        /// A file of 32 random bytes (or 64 hexadecimal digits) that seals the SMTP passwords
+        /// the hub keeps for its Workspaces. Without it the hub refuses to save one, and
+        /// sends no invitation that needs one. Keep it out of the database's backups.
+        #[arg(long, env = "ROSTER_HUB_SECRET_KEY_FILE", hide_env_values = true)]
+        secret_key_file: Option<PathBuf>,
+        /// The address Rosters reach this hub at, written into invitation links (e.g.
+        /// https://roster.example.org); by default https:// or http:// and the listen address.
+        #[arg(long, env = "ROSTER_HUB_PUBLIC_ADDRESS", hide_env_values = true)]
+        public_address: Option<String>,
     },
     /// Prints a one-time enrolment code (valid for 24 hours) for publishing one Workspace.
     Enrol,
@@ -98,9 +110,21 @@ fn main() -> ExitCode {
                 listen,
                 tls_cert,
                 tls_key,
+                secret_key_file,
+                public_address,
             } => {
                 let tls = tls_cert.zip(tls_key);
-                serve::run(&database, listen, tls).await
+                let public_address = public_address.unwrap_or_else(|| {
+                    let scheme = if tls.is_some() { "https" } else { "http" };
+                    format!("{scheme}://{listen}")
+                });
+                let settings = serve::Settings {
+                    listen,
+                    tls,
+                    secret_key_file,
+                    public_address,
+                };
+                serve::run(&database, settings).await
             }
             Command::Enrol => enrol(&database).await,
             Command::Migrate => roster_core::Roster::connect(&database)

@@ -4,6 +4,51 @@
 /// The link scheme registered by the app (tauri-plugin-deep-link).
 pub const ACCEPT_LINK: &str = "roster://accept-invitation?token=";
 
+/// Characters an address keeps as they are in a link's query (RFC 3986 unreserved).
+fn unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
+}
+
+fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match unreserved(b) {
+            true => char::from(b).to_string(),
+            false => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' => {
+                let hex = text.get(i + 1..i + 3)?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 3;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// The hub address in a pasted invitation link (`…&hub=https%3A%2F%2Fhub.example`), if it
+/// names one: the invitation is then accepted at that hub, and the Workspace joined from it.
+/// A bare code or a link without `hub=` names none.
+pub fn hub_in_link(pasted: &str) -> Option<String> {
+    let (_, query) = pasted.trim().split_once('?')?;
+    let value = query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("hub="))?;
+    percent_decode(value).filter(|hub| !hub.is_empty())
+}
+
 /// Subject, plain text and HTML of an invitation.
 pub(crate) struct Message {
     pub subject: String,
@@ -19,6 +64,8 @@ pub(crate) struct Invitation<'a> {
     pub token: &'a str,
     /// `YYYY-MM-DD HH:MM UTC`.
     pub expires: &'a str,
+    /// The hub that shares the Workspace, when one does: a fresh computer accepts there.
+    pub hub: Option<&'a str>,
 }
 
 fn escape(text: &str) -> String {
@@ -37,7 +84,15 @@ fn escape(text: &str) -> String {
 }
 
 pub(crate) fn compose(i: &Invitation<'_>) -> Message {
-    let link = format!("{ACCEPT_LINK}{}", i.token);
+    let link = match i.hub {
+        Some(hub) => format!("{ACCEPT_LINK}{}&hub={}", i.token, percent_encode(hub)),
+        None => format!("{ACCEPT_LINK}{}", i.token),
+    };
+    // A bare code names no hub, so for a shared Workspace what is pasted is the whole link.
+    let (what, code) = match i.hub {
+        Some(_) => ("link", link.as_str()),
+        None => ("code", i.token),
+    };
     let subject = format!("{} invited you to {} on Roster", i.inviter, i.workspace);
     let text = format!(
         "Hello {first},\n\n\
@@ -45,14 +100,13 @@ pub(crate) fn compose(i: &Invitation<'_>) -> Message {
          To accept, open this link on a computer where Roster is installed:\n\
          {link}\n\n\
          Or open Roster, choose \"I have an invitation code\" on the sign-in screen and paste \
-         this code:\n\
-         {token}\n\n\
+         this {what}:\n\
+         {code}\n\n\
          You will choose your own password. The invitation expires on {expires}.\n\n\
          If you did not expect this email, you can ignore it.\n",
         first = i.first_name,
         inviter = i.inviter,
         workspace = i.workspace,
-        token = i.token,
         expires = i.expires,
     );
     let html = format!(
@@ -61,8 +115,8 @@ pub(crate) fn compose(i: &Invitation<'_>) -> Message {
          <p>{inviter} invited you to the <strong>{workspace}</strong> Workspace in Roster.</p>\
          <p><a href=\"{link}\">Accept the invitation in Roster</a></p>\
          <p>Or open Roster, choose “I have an invitation code” on the sign-in screen and paste \
-         this code:</p>\
-         <p><code style=\"font-size:1.1em\">{token}</code></p>\
+         this {what}:</p>\
+         <p><code style=\"font-size:1.1em\">{code}</code></p>\
          <p>You will choose your own password. The invitation expires on {expires}.</p>\
          <p style=\"color:#555\">If you did not expect this email, you can ignore it.</p>\
          </body></html>",
@@ -70,7 +124,7 @@ pub(crate) fn compose(i: &Invitation<'_>) -> Message {
         inviter = escape(i.inviter),
         workspace = escape(i.workspace),
         link = escape(&link),
-        token = escape(i.token),
+        code = escape(code),
         expires = escape(i.expires),
     );
     Message {
@@ -92,6 +146,7 @@ mod tests {
             first_name: "Carla",
             token: "abc-DEF_123",
             expires: "2026-12-07 10:00 UTC",
+            hub: None,
         });
         assert_eq!(
             message.subject,
@@ -103,5 +158,34 @@ mod tests {
             assert!(part.contains("roster://accept-invitation?token=abc-DEF_123"));
             assert!(part.contains("2026-12-07 10:00 UTC"));
         }
+        assert_eq!(
+            hub_in_link("roster://accept-invitation?token=abc-DEF_123"),
+            None
+        );
+    }
+
+    #[test]
+    fn a_shared_workspace_link_carries_its_hub_and_is_what_is_pasted() {
+        let message = compose(&Invitation {
+            workspace: "Acme",
+            inviter: "Ana",
+            first_name: "Carla",
+            token: "abc-DEF_123",
+            expires: "2026-12-07 10:00 UTC",
+            hub: Some("https://hub.example:8443/roster"),
+        });
+        let link = "roster://accept-invitation?token=abc-DEF_123\
+                    &hub=https%3A%2F%2Fhub.example%3A8443%2Froster";
+        assert!(
+            message
+                .text
+                .contains(&format!("paste this link:\n{link}\n"))
+        );
+        assert!(message.html.contains(&escape(link)));
+        assert_eq!(
+            hub_in_link(link).as_deref(),
+            Some("https://hub.example:8443/roster")
+        );
+        assert_eq!(crate::token::hash(link), crate::token::hash("abc-DEF_123"));
     }
 }

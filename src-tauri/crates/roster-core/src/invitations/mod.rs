@@ -15,11 +15,12 @@ use crate::mail::outbox::{self, Queued};
 use crate::model::{InvitationInfo, InvitationState, NewInvitation, Status, UserDetails};
 use crate::permissions::{Permission, Session};
 use crate::store::{InvitationRow, Tx, UserPatch};
+use crate::sync::ops::{Access, Op};
 use crate::text::display_name;
 use crate::users::{self, write::NewRow};
 use crate::{Roster, actor, new_id};
 
-pub use message::ACCEPT_LINK;
+pub use message::{ACCEPT_LINK, hub_in_link};
 
 /// The latest invitation of `user_id` as the panel shows it, judged at `now`.
 pub(crate) async fn latest(
@@ -28,6 +29,9 @@ pub(crate) async fn latest(
     now: &str,
 ) -> Result<Option<InvitationInfo>> {
     let row = tx.latest_invitation(user_id).await?;
+    if row.is_none() {
+        return kept_from_hub(tx, user_id, now).await;
+    }
     Ok(row.map(|r| {
         let state = match (r.state.as_str(), r.outbox_state.as_deref()) {
             ("accepted", _) => InvitationState::Accepted,
@@ -47,6 +51,31 @@ pub(crate) async fn latest(
                 .then_some(r.next_attempt_at)
                 .flatten(),
         }
+    }))
+}
+
+/// On a replica, the latest invitation of `user_id` as the hub's feed last brought it, its
+/// expiry judged again at `now` (the hub's feed does not move when a code merely expires).
+async fn kept_from_hub(
+    tx: &mut dyn Tx,
+    user_id: &str,
+    now: &str,
+) -> Result<Option<InvitationInfo>> {
+    let Some(replica) = tx.replica() else {
+        return Ok(None);
+    };
+    let kept = replica.kept_invitation(user_id).await?;
+    let info: Option<InvitationInfo> = kept.and_then(|k| serde_json::from_str(&k).ok());
+    Ok(info.map(|mut info| {
+        let open = matches!(
+            info.state,
+            InvitationState::Queued | InvitationState::Sent | InvitationState::NotSent
+        );
+        if open && expired(&info.expires_at, now) {
+            info.state = InvitationState::Expired;
+            info.next_attempt_at = None;
+        }
+        info
     }))
 }
 
@@ -92,6 +121,7 @@ async fn issue(
         first_name: &user.first_name,
         token: &token,
         expires: &expires_text,
+        hub: roster.public_address.as_deref(),
     });
     outbox::enqueue(
         tx,
@@ -142,60 +172,143 @@ async fn invited_target(tx: &mut dyn Tx, actor: &Actor, user_id: &str) -> Result
     Ok(target)
 }
 
+/// Applies [`Op::InviteUser`]: `users.invite`, the roles the actor may give (a super-user
+/// needs a super-user), every value through the form's validators, email set up for the
+/// Workspace and a free email. Where mail is sent (not on a replica: there the hub sends)
+/// the invitation is made with its code and its email queued. Errors: as
+/// [`Roster::invite_user`]; [`Error::Conflict`] when the id is taken.
+pub(crate) async fn apply_invite(
+    roster: &Roster,
+    tx: &mut dyn Tx,
+    actor: &Actor,
+    op: &Op,
+    now: &str,
+) -> Result<()> {
+    let Op::InviteUser {
+        user_id,
+        email,
+        first_name,
+        last_name,
+        phone,
+        access,
+    } = op
+    else {
+        return Ok(());
+    };
+    let valid = users::check_invitation(&NewInvitation {
+        email: email.clone(),
+        first_name: first_name.clone(),
+        last_name: last_name.clone(),
+        phone: phone.clone(),
+        is_super_user: access.is_super_user,
+        role_ids: access.role_ids.clone(),
+    })?;
+    actor.require(Permission::UsersInvite)?;
+    let role_ids =
+        users::authorize_roles(tx, actor, access.is_super_user, &access.role_ids).await?;
+    validity(tx, &actor.workspace_id).await?;
+    if tx.user(&actor.workspace_id, user_id).await?.is_some() {
+        return Err(Error::Conflict);
+    }
+    users::ensure_email_free(tx, actor, &valid.email).await?;
+    let row = NewRow {
+        id: user_id,
+        workspace_id: &actor.workspace_id,
+        email: &valid.email,
+        first_name: &valid.first_name,
+        last_name: &valid.last_name,
+        phone: &valid.phone,
+        status: Status::Invited,
+        is_super_user: access.is_super_user,
+        password_hash: None,
+        must_change_password: false,
+        role_ids: &role_ids,
+        at: now,
+        kept: None,
+    };
+    users::write::insert(tx, &row).await?;
+    if sends_mail(tx, &actor.workspace_id).await? {
+        let user = users::fetch(tx, &actor.workspace_id, user_id).await?;
+        issue(roster, tx, actor, &user).await?;
+    }
+    let by = By {
+        workspace_id: &actor.workspace_id,
+        actor_id: Some(&actor.user_id),
+        at: now,
+    };
+    let added = Change::UserAdded {
+        user_id,
+        invited: true,
+    };
+    changes::record(tx, by, added).await
+}
+
+/// Applies [`Op::ResendInvitation`] and [`Op::RevokeInvitation`]: `users.invite` on an invited
+/// user the actor may manage. Resend replaces the pending code with a new one (made and sent
+/// where mail is sent); Revoke ends it and removes the user from the Workspace.
+pub(crate) async fn apply_resend_or_revoke(
+    roster: &Roster,
+    tx: &mut dyn Tx,
+    actor: &Actor,
+    op: &Op,
+    now: &str,
+) -> Result<()> {
+    let by = By {
+        workspace_id: &actor.workspace_id,
+        actor_id: Some(&actor.user_id),
+        at: now,
+    };
+    match op {
+        Op::ResendInvitation { user_id } => {
+            let target = invited_target(tx, actor, user_id).await?;
+            end_pending(tx, user_id, "replaced", now).await?;
+            if sends_mail(tx, &actor.workspace_id).await? {
+                issue(roster, tx, actor, &target).await?;
+            }
+            changes::record(tx, by, Change::InvitationResent { user_id }).await
+        }
+        Op::RevokeInvitation { user_id } => {
+            invited_target(tx, actor, user_id).await?;
+            end_pending(tx, user_id, "revoked", now).await?;
+            let revoked = StatusChange::Revoked;
+            let patch = UserPatch::default();
+            users::write::change_status(tx, by, user_id, Status::Invited, revoked, false, patch)
+                .await
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Whether this copy of the Workspace makes invitation codes and sends their emails: every
+/// copy but a replica, whose hub does it, so each message has exactly one sender.
+async fn sends_mail(tx: &mut dyn Tx, workspace_id: &str) -> Result<bool> {
+    Ok(!crate::sync::is_replica(tx, workspace_id).await?)
+}
+
 impl Roster {
     /// "Add user → Send invitation": adds the user as `invited` (no password, no seat) with
-    /// the chosen roles and queues the invitation email. Needs `users.invite`; a super-user
-    /// needs a super-user; roles as in "Add user". Errors: field validation,
-    /// [`Error::EmailTaken`], [`Error::EmailOfRemovedUser`], [`Error::EmailNotConfigured`].
+    /// the chosen roles and queues the invitation email — on a replica the user is here at
+    /// once and the hub makes the code and sends the email when the change reaches it. Needs
+    /// `users.invite`; a super-user needs a super-user; roles as in "Add user". Errors:
+    /// field validation, [`Error::EmailTaken`], [`Error::EmailOfRemovedUser`],
+    /// [`Error::EmailNotConfigured`].
     pub async fn invite_user(
         &self,
         session: &Session,
         input: NewInvitation,
     ) -> Result<UserDetails> {
-        let valid = users::check_invitation(&input)?;
+        users::check_invitation(&input)?;
         let mut tx = self.write().await?;
         let actor = actor::load_ready(&mut *tx, session).await?;
-        crate::sync::ensure_not_replica(&mut *tx, &actor.workspace_id).await?;
-        actor.require(Permission::UsersInvite)?;
-        let role_ids =
-            users::authorize_roles(&mut *tx, &actor, input.is_super_user, &input.role_ids).await?;
-        validity(&mut *tx, &actor.workspace_id).await?;
-        users::ensure_email_free(&mut *tx, &actor, &valid.email).await?;
-        let now = self.now();
-        let user_id = new_id();
-        let row = NewRow {
-            id: &user_id,
-            workspace_id: &actor.workspace_id,
-            email: &valid.email,
-            first_name: &valid.first_name,
-            last_name: &valid.last_name,
-            phone: &valid.phone,
-            status: Status::Invited,
-            is_super_user: input.is_super_user,
-            password_hash: None,
-            must_change_password: false,
-            role_ids: &role_ids,
-            at: &now,
-            kept: None,
+        let op = Op::InviteUser {
+            user_id: new_id(),
+            email: input.email,
+            first_name: input.first_name,
+            last_name: input.last_name,
+            phone: input.phone,
+            access: Access::new(input.is_super_user, &input.role_ids),
         };
-        users::write::insert(&mut *tx, &row).await?;
-        let user = users::fetch(&mut *tx, &actor.workspace_id, &user_id).await?;
-        issue(self, &mut *tx, &actor, &user).await?;
-        let by = By {
-            workspace_id: &actor.workspace_id,
-            actor_id: Some(&actor.user_id),
-            at: &now,
-        };
-        let added = Change::UserAdded {
-            user_id: &user_id,
-            invited: true,
-        };
-        changes::record(&mut *tx, by, added).await?;
-        let details = self
-            .details(&mut *tx, &actor.workspace_id, &user_id)
-            .await?;
-        tx.commit().await?;
-        Ok(details)
+        self.commit_op(tx, &actor, op).await
     }
 
     /// "Resend": a new code replaces the pending one (which then says it was replaced) and a
@@ -203,21 +316,10 @@ impl Roster {
     pub async fn resend_invitation(&self, session: &Session, user_id: &str) -> Result<UserDetails> {
         let mut tx = self.write().await?;
         let actor = actor::load_ready(&mut *tx, session).await?;
-        crate::sync::ensure_not_replica(&mut *tx, &actor.workspace_id).await?;
-        let target = invited_target(&mut *tx, &actor, user_id).await?;
-        let now = self.now();
-        end_pending(&mut *tx, user_id, "replaced", &now).await?;
-        issue(self, &mut *tx, &actor, &target).await?;
-        let by = By {
-            workspace_id: &actor.workspace_id,
-            actor_id: Some(&actor.user_id),
-            at: &now,
+        let op = Op::ResendInvitation {
+            user_id: user_id.to_owned(),
         };
-        changes::record(&mut *tx, by, Change::InvitationResent { user_id }).await?;
-        let details = self.details(&mut *tx, &actor.workspace_id, user_id).await?;
-        tx.commit().await?;
-        self.db.scrub().await?;
-        Ok(details)
+        self.commit_op(tx, &actor, op).await
     }
 
     /// "Revoke": the pending code stops working, its queued email is dropped and the user is
@@ -225,31 +327,10 @@ impl Roster {
     pub async fn revoke_invitation(&self, session: &Session, user_id: &str) -> Result<UserDetails> {
         let mut tx = self.write().await?;
         let actor = actor::load_ready(&mut *tx, session).await?;
-        crate::sync::ensure_not_replica(&mut *tx, &actor.workspace_id).await?;
-        invited_target(&mut *tx, &actor, user_id).await?;
-        let now = self.now();
-        end_pending(&mut *tx, user_id, "revoked", &now).await?;
-        let by = By {
-            workspace_id: &actor.workspace_id,
-            actor_id: Some(&actor.user_id),
-            at: &now,
+        let op = Op::RevokeInvitation {
+            user_id: user_id.to_owned(),
         };
-        let revoked = StatusChange::Revoked;
-        let patch = UserPatch::default();
-        users::write::change_status(
-            &mut *tx,
-            by,
-            user_id,
-            Status::Invited,
-            revoked,
-            false,
-            patch,
-        )
-        .await?;
-        let details = self.details(&mut *tx, &actor.workspace_id, user_id).await?;
-        tx.commit().await?;
-        self.db.scrub().await?;
-        Ok(details)
+        self.commit_op(tx, &actor, op).await
     }
 
     /// Whether "Send invitation" can be offered: email is set up for the Workspace. Needs

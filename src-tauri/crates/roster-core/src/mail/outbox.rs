@@ -17,7 +17,7 @@ use super::smtp::{self, Outgoing};
 use crate::changes::{self, By, Change};
 use crate::clock::{parse_timestamp, timestamp};
 use crate::error::{Error, Result};
-use crate::store::{DueMail as Due, MailPatch, QueuedMail, Tx};
+use crate::store::{DueMail as Due, MailPatch, QueuedMail, Tx, UserPatch};
 use crate::{Roster, new_id};
 
 /// Messages sent per pass of [`Roster::deliver_due_mail`].
@@ -91,6 +91,23 @@ pub(crate) async fn cancel(tx: &mut dyn Tx, invitation_id: &str, at: &str) -> Re
     Ok(())
 }
 
+/// On a hub, writes the invited user of `message` again (a new version, nothing else), so
+/// the feed brings replicas the user with how the sending went: their panels show Sent or
+/// Not sent as the hub's does.
+async fn touch_invited(tx: &mut dyn Tx, message: &Due, at: &str) -> Result<()> {
+    if tx.hub().is_none() {
+        return Ok(());
+    }
+    let user_id = match &message.invitation_id {
+        Some(id) => tx.invitation_user(id).await?,
+        None => None,
+    };
+    match user_id {
+        Some(user_id) => tx.update_user(&user_id, &UserPatch::default(), at).await,
+        None => Ok(()),
+    }
+}
+
 impl Roster {
     /// Sends the messages that are due, at most 20 per pass, one at a time: each is claimed
     /// first (for longer than any send may take) so two windows on one database never send it
@@ -130,17 +147,28 @@ impl Roster {
         Ok(())
     }
 
+    /// The next due message, claimed. A message of a replica's Workspace is never sent from
+    /// here — its hub is the one sender — so one queued before the Workspace was shared is
+    /// cancelled instead.
     async fn claim_next(&self) -> Result<Option<Due>> {
         let now = self.now();
         let mut tx = self.write().await?;
-        let due = tx.next_due_mail(&now).await?;
-        if let Some(message) = &due {
+        let due = loop {
+            let Some(message) = tx.next_due_mail(&now).await? else {
+                break None;
+            };
+            if crate::sync::is_replica(&mut *tx, &message.workspace_id).await? {
+                tx.update_mail(&message.id, &leaving("cancelled"), &now)
+                    .await?;
+                continue;
+            }
             let claim = MailPatch {
                 next_attempt_at: Some(timestamp(self.clock.now() + CLAIM)),
                 ..MailPatch::default()
             };
             tx.update_mail(&message.id, &claim, &now).await?;
-        }
+            break Some(message);
+        };
         tx.commit().await?;
         Ok(due)
     }
@@ -206,6 +234,7 @@ impl Roster {
         };
         let mut tx = self.write().await?;
         tx.update_mail(&message.id, &sent, &now).await?;
+        touch_invited(&mut *tx, message, &now).await?;
         tx.commit().await?;
         self.db.scrub().await
     }
@@ -228,6 +257,7 @@ impl Roster {
         };
         let mut tx = self.write().await?;
         tx.update_mail(&message.id, &failed, &at).await?;
+        touch_invited(&mut *tx, message, &at).await?;
         let user_id = match &message.invitation_id {
             Some(id) => tx.invitation_user(id).await?,
             None => None,

@@ -259,7 +259,12 @@ impl Roster {
                 .is_some(),
             None => false,
         };
-        let password_storage = self.secret_storage().await?;
+        // A replica never holds the SMTP password: its hub does.
+        let at_hub = crate::sync::is_replica(&mut *tx, &actor.workspace_id).await?;
+        let password_storage = match at_hub {
+            true => SecretStorage::Hub,
+            false => self.secret_storage().await?,
+        };
         Ok(match row {
             Some(r) => EmailSettings {
                 host: r.host,
@@ -311,6 +316,8 @@ impl Roster {
         let forgets_password = {
             let mut tx = self.read().await?;
             let actor = actor::load_ready(&mut *tx, session).await?;
+            // Before the keychain: a replica's SMTP password is sealed at its hub, never here.
+            crate::sync::ensure_not_replica(&mut *tx, &actor.workspace_id).await?;
             actor.require(Permission::SettingsManage)?;
             let before = tx.email_settings(&actor.workspace_id).await?;
             if before.as_ref().map_or(0, |r| r.version) != input.expected_version {
@@ -337,7 +344,6 @@ impl Roster {
         };
         let mut tx = self.write().await?;
         let actor = actor::load_ready(&mut *tx, session).await?;
-        crate::sync::ensure_not_replica(&mut *tx, &actor.workspace_id).await?;
         actor.require(Permission::SettingsManage)?;
         let before = tx.email_settings(&actor.workspace_id).await?;
         let version = before.as_ref().map_or(0, |r| r.version);
@@ -390,6 +396,31 @@ impl Roster {
         changes::record(&mut *tx, by, changed).await?;
         tx.commit().await?;
         self.email_settings(session).await
+    }
+
+    /// Keeps here the settings the hub saved for the replica `workspace_id` (with the hub's
+    /// version, so the next form is based on it), without any password.
+    #[cfg(feature = "hub-client")]
+    pub(crate) async fn keep_hub_email_settings(
+        &self,
+        workspace_id: &str,
+        saved: &EmailSettings,
+    ) -> Result<()> {
+        let row = SettingsRow {
+            host: saved.host.clone(),
+            port: saved.port,
+            security: saved.security,
+            username: saved.username.clone(),
+            sender_name: saved.sender_name.clone(),
+            sender_address: saved.sender_address.clone(),
+            invitation_days: saved.invitation_days,
+            timeout_seconds: saved.timeout_seconds,
+            version: saved.version,
+        };
+        let now = self.now();
+        let mut tx = self.write().await?;
+        tx.copy_email_settings(workspace_id, &row, &now).await?;
+        tx.commit().await
     }
 
     /// "Send test email": sends a short message to `to` with the saved settings. Needs

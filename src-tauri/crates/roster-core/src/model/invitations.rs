@@ -26,7 +26,7 @@ pub struct NewInvitation {
 }
 
 /// Where an invitation stands, for the user panel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub enum InvitationState {
@@ -45,7 +45,7 @@ pub enum InvitationState {
 }
 
 /// The latest invitation of an invited user.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct InvitationInfo {
@@ -64,7 +64,7 @@ pub struct InvitationInfo {
 }
 
 /// What the "Accept invitation" screen shows before the password is chosen.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct InvitationPreview {

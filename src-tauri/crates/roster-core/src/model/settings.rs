@@ -40,7 +40,7 @@ impl SmtpSecurity {
 }
 
 /// Where the SMTP password is kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub enum SecretStorage {
@@ -48,10 +48,13 @@ pub enum SecretStorage {
     Keychain,
     /// No keychain answered the round-trip check: kept in memory until Roster closes.
     Session,
+    /// Sealed by the hub that shares the Workspace, with a key of the hub's own
+    /// configuration; never on this computer.
+    Hub,
 }
 
 /// Settings → Email, as the form shows it. The password itself never leaves the core.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct EmailSettings {

@@ -116,6 +116,19 @@ pub(crate) trait ReplicaStore: Send {
         limit: i64,
     ) -> Result<Vec<UserRecord>>;
 
+    /// Keeps how the latest invitation of `user_id` stands at the hub (`info`: an
+    /// [`crate::model::InvitationInfo`] as JSON; `None` when there is none).
+    async fn keep_invitation(
+        &mut self,
+        workspace_id: &str,
+        user_id: &str,
+        info: Option<&str>,
+        at: &str,
+    ) -> Result<()>;
+
+    /// What [`ReplicaStore::keep_invitation`] kept for `user_id`.
+    async fn kept_invitation(&mut self, user_id: &str) -> Result<Option<String>>;
+
     /// Drops every role and user of the Workspace that copy `generation` did not bring
     /// (except `own_id`), with what hangs off them on this computer (memberships, sign-in
     /// counters, invitations and their queued mail, audit entries by or about them — the hub

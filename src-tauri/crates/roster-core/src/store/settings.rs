@@ -32,4 +32,13 @@ pub(crate) trait SettingsStore {
         row: &SettingsRow,
         at: &str,
     ) -> Result<()>;
+
+    /// Writes the settings another copy of the Workspace saved (a replica keeps its hub's),
+    /// with their `version` as they are.
+    async fn copy_email_settings(
+        &mut self,
+        workspace_id: &str,
+        row: &SettingsRow,
+        at: &str,
+    ) -> Result<()>;
 }

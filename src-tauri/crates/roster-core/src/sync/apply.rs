@@ -162,6 +162,15 @@ async fn put_user(
             "A role the copy does not hold",
         ));
     }
+    if let Some(replica) = tx.replica() {
+        let info = u
+            .invitation
+            .as_ref()
+            .and_then(|i| serde_json::to_string(i).ok());
+        replica
+            .keep_invitation(workspace_id, &u.id, info.as_deref(), at)
+            .await?;
+    }
     if !known.users.contains(&u.id) {
         return write::insert(
             tx,

@@ -12,11 +12,14 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::feed::FeedPage;
-use super::hub::{HubSignIn, PublishedWorkspace};
+use super::hub::{HubSignIn, PasswordChanged, PublishedWorkspace};
 use super::push::{OpOutcome, PushedOp};
 use super::records::{Record, WorkspaceRecord};
 use crate::error::{AppError, Error, Field, Result};
-use crate::model::SignInInput;
+use crate::model::{
+    EmailSettings, EmailSettingsInput, InvitationAcceptance, InvitationPreview, OwnPasswordChange,
+    SignInInput,
+};
 use crate::passwords::Secret;
 
 /// How long one request may take, long polls aside: a hub that does not answer in this time
@@ -275,6 +278,76 @@ impl HubClient {
             )
             .await?;
         Ok(answer.results)
+    }
+
+    /// What an invitation code is for (see the hub's `Roster::invitation_preview`).
+    pub async fn invitation_preview(&self, code: &str) -> Result<InvitationPreview> {
+        self.post(
+            "/v1/invitations/preview",
+            None,
+            &serde_json::json!({ "token": code }),
+        )
+        .await
+    }
+
+    /// Accepts an invitation at the hub; the answer is a hub session for the new member.
+    pub async fn accept_invitation(&self, input: &InvitationAcceptance) -> Result<HubSignIn> {
+        let body = serde_json::json!({
+            "token": input.token,
+            "password": input.password.expose(),
+            "confirmPassword": input.confirm_password.expose(),
+        });
+        self.post("/v1/invitations/accept", None, &body).await
+    }
+
+    /// Changes the signed-in user's own password at the hub.
+    pub async fn change_own_password(
+        &self,
+        token: &Secret,
+        input: &OwnPasswordChange,
+    ) -> Result<PasswordChanged> {
+        let body = serde_json::json!({
+            "currentPassword": input.current_password.expose(),
+            "newPassword": input.new_password.expose(),
+            "confirmPassword": input.confirm_password.expose(),
+        });
+        self.post("/v1/password", Some(token), &body).await
+    }
+
+    /// Saves Settings → Email at the hub, the SMTP password with it (over this connection
+    /// only: it is never queued on this computer).
+    pub async fn save_email_settings(
+        &self,
+        token: &Secret,
+        input: EmailSettingsInput,
+    ) -> Result<EmailSettings> {
+        let password = input
+            .password
+            .map(crate::passwords::Credential::into_secret);
+        let body = serde_json::json!({
+            "host": input.host,
+            "port": input.port,
+            "security": input.security,
+            "username": input.username,
+            "password": password.as_ref().map(Secret::expose),
+            "senderName": input.sender_name,
+            "senderAddress": input.sender_address,
+            "invitationDays": input.invitation_days,
+            "timeoutSeconds": input.timeout_seconds,
+            "expectedVersion": input.expected_version,
+        });
+        self.post("/v1/email-settings", Some(token), &body).await
+    }
+
+    /// Has the hub send a test email to `to` with the Workspace's settings.
+    pub async fn send_test_email(&self, token: &Secret, to: &str) -> Result<()> {
+        self.post::<_, serde_json::Value>(
+            "/v1/email-settings/test",
+            Some(token),
+            &serde_json::json!({ "to": to }),
+        )
+        .await
+        .map(drop)
     }
 
     /// Starts publishing a Workspace with an enrolment code.

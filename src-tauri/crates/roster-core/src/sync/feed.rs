@@ -11,9 +11,11 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::records::Record;
+use super::records::{Record, UserRecord};
 use crate::error::{Error, Result};
+use crate::model::Status;
 use crate::permissions::{Permission, Session};
+use crate::store::Tx;
 use crate::store::hub::{FeedPosition, Reach};
 use crate::{Roster, actor};
 
@@ -178,6 +180,12 @@ impl Roster {
             };
             records.extend(roles.into_iter().map(Record::Role).filter(later));
         }
+        let now = self.now();
+        for record in &mut records {
+            if let Record::User(user) = record {
+                add_invitation(&mut *tx, user, &now).await?;
+            }
+        }
         Ok(FeedPage {
             records,
             cursor: encode(&reach_now, &last),
@@ -186,4 +194,20 @@ impl Roster {
             head,
         })
     }
+}
+
+/// Adds to an invited user's row how their latest invitation stands at `now` (see
+/// [`UserRecord::invitation`]): the sending changes at the hub alone, which moves the user's
+/// feed version when it does, so a replica's panel follows it.
+pub(super) async fn add_invitation(
+    tx: &mut dyn Tx,
+    user: &mut UserRecord,
+    now: &str,
+) -> Result<()> {
+    if user.status == Status::Invited {
+        user.invitation = crate::invitations::latest(tx, &user.id, now)
+            .await?
+            .map(Box::new);
+    }
+    Ok(())
 }

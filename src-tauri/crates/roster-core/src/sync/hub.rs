@@ -10,11 +10,13 @@ use chrono::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::apply;
-use super::records::{Record, WorkspaceRecord};
+use super::records::{Record, UserRecord, WorkspaceRecord};
 use crate::changes::{self, By, Change};
 use crate::clock::{parse_timestamp, timestamp};
 use crate::error::{Error, Result};
-use crate::model::{SignInInput, Status, WorkspaceSummary};
+use crate::model::{
+    InvitationAcceptance, OwnPasswordChange, SignInInput, Status, WorkspaceSummary,
+};
 use crate::permissions::Session;
 use crate::store::Tx;
 use crate::store::hub::{EnrolmentRow, EnrolmentState, HubSessionRow, HubStore};
@@ -75,6 +77,20 @@ pub struct PublishedWorkspace {
     pub workspace_id: String,
     /// The feed version after the copy: the publisher's replica starts its cursor here.
     pub head: i64,
+}
+
+/// What a hub answers to a change of one's own password: the caller's new hub session (every
+/// other one ended with the old password) and their own row, with the new hash for offline
+/// sign-in on the replica.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PasswordChanged {
+    /// The new hub session's bearer token.
+    pub token: String,
+    /// When it ends at the latest (RFC 3339 UTC).
+    pub expires_at: String,
+    /// The caller's own row as the hub holds it now.
+    pub user: UserRecord,
 }
 
 fn hub_of(tx: &mut dyn Tx) -> Result<&mut dyn HubStore> {
@@ -288,6 +304,46 @@ impl Roster {
             user_id: session.user_id,
             expires_at,
         })
+    }
+
+    /// "Accept invitation" at the hub, for a computer that holds no copy of the Workspace
+    /// yet: [`Roster::accept_invitation`] on the hub's database, then a hub session for the
+    /// new member, who joins with it. Errors: as [`Roster::accept_invitation`].
+    pub async fn hub_accept_invitation(&self, input: InvitationAcceptance) -> Result<HubSignIn> {
+        let (session, info) = self.accept_invitation(input).await?;
+        self.open_hub_session(session, info.workspace_name).await
+    }
+
+    /// "Change password" of one's own at the hub: [`Roster::change_own_password`] on the
+    /// hub's database (the current password checked there with Argon2id, counted like a
+    /// sign-in). The user's credential version moves on, which ends every hub session of
+    /// theirs, this one too; the answer carries the new one. Errors: as
+    /// [`Roster::change_own_password`].
+    pub async fn hub_change_own_password(
+        &self,
+        session: &Session,
+        input: OwnPasswordChange,
+    ) -> Result<PasswordChanged> {
+        let (renewed, info) = self.change_own_password(session, input).await?;
+        let user = {
+            let mut tx = self.read().await?;
+            let own = std::slice::from_ref(&renewed.user_id);
+            hub_of(&mut *tx)?
+                .users_by_id(&renewed.workspace_id, own, &renewed.user_id)
+                .await?
+                .pop()
+                .ok_or(Error::NotFound("User"))?
+        };
+        match self.open_hub_session(renewed, info.workspace_name).await? {
+            HubSignIn::SignedIn {
+                token, expires_at, ..
+            } => Ok(PasswordChanged {
+                token,
+                expires_at,
+                user,
+            }),
+            HubSignIn::ChooseWorkspace { .. } => Err(Error::Unauthenticated),
+        }
     }
 
     /// The session a hub token stands for. It carries no power by itself: every service still

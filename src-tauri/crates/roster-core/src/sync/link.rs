@@ -188,8 +188,30 @@ impl Roster {
                 return Ok(Joined::ChooseWorkspace(workspaces));
             }
         };
+        self.copy_down(hub, &token, &workspace_id, &user_id, progress)
+            .await?;
+        let local = SignInInput {
+            workspace_id: Some(workspace_id),
+            ..input
+        };
+        let (session, info) = self.sign_in(local).await?;
+        Ok(Joined::SignedIn(Box::new((session, info))))
+    }
+
+    /// Makes this computer's replica of `workspace_id` on `hub` for `user_id`, signed in
+    /// there with `token`: keeps the token and copies down what the user may see. Errors:
+    /// [`Error::Forbidden`] when this computer holds the same Workspace unshared or for
+    /// another user; as [`Roster::pull_from_hub`].
+    pub(super) async fn copy_down(
+        &self,
+        hub: &HubClient,
+        token: &str,
+        workspace_id: &str,
+        user_id: &str,
+        progress: &(dyn Fn(CopyProgress) + Send + Sync),
+    ) -> Result<()> {
         let here = self.workspaces().await?;
-        let link = self.hub_link(&workspace_id).await?;
+        let link = self.hub_link(workspace_id).await?;
         if here.iter().any(|w| w.id == workspace_id)
             && !link.is_some_and(|l| l.user_id == user_id && l.hub_address == hub.address())
         {
@@ -198,15 +220,10 @@ impl Roster {
             ));
         }
         self.secrets
-            .set(&token_name(&workspace_id), &Secret::verbatim(&token))?;
-        self.pull_pages(&workspace_id, hub, &user_id, None, progress)
-            .await?;
-        let local = SignInInput {
-            workspace_id: Some(workspace_id),
-            ..input
-        };
-        let (session, info) = self.sign_in(local).await?;
-        Ok(Joined::SignedIn(Box::new((session, info))))
+            .set(&token_name(workspace_id), &Secret::verbatim(token))?;
+        self.pull_pages(workspace_id, hub, user_id, None, progress)
+            .await
+            .map(drop)
     }
 
     /// Brings the replica `workspace_id` up to date from its hub: pages until caught up.
@@ -317,7 +334,7 @@ impl Roster {
         Ok((pushed, pulled))
     }
 
-    async fn linked(&self, workspace_id: &str, hub: &HubClient) -> Result<HubLink> {
+    pub(super) async fn linked(&self, workspace_id: &str, hub: &HubClient) -> Result<HubLink> {
         let link = self
             .hub_link(workspace_id)
             .await?

@@ -11,6 +11,8 @@
 
 mod apply;
 #[cfg(feature = "hub-client")]
+mod at_hub;
+#[cfg(feature = "hub-client")]
 mod client;
 mod feed;
 mod hub;
@@ -29,13 +31,13 @@ mod summary;
 #[cfg(feature = "hub-client")]
 pub use client::{HubClient, LONG_POLL_SECONDS, hub_address};
 pub use feed::{FeedPage, PAGE_LIMIT};
-pub use hub::{Enrolment, HubSignIn, PublishedWorkspace};
+pub use hub::{Enrolment, HubSignIn, PasswordChanged, PublishedWorkspace};
 #[cfg(feature = "hub-client")]
 pub use link::{CHANGES_LISTED, Changed, CopyProgress, Joined, Pulled, Pushed};
 pub use not_applied::{ChangeAction, ChangeField, ChangeNotApplied, ChangeValue};
 pub use ops::{Access, AccessChange, Op, PermissionsChange, Subject};
 pub use outbox::{NotApplied, PUSH_BATCH};
-pub(crate) use outbox::{enqueue, ensure_not_replica};
+pub(crate) use outbox::{enqueue, ensure_not_replica, is_replica};
 pub use push::{OpOutcome, PUSH_LIMIT, PushedOp};
 pub use records::{Record, RoleRecord, UserRecord, WorkspaceRecord};
 pub use replica::{HubLink, PUBLISH_PAGE, PageApplied};

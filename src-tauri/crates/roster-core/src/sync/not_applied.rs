@@ -34,6 +34,12 @@ pub enum ChangeAction {
     RestoreUser,
     /// "Change password" of another user.
     ResetPassword,
+    /// "Add user → Send invitation".
+    InviteUser,
+    /// "Resend" of an invitation.
+    ResendInvitation,
+    /// "Revoke" of an invitation.
+    RevokeInvitation,
     /// "Add role".
     AddRole,
     /// "Edit role".
@@ -209,6 +215,31 @@ fn tried(names: &RoleNames, op: &Op) -> (ChangeAction, Vec<ChangeValue>) {
                 values: Vec::new(),
             }],
         ),
+        Op::InviteUser {
+            email,
+            first_name,
+            last_name,
+            phone,
+            access: power,
+            ..
+        } => (
+            ChangeAction::InviteUser,
+            vec![
+                one(ChangeField::Email, email),
+                one(ChangeField::FirstName, first_name),
+                one(ChangeField::LastName, last_name),
+                one(ChangeField::Phone, phone),
+                access(names, power),
+            ],
+        ),
+        Op::ResendInvitation { .. } => (
+            ChangeAction::ResendInvitation,
+            vec![one(ChangeField::Status, Status::Invited.as_str())],
+        ),
+        Op::RevokeInvitation { .. } => (
+            ChangeAction::RevokeInvitation,
+            vec![one(ChangeField::Status, Status::Removed.as_str())],
+        ),
         Op::CreateRole {
             name,
             description,
@@ -310,7 +341,7 @@ fn subject(op: &Op, current: Option<&Record>, known: Option<String>) -> String {
     match (current, op) {
         (Some(Record::User(user)), _) => display_name(&user.first_name, &user.last_name),
         (Some(Record::Role(role)), _) => role.name.clone(),
-        (_, Op::CreateUser { email, .. }) => email.clone(),
+        (_, Op::CreateUser { email, .. } | Op::InviteUser { email, .. }) => email.clone(),
         (_, Op::CreateRole { name, .. }) => name.clone(),
         _ => String::new(),
     }

@@ -137,6 +137,36 @@ pub enum Op {
         /// The role that takes over its users.
         move_to: Option<String>,
     },
+    /// "Add user → Send invitation": the user is added as invited. Only the hub makes the
+    /// invitation's code and queues its email (one sender for every message); a replica
+    /// holds the invited user at once and learns how the sending goes from the feed.
+    #[serde(rename_all = "camelCase")]
+    InviteUser {
+        /// Made by the client (UUIDv7).
+        user_id: String,
+        /// As typed.
+        email: String,
+        /// Names and phone as typed.
+        first_name: String,
+        /// May be empty.
+        last_name: String,
+        /// May be empty.
+        phone: String,
+        /// Super-user or the roles to hold.
+        access: Access,
+    },
+    /// "Resend": a new code replaces the pending one, sent by the hub.
+    #[serde(rename_all = "camelCase")]
+    ResendInvitation {
+        /// The invited user.
+        user_id: String,
+    },
+    /// "Revoke": the pending code stops working and the user is removed from the Workspace.
+    #[serde(rename_all = "camelCase")]
+    RevokeInvitation {
+        /// The invited user.
+        user_id: String,
+    },
     /// "Change password" of another user, as its Argon2id hash.
     #[serde(rename_all = "camelCase")]
     ResetPassword {
@@ -188,7 +218,10 @@ impl Op {
             | Op::EditUser { user_id, .. }
             | Op::RemoveUser { user_id }
             | Op::RestoreUser { user_id }
-            | Op::ResetPassword { user_id, .. } => Subject::User(user_id),
+            | Op::ResetPassword { user_id, .. }
+            | Op::InviteUser { user_id, .. }
+            | Op::ResendInvitation { user_id }
+            | Op::RevokeInvitation { user_id } => Subject::User(user_id),
             Op::EditProfile { .. } => Subject::User(actor_id),
             Op::CreateRole { role_id, .. }
             | Op::EditRole { role_id, .. }

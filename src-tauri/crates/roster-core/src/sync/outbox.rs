@@ -56,20 +56,32 @@ pub(crate) async fn enqueue(tx: &mut dyn Tx, actor: &Actor, op: &Op, now: &str) 
     Ok(())
 }
 
-/// Refuses a change that does not travel as an operation yet, on a replica: made here, it
-/// would never reach the hub. Errors: [`Error::Forbidden`] saying so.
-pub(crate) async fn ensure_not_replica(tx: &mut dyn Tx, workspace_id: &str) -> Result<()> {
-    let linked = match tx.replica() {
+/// Whether `workspace_id` is a replica here (a copy of a Workspace shared through a hub).
+pub(crate) async fn is_replica(tx: &mut dyn Tx, workspace_id: &str) -> Result<bool> {
+    Ok(match tx.replica() {
         Some(replica) => replica.link(workspace_id).await?.is_some(),
         None => false,
-    };
-    if linked {
-        return Err(Error::Forbidden(
-            "This change is made on the hub's side for a shared Workspace: use a Roster whose Workspace is not a copy, or the hub's own Roster"
-                .into(),
-        ));
+    })
+}
+
+/// Refuses, on a replica, a change that cannot travel as an operation (it carries a secret,
+/// or must be checked against one only the hub holds): the shell makes it at the hub
+/// directly. Errors: [`Error::HubUnreachable`] saying that a connection to the hub is
+/// needed — what a person must do to make it.
+pub(crate) async fn ensure_not_replica(tx: &mut dyn Tx, workspace_id: &str) -> Result<()> {
+    if is_replica(tx, workspace_id).await? {
+        return Err(needs_hub());
     }
     Ok(())
+}
+
+/// The refusal of a change that is made at the hub while the hub cannot be reached.
+fn needs_hub() -> Error {
+    Error::HubUnreachable {
+        reason: "this change needs a connection to the hub, which shares this Workspace; \
+                 try again when Roster is online"
+            .into(),
+    }
 }
 
 /// `(kind, id)` of the row `op` is about, as the outbox stores it.
@@ -295,6 +307,21 @@ async fn rebased(tx: &mut dyn Tx, actor: &Actor, op: Op) -> Result<Op> {
             access,
             password_hash,
             must_change_password,
+        },
+        Op::InviteUser {
+            email,
+            first_name,
+            last_name,
+            phone,
+            access,
+            ..
+        } => Op::InviteUser {
+            user_id: new_id(),
+            email,
+            first_name,
+            last_name,
+            phone,
+            access,
         },
         Op::EditUser {
             user_id,

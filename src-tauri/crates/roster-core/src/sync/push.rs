@@ -89,6 +89,7 @@ async fn visible(
     tx: &mut dyn Tx,
     session: &Session,
     subjects: &[Subject<'_>],
+    now: &str,
 ) -> Result<BTreeMap<(u8, String), (Option<Record>, Vec<RoleRecord>)>> {
     let mut seen = BTreeMap::new();
     let Ok(actor) = actor::load(tx, session).await else {
@@ -109,9 +110,13 @@ async fn visible(
         })
         .collect();
     let hub = hub_of(tx)?;
-    let users = hub
+    let mut users = hub
         .users_by_id(&actor.workspace_id, &user_ids, &actor.user_id)
         .await?;
+    for user in &mut users {
+        super::feed::add_invitation(tx, user, now).await?;
+    }
+    let hub = hub_of(tx)?;
     let mut role_ids: Vec<String> = subjects
         .iter()
         .filter_map(|s| match s {
@@ -304,7 +309,7 @@ impl Roster {
             .values()
             .map(|i| ops[*i].op.subject(&session.user_id))
             .collect();
-        let mut seen = visible(&mut *tx, session, &subjects).await?;
+        let mut seen = visible(&mut *tx, session, &subjects, &now).await?;
         let mut outcomes = Vec::with_capacity(ops.len());
         for (i, (pushed, answer)) in ops.iter().zip(answers).enumerate() {
             let subject_key = key(pushed.op.subject(&session.user_id));

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::Status;
+use crate::model::{InvitationInfo, Status};
 
 /// One row a replica may hold.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -142,4 +142,9 @@ pub struct UserRecord {
     pub feed_version: i64,
     /// When the user was added.
     pub created_at: String,
+    /// How the invited user's latest invitation stands at the hub (how its sending goes),
+    /// for the user panel of a replica, which never holds the invitation itself; sent by
+    /// the hub for invited users only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invitation: Option<Box<InvitationInfo>>,
 }

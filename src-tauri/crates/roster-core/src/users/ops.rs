@@ -48,6 +48,18 @@ impl Roster {
                 passwords::apply_reset(tx, actor, &self.hashing, op, now).await?;
                 Ok(changed(true))
             }
+            Op::InviteUser { .. } => {
+                crate::invitations::apply_invite(self, tx, actor, op, now).await?;
+                Ok(changed(true))
+            }
+            Op::ResendInvitation { .. } | Op::RevokeInvitation { .. } => {
+                crate::invitations::apply_resend_or_revoke(self, tx, actor, op, now).await?;
+                // The ended code's email is erased: its bytes wait in the files until a scrub.
+                Ok(Applied {
+                    changed: true,
+                    scrub: true,
+                })
+            }
             Op::CreateRole { .. } | Op::EditRole { .. } | Op::DeleteRole { .. } => {
                 Ok(changed(crate::roles::apply(tx, actor, op, now).await?))
             }

@@ -177,10 +177,12 @@ fn every_table_has_one_writer_and_it_bumps_the_version() {
             // from another copy of the Workspace keeps that copy's version
             // (`coalesce(<kept>, version + 1)`).
             let bump = format!("version = {table}.version + 1");
+            let bump_of_table = format!("{table}.version + 1");
             let bumps = update.text.contains("version = version + 1")
                 || update.text.contains(&bump)
                 || (update.text.contains("version = coalesce(")
-                    && update.text.contains(", version + 1)"));
+                    && (update.text.contains(", version + 1)")
+                        || update.text.contains(&format!(", {bump_of_table})"))));
             assert!(
                 bumps && update.text.contains("updated_at ="),
                 "the writer of {table} must bump version and set updated_at: {}",

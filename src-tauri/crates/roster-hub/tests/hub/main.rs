@@ -3,7 +3,9 @@
 
 mod convergence;
 mod feed;
+mod invitations;
 mod matrix;
+mod own_password;
 mod push;
 mod sessions;
 mod share;

@@ -96,20 +96,27 @@ impl HubProcess {
 
     /// Starts a hub on `database` listening on `address` (again, after a kill).
     pub async fn start_on(database: &str, address: SocketAddr) -> Self {
-        Self::start_with(database, address, None).await
+        Self::start_with(database, address, None, None).await
+    }
+
+    /// Starts a hub on `database` that seals SMTP passwords with the key in `key_file`.
+    pub async fn start_with_key(database: &str, key_file: &Path) -> Self {
+        let address = SocketAddr::from(([127, 0, 0, 1], free_port()));
+        Self::start_with(database, address, None, Some(key_file)).await
     }
 
     /// Starts a hub serving HTTPS with the certificate and key of `tls` (PEM files), which
     /// `ca` signed.
     pub async fn start_tls(database: &str, ca: &Path, tls: (&Path, &Path)) -> Self {
         let address = SocketAddr::from(([127, 0, 0, 1], free_port()));
-        Self::start_with(database, address, Some((ca, tls.0, tls.1))).await
+        Self::start_with(database, address, Some((ca, tls.0, tls.1)), None).await
     }
 
     async fn start_with(
         database: &str,
         address: SocketAddr,
         tls: Option<(&Path, &Path, &Path)>,
+        key_file: Option<&Path>,
     ) -> Self {
         let port = address.port();
         let mut args = vec![
@@ -123,6 +130,12 @@ impl HubProcess {
                 cert.display().to_string(),
                 "--tls-key".to_owned(),
                 key.display().to_string(),
+            ]);
+        }
+        if let Some(key_file) = key_file {
+            args.extend([
+                "--secret-key-file".to_owned(),
+                key_file.display().to_string(),
             ]);
         }
         let child = Command::new(hub_binary())

@@ -98,6 +98,7 @@ impl From<UserRow> for UserRecord {
             version: u.version,
             feed_version: u.feed_version,
             created_at: stamp(u.created_at),
+            invitation: None,
         }
     }
 }

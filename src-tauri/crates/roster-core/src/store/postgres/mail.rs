@@ -45,7 +45,8 @@ impl MailStore for PgTx {
             "SELECT id, workspace_id, invitation_id, recipient, subject, body_text, body_html,
                     attempts
              FROM mail_outbox WHERE state = 'queued' AND next_attempt_at <= $1
-             ORDER BY next_attempt_at LIMIT 1",
+             ORDER BY next_attempt_at LIMIT 1
+             FOR UPDATE SKIP LOCKED",
         )
         .bind(at(now))
         .fetch_optional(self.conn())

@@ -40,16 +40,42 @@ impl SettingsStore for PgTx {
         row: &SettingsRow,
         when: &str,
     ) -> Result<()> {
+        self.write_email_settings(workspace_id, row, None, when)
+            .await
+    }
+
+    async fn copy_email_settings(
+        &mut self,
+        workspace_id: &str,
+        row: &SettingsRow,
+        when: &str,
+    ) -> Result<()> {
+        self.write_email_settings(workspace_id, row, Some(row.version), when)
+            .await
+    }
+}
+
+impl PgTx {
+    /// The one write of the table: `kept` is the version to store, else it moves on by one.
+    async fn write_email_settings(
+        &mut self,
+        workspace_id: &str,
+        row: &SettingsRow,
+        kept: Option<i64>,
+        when: &str,
+    ) -> Result<()> {
         sqlx::query(
             "INSERT INTO email_settings (workspace_id, host, port, security, username, sender_name,
-                 sender_address, invitation_days, timeout_seconds, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
+                 sender_address, invitation_days, timeout_seconds, version, created_at,
+                 updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, coalesce($11, 1), $10, $10)
              ON CONFLICT (workspace_id) DO UPDATE SET host = excluded.host, port = excluded.port,
                  security = excluded.security, username = excluded.username,
                  sender_name = excluded.sender_name, sender_address = excluded.sender_address,
                  invitation_days = excluded.invitation_days,
                  timeout_seconds = excluded.timeout_seconds,
-                 version = email_settings.version + 1, updated_at = excluded.updated_at",
+                 version = coalesce($11, email_settings.version + 1),
+                 updated_at = excluded.updated_at",
         )
         .bind(id(workspace_id))
         .bind(&row.host)
@@ -61,6 +87,7 @@ impl SettingsStore for PgTx {
         .bind(i32::try_from(row.invitation_days).unwrap_or(i32::MAX))
         .bind(i32::try_from(row.timeout_seconds).unwrap_or(i32::MAX))
         .bind(at(when))
+        .bind(kept)
         .execute(self.conn())
         .await?;
         Ok(())

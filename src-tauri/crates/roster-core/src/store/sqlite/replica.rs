@@ -221,9 +221,10 @@ impl ReplicaStore for SqliteTx {
     }
 
     async fn purge_user(&mut self, workspace_id: &str, user_id: &str) -> Result<()> {
-        let statements: [&str; 7] = [
+        let statements: [&str; 8] = [
             "DELETE FROM mail_outbox WHERE invitation_id IN
                  (SELECT id FROM invitations WHERE user_id = ?2)",
+            "DELETE FROM hub_invitations WHERE user_id = ?2",
             "DELETE FROM invitations WHERE user_id = ?2",
             "DELETE FROM sign_ins WHERE user_id = ?2",
             "DELETE FROM audit_log WHERE workspace_id = ?1 AND target_id = ?2",
@@ -339,8 +340,41 @@ impl ReplicaStore for SqliteTx {
                 feed_version: 0,
                 created_at: r.get(12),
                 role_ids: split(r.get(13)),
+                invitation: None,
             })
             .collect())
+    }
+
+    async fn keep_invitation(
+        &mut self,
+        workspace_id: &str,
+        user_id: &str,
+        info: Option<&str>,
+        at: &str,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO hub_invitations (user_id, workspace_id, info, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (user_id) DO UPDATE SET info = excluded.info,
+                 version = version + 1, updated_at = excluded.updated_at",
+        )
+        .bind(user_id)
+        .bind(workspace_id)
+        .bind(info)
+        .bind(at)
+        .bind(at)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    async fn kept_invitation(&mut self, user_id: &str) -> Result<Option<String>> {
+        let info: Option<Option<String>> =
+            sqlx::query_scalar("SELECT info FROM hub_invitations WHERE user_id = ?")
+                .bind(user_id)
+                .fetch_optional(self.conn())
+                .await?;
+        Ok(info.flatten())
     }
 
     async fn purge_unmarked(
@@ -349,7 +383,12 @@ impl ReplicaStore for SqliteTx {
         generation: i64,
         own_id: &str,
     ) -> Result<u64> {
-        let statements: [&str; 6] = [
+        let statements: [&str; 7] = [
+            concat!(
+                "DELETE FROM hub_invitations WHERE user_id IN (",
+                gone_users!(),
+                ")"
+            ),
             concat!(
                 "DELETE FROM mail_outbox WHERE invitation_id IN (SELECT id FROM invitations
                  WHERE user_id IN (",

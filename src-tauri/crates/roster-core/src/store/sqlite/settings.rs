@@ -40,15 +40,39 @@ impl SettingsStore for SqliteTx {
         row: &SettingsRow,
         at: &str,
     ) -> Result<()> {
+        self.write_email_settings(workspace_id, row, None, at).await
+    }
+
+    async fn copy_email_settings(
+        &mut self,
+        workspace_id: &str,
+        row: &SettingsRow,
+        at: &str,
+    ) -> Result<()> {
+        self.write_email_settings(workspace_id, row, Some(row.version), at)
+            .await
+    }
+}
+
+impl SqliteTx {
+    /// The one write of the table: `kept` is the version to store, else it moves on by one.
+    async fn write_email_settings(
+        &mut self,
+        workspace_id: &str,
+        row: &SettingsRow,
+        kept: Option<i64>,
+        at: &str,
+    ) -> Result<()> {
         sqlx::query(
             "INSERT INTO email_settings (workspace_id, host, port, security, username, sender_name,
-                 sender_address, invitation_days, timeout_seconds, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                 sender_address, invitation_days, timeout_seconds, version, created_at,
+                 updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce(?, 1), ?, ?)
              ON CONFLICT (workspace_id) DO UPDATE SET host = excluded.host, port = excluded.port,
                  security = excluded.security, username = excluded.username,
                  sender_name = excluded.sender_name, sender_address = excluded.sender_address,
                  invitation_days = excluded.invitation_days,
-                 timeout_seconds = excluded.timeout_seconds, version = version + 1,
+                 timeout_seconds = excluded.timeout_seconds, version = coalesce(?, version + 1),
                  updated_at = excluded.updated_at",
         )
         .bind(workspace_id)
@@ -60,8 +84,10 @@ impl SettingsStore for SqliteTx {
         .bind(&row.sender_address)
         .bind(row.invitation_days)
         .bind(row.timeout_seconds)
+        .bind(kept)
         .bind(at)
         .bind(at)
+        .bind(kept)
         .execute(self.conn())
         .await?;
         Ok(())
