@@ -185,6 +185,19 @@ describe("App", () => {
     await waitFor(() => expect(ipc.argsOf("session_sign_out")).toHaveLength(1));
   });
 
+  it("opens Accept invitation from the first run of a Roster with no Workspace, and Back returns there", async () => {
+    const ipc = mockApp({ app_launch_state: launch({ workspaces: [] }) });
+    render(App);
+
+    await screen.findByRole("heading", { name: "Create your Workspace" });
+    await userEvent.click(screen.getByRole("button", { name: "I have an invitation code" }));
+
+    expect(screen.getByRole("heading", { name: "Accept invitation" })).toBeInTheDocument();
+    await userEvent.click(screen.getByRole("button", { name: "Back" }));
+    expect(screen.getByRole("heading", { name: "Create your Workspace" })).toBeInTheDocument();
+    expect(ipc.argsOf("invitations_preview")).toEqual([]);
+  });
+
   it("opens Accept invitation from Sign in and returns with Back to sign in", async () => {
     const ipc = mockApp({ app_launch_state: launch() });
     render(App);

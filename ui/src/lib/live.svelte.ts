@@ -14,6 +14,8 @@ class Live {
   count = $state(0);
   /** The last `data-changed` event. */
   last = $state.raw<DataChanged | null>(null);
+  /** Moves on with every `sync-status` event (not reactive: only compared). */
+  statusEvents = 0;
 
   /** Whether the last event touched the user `id`. */
   touchesUser(id: string): boolean {
@@ -25,6 +27,14 @@ class Live {
   touches(table: "users" | "roles" | "workspaces"): boolean {
     const last = this.last;
     return last !== null && (last.everything || last.changes.some((c) => c.table === table));
+  }
+
+  /**
+   * Takes a status a command answered, asked for when `statusEvents` read `since`: an event
+   * the loop sent meanwhile is newer than the command's answer, which then is dropped.
+   */
+  adopt(status: SyncStatus, since: number): void {
+    if (this.statusEvents === since) this.status = status;
   }
 
   /** Asks for the status now (after an action that changes it, such as Share or Retry). */
@@ -47,7 +57,10 @@ class Live {
       if (stopped) unlisten();
       else stops.push(unlisten);
     };
-    void onSyncStatus((status) => (this.status = status)).then(keep);
+    void onSyncStatus((status) => {
+      this.statusEvents += 1;
+      this.status = status;
+    }).then(keep);
     void onDataChanged((changed) => {
       this.last = changed;
       this.count += 1;

@@ -222,6 +222,25 @@ describe("Settings → Workspace", () => {
     expect(screen.getByRole("button", { name: "Leave the hub" })).toBeInTheDocument();
   });
 
+  it("keeps the sync loop's word over Share's own answer when the loop spoke first", async () => {
+    const answer = deferred<SyncStatus>();
+    const ipc = mockCommands({ sync_status: () => LOCAL, hub_share: () => answer.promise });
+    stopLive = live.start();
+    render(WorkspaceSharing, { session: session({ isSuperUser: true }) });
+    await userEvent.click(await screen.findByRole("button", { name: "Share through a Roster hub" }));
+    const dialog = screen.getByRole("dialog", { name: "Share through a Roster hub" });
+    await userEvent.type(within(dialog).getByLabelText("Hub address"), "https://hub.example.org");
+    await userEvent.type(within(dialog).getByLabelText("Enrolment code"), "ABCD-EFGH");
+    await userEvent.type(within(dialog).getByLabelText("Your password"), "Lantern-Orchid-Fjord-77");
+    await userEvent.click(within(dialog).getByRole("button", { name: "Share" }));
+    await waitFor(() => expect(ipc.argsOf("hub_share")).toHaveLength(1));
+
+    await shellEmits("sync-status", replica({ state: "synced" }));
+    answer.resolve(replica({ state: "syncing" }));
+    await waitFor(() => expect(screen.queryByRole("dialog")).not.toBeInTheDocument());
+    expect(live.status?.state).toBe("synced");
+  });
+
   it("says when changes would be lost by leaving, and leaves discarding them only after the question", async () => {
     const ipc = mockCommands({ sync_status: () => replica({}, 2), hub_leave: () => LOCAL });
     stopLive = live.start();

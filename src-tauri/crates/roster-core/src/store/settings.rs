@@ -35,6 +35,10 @@ pub(crate) trait SettingsStore {
 
     /// Writes the settings another copy of the Workspace saved (a replica keeps its hub's),
     /// with their `version` as they are.
+    #[cfg_attr(
+        not(feature = "hub-client"),
+        allow(dead_code, reason = "only a replica keeps its hub's settings")
+    )]
     async fn copy_email_settings(
         &mut self,
         workspace_id: &str,
