@@ -1,4 +1,4 @@
-//! Command-line options: `--data-dir DIR` (or `ROSTER_DATA_DIR`) and `--demo`.
+//! Command-line options: `--data-dir DIR` (or `ROSTER_DATA_DIR`), `--demo` and `--help`.
 
 use std::path::PathBuf;
 
@@ -10,7 +10,22 @@ pub struct Options {
     pub data_dir: Option<PathBuf>,
     /// `--demo`: a separate `demo/` folder inside the data directory, seeded with sample users.
     pub demo: bool,
+    /// `--help` / `-h`: print [`USAGE`] instead of opening the window.
+    pub help: bool,
 }
+
+/// What `roster --help` prints.
+pub const USAGE: &str = "\
+Roster: manage the users of your Workspace.
+
+Usage: roster [--data-dir DIR] [--demo]
+
+  --data-dir DIR  keep the database in DIR (also ROSTER_DATA_DIR); by default the OS
+                  application-data folder
+  --demo          open a separate demo Workspace with sample users (sign in as
+                  admin@demo.example with Demo-Roster-2031!)
+  -h, --help      print this and exit
+";
 
 impl Options {
     /// Reads the options from the arguments after the program name; unknown arguments are
@@ -24,6 +39,7 @@ impl Options {
                 .filter(|v| !v.is_empty())
                 .map(PathBuf::from),
             demo: false,
+            help: false,
         };
         let mut args = args.into_iter().peekable();
         if args.peek().is_some_and(|first| is_link(first)) {
@@ -32,6 +48,8 @@ impl Options {
         while let Some(arg) = args.next() {
             if arg == "--demo" {
                 options.demo = true;
+            } else if arg == "--help" || arg == "-h" {
+                options.help = true;
             } else if arg == "--data-dir" {
                 options.data_dir = args.next().map(PathBuf::from);
             } else if let Some(dir) = arg.strip_prefix("--data-dir=") {
@@ -86,6 +104,14 @@ mod tests {
             parse(&[]).data_dir(PathBuf::from("/os")),
             PathBuf::from("/os")
         );
+    }
+
+    #[test]
+    fn help_in_both_spellings_and_not_through_a_link() {
+        assert!(parse(&["--help"]).help);
+        assert!(parse(&["-h", "--demo"]).help);
+        assert!(!parse(&["--demo"]).help);
+        assert!(!parse(&["roster://accept-invitation?token=abc", "--help"]).help);
     }
 
     #[test]

@@ -27,6 +27,16 @@ pub fn run() {
         .with_writer(std::io::stderr)
         .init();
     let options = launch::Options::from_args(std::env::args().skip(1));
+    if options.help {
+        print!("{}", launch::USAGE);
+        return;
+    }
+    // GTK would panic with a backtrace; say what is missing instead.
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
+        eprintln!("Roster needs a graphical desktop: neither DISPLAY nor WAYLAND_DISPLAY is set.");
+        std::process::exit(1);
+    }
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
             links::focus(app);

@@ -39,6 +39,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::sync::{broadcast, watch};
 
+use crate::body::Body;
 use crate::errors::ApiError;
 use crate::guesses::Guesses;
 
@@ -112,7 +113,7 @@ struct SignInBody {
     password: Secret,
 }
 
-async fn sign_in(State(hub): State<Arc<Hub>>, Json(body): Json<SignInBody>) -> Answer<HubSignIn> {
+async fn sign_in(State(hub): State<Arc<Hub>>, Body(body): Body<SignInBody>) -> Answer<HubSignIn> {
     let input = SignInInput {
         workspace_id: body.workspace_id,
         email: body.email,
@@ -189,7 +190,7 @@ struct PushAnswer {
 async fn push(
     State(hub): State<Arc<Hub>>,
     headers: HeaderMap,
-    Json(body): Json<PushBody>,
+    Body(body): Body<PushBody>,
 ) -> Answer<PushAnswer> {
     let session = session(&hub, &headers).await?;
     let results = hub
@@ -210,7 +211,7 @@ struct PreviewBody {
 async fn invitation_preview(
     State(hub): State<Arc<Hub>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Json(body): Json<PreviewBody>,
+    Body(body): Body<PreviewBody>,
 ) -> Answer<InvitationPreview> {
     hub.guesses.check(peer.ip())?;
     let answer = hub.roster.invitation_preview(&body.token).await;
@@ -223,7 +224,7 @@ async fn invitation_preview(
 async fn accept_invitation(
     State(hub): State<Arc<Hub>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Json(body): Json<InvitationAcceptance>,
+    Body(body): Body<InvitationAcceptance>,
 ) -> Answer<HubSignIn> {
     hub.guesses.check(peer.ip())?;
     let answer = hub.roster.hub_accept_invitation(body).await;
@@ -235,7 +236,7 @@ async fn accept_invitation(
 async fn change_own_password(
     State(hub): State<Arc<Hub>>,
     headers: HeaderMap,
-    Json(body): Json<OwnPasswordChange>,
+    Body(body): Body<OwnPasswordChange>,
 ) -> Answer<PasswordChanged> {
     let session = session(&hub, &headers).await?;
     Ok(Json(
@@ -247,7 +248,7 @@ async fn change_own_password(
 async fn save_email_settings(
     State(hub): State<Arc<Hub>>,
     headers: HeaderMap,
-    Json(body): Json<EmailSettingsInput>,
+    Body(body): Body<EmailSettingsInput>,
 ) -> Answer<EmailSettings> {
     let session = session(&hub, &headers).await?;
     Ok(Json(hub.roster.save_email_settings(&session, body).await?))
@@ -262,7 +263,7 @@ struct TestEmailBody {
 async fn send_test_email(
     State(hub): State<Arc<Hub>>,
     headers: HeaderMap,
-    Json(body): Json<TestEmailBody>,
+    Body(body): Body<TestEmailBody>,
 ) -> Answer<Value> {
     let session = session(&hub, &headers).await?;
     hub.roster.send_test_email(&session, &body.to).await?;
@@ -277,7 +278,7 @@ struct PublishStart {
 
 async fn publish_start(
     State(hub): State<Arc<Hub>>,
-    Json(body): Json<PublishStart>,
+    Body(body): Body<PublishStart>,
 ) -> Answer<Value> {
     hub.roster
         .publish_start(&body.code, &body.workspace)
@@ -291,7 +292,7 @@ struct PublishRows {
     records: Vec<Record>,
 }
 
-async fn publish_rows(State(hub): State<Arc<Hub>>, Json(body): Json<PublishRows>) -> Answer<Value> {
+async fn publish_rows(State(hub): State<Arc<Hub>>, Body(body): Body<PublishRows>) -> Answer<Value> {
     hub.roster.publish_rows(&body.code, &body.records).await?;
     Ok(Json(json!({})))
 }
@@ -305,7 +306,7 @@ struct PublishFinish {
 
 async fn publish_finish(
     State(hub): State<Arc<Hub>>,
-    Json(body): Json<PublishFinish>,
+    Body(body): Body<PublishFinish>,
 ) -> Answer<PublishedWorkspace> {
     Ok(Json(
         hub.roster

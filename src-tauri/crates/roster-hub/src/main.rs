@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod api;
+mod body;
 mod errors;
 mod guesses;
 mod mail;

@@ -117,7 +117,8 @@ pub(crate) trait ReplicaStore: Send {
     ) -> Result<Vec<UserRecord>>;
 
     /// Keeps how the latest invitation of `user_id` stands at the hub (`info`: an
-    /// [`crate::model::InvitationInfo`] as JSON; `None` when there is none).
+    /// [`crate::model::InvitationInfo`] as JSON; `None` when there is none, which forgets
+    /// the one kept before).
     async fn keep_invitation(
         &mut self,
         workspace_id: &str,

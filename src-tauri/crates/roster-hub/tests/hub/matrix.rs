@@ -983,3 +983,26 @@ async fn tokens_of_another_workspace_expired_made_up_or_missing_reach_nothing_of
     );
     assert_ne!(row(&w.pg, bob).await, bob_before);
 }
+
+#[tokio::test]
+async fn a_body_that_is_not_the_json_an_endpoint_takes_is_refused_in_the_one_error_shape() {
+    let db = HubDatabase::fresh().await;
+    let hub = HubProcess::start(&db.url).await;
+    for body in [
+        r#"{"code":"nope","workspace":{}}"#.to_owned(),
+        "not json at all".to_owned(),
+        r#"{"email":42}"#.to_owned(),
+    ] {
+        let path = if body.contains("email") {
+            "/v1/sessions"
+        } else {
+            "/v1/publish/start"
+        };
+        let answer = without_token(hub.socket(), "POST", path, body.clone()).await;
+        assert_eq!(
+            answer,
+            (400, Some(ErrorCode::Validation)),
+            "{path} with {body}"
+        );
+    }
+}

@@ -352,6 +352,13 @@ impl ReplicaStore for SqliteTx {
         info: Option<&str>,
         at: &str,
     ) -> Result<()> {
+        let Some(info) = info else {
+            sqlx::query("DELETE FROM hub_invitations WHERE user_id = ?")
+                .bind(user_id)
+                .execute(self.conn())
+                .await?;
+            return Ok(());
+        };
         sqlx::query(
             "INSERT INTO hub_invitations (user_id, workspace_id, info, created_at, updated_at)
              VALUES (?, ?, ?, ?, ?)
