@@ -38,13 +38,7 @@ pub async fn run(
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "mail outbox pass failed"),
         }
-        let sleep = match roster.next_mail_due().await {
-            Ok(Some(due)) => (due - roster.now_utc())
-                .to_std()
-                .unwrap_or(Duration::ZERO)
-                .clamp(Duration::from_millis(100), IDLE),
-            Ok(None) | Err(_) => IDLE,
-        };
+        let sleep = roster.mail_wait(Duration::from_millis(100), IDLE).await;
         tokio::select! {
             () = tokio::time::sleep(sleep) => {}
             _ = woken.recv() => {}

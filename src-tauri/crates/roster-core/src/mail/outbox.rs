@@ -181,6 +181,24 @@ impl Roster {
         Ok(next.as_deref().and_then(parse_timestamp))
     }
 
+    /// How long a mail loop sleeps before its next pass: until [`Roster::next_mail_due`], at
+    /// least `soonest` (a message due now was just tried) and at most `idle` (also when the
+    /// outbox cannot be read: the next pass says why). Shared by the desktop's loop and the
+    /// hub's, which differ only in these bounds and in what wakes them early.
+    pub async fn mail_wait(
+        &self,
+        soonest: std::time::Duration,
+        idle: std::time::Duration,
+    ) -> std::time::Duration {
+        match self.next_mail_due().await {
+            Ok(Some(due)) => (due - self.now_utc())
+                .to_std()
+                .unwrap_or(std::time::Duration::ZERO)
+                .clamp(soonest, idle),
+            Ok(None) | Err(_) => idle,
+        }
+    }
+
     /// Sends one claimed message and records the outcome: `Ok(Ok)` sent, `Ok(Err(permanent))`
     /// failed (the reason is kept on the message and in the audit log).
     async fn send_one(&self, message: &Due) -> Result<std::result::Result<(), bool>> {

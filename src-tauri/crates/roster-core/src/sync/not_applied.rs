@@ -161,6 +161,21 @@ fn names_and_phone(
     .collect()
 }
 
+/// A new user's email, names, phone and power, as "Add user" and "Send invitation" tried them.
+fn new_user(
+    names: &RoleNames,
+    [email, first, last, phone]: [&String; 4],
+    power: &Access,
+) -> Vec<ChangeValue> {
+    vec![
+        one(ChangeField::Email, email),
+        one(ChangeField::FirstName, first),
+        one(ChangeField::LastName, last),
+        one(ChangeField::Phone, phone),
+        access(names, power),
+    ]
+}
+
 fn tried(names: &RoleNames, op: &Op) -> (ChangeAction, Vec<ChangeValue>) {
     match op {
         Op::CreateUser {
@@ -172,13 +187,7 @@ fn tried(names: &RoleNames, op: &Op) -> (ChangeAction, Vec<ChangeValue>) {
             ..
         } => (
             ChangeAction::AddUser,
-            vec![
-                one(ChangeField::Email, email),
-                one(ChangeField::FirstName, first_name),
-                one(ChangeField::LastName, last_name),
-                one(ChangeField::Phone, phone),
-                access(names, power),
-            ],
+            new_user(names, [email, first_name, last_name, phone], power),
         ),
         Op::EditUser {
             first_name,
@@ -224,13 +233,7 @@ fn tried(names: &RoleNames, op: &Op) -> (ChangeAction, Vec<ChangeValue>) {
             ..
         } => (
             ChangeAction::InviteUser,
-            vec![
-                one(ChangeField::Email, email),
-                one(ChangeField::FirstName, first_name),
-                one(ChangeField::LastName, last_name),
-                one(ChangeField::Phone, phone),
-                access(names, power),
-            ],
+            new_user(names, [email, first_name, last_name, phone], power),
         ),
         Op::ResendInvitation { .. } => (
             ChangeAction::ResendInvitation,

@@ -8,23 +8,35 @@ use roster_core::{ErrorCode, Secret};
 
 use crate::support::{HubDatabase, HubProcess, hub_side, hub_token, joined, shared, shared_acme};
 
-#[tokio::test]
-async fn a_password_reset_on_the_hub_ends_the_members_hub_session() {
-    let (db, hub, acme) = shared().await;
-    let (bob_desk, bob) = joined(&hub, "bob@example.com").await;
-    let (on_hub, ada) = hub_side(&db).await;
+const NEW_PASSWORD: &str = "Brand-New-Harbour-Lights-58";
+
+/// Ada sets Bob's password on the hub's own database, without a change at next sign-in.
+async fn reset_bobs_password(
+    on_hub: &roster_core::Roster,
+    ada: &roster_core::Session,
+    bob_id: &str,
+    password: &str,
+) {
     on_hub
         .reset_password(
-            &ada,
-            &acme.bob.id,
+            ada,
+            bob_id,
             PasswordReset {
-                new_password: Secret::new("Brand-New-Harbour-Lights-58"),
-                confirm_password: Secret::new("Brand-New-Harbour-Lights-58"),
+                new_password: Secret::new(password),
+                confirm_password: Secret::new(password),
                 must_change_password: false,
             },
         )
         .await
         .expect("reset");
+}
+
+#[tokio::test]
+async fn a_password_reset_on_the_hub_ends_the_members_hub_session() {
+    let (db, hub, acme) = shared().await;
+    let (bob_desk, bob) = joined(&hub, "bob@example.com").await;
+    let (on_hub, ada) = hub_side(&db).await;
+    reset_bobs_password(&on_hub, &ada, &acme.bob.id, NEW_PASSWORD).await;
     let ended = bob_desk
         .roster
         .pull_from_hub(&bob.workspace_id, &hub.client(), None)
@@ -125,21 +137,9 @@ async fn a_password_reset_elsewhere_is_the_one_that_signs_in_on_the_members_mach
     let (db, hub, acme) = shared().await;
     let (bob_desk, _) = joined(&hub, "bob@example.com").await;
     let (on_hub, ada) = hub_side(&db).await;
-    let new_password = "Brand-New-Harbour-Lights-58";
-    on_hub
-        .reset_password(
-            &ada,
-            &acme.bob.id,
-            PasswordReset {
-                new_password: Secret::new(new_password),
-                confirm_password: Secret::new(new_password),
-                must_change_password: false,
-            },
-        )
-        .await
-        .expect("reset");
+    reset_bobs_password(&on_hub, &ada, &acme.bob.id, NEW_PASSWORD).await;
 
-    bob_signs_in(&bob_desk, &hub, new_password)
+    bob_signs_in(&bob_desk, &hub, NEW_PASSWORD)
         .await
         .expect("the new password, checked at the hub, then here");
     bob_desk
@@ -147,7 +147,7 @@ async fn a_password_reset_elsewhere_is_the_one_that_signs_in_on_the_members_mach
         .sign_in(SignInInput {
             workspace_id: None,
             email: "bob@example.com".into(),
-            password: Secret::new(new_password),
+            password: Secret::new(NEW_PASSWORD),
         })
         .await
         .expect("the new password came down: it works here without the hub from now on");
