@@ -75,21 +75,24 @@ async fn edit(app: &App, label: &str, value: &str) {
     app.see("Changes saved.").await;
 }
 
+/// What the top bar's sync status says now, if it is there. WebKitWebDriver reads the
+/// button's rendered text as empty (its label clips with an ellipsis), so read the words.
+async fn status_words(app: &App) -> Option<String> {
+    let status = app
+        .client
+        .find(Locator::Css("[data-testid='sync-status']"))
+        .await
+        .ok()?;
+    let words = status.prop("textContent").await.ok().flatten()?;
+    Some(words.trim().to_owned())
+}
+
 /// Waits until the top bar's sync status reads `expected` (the loop backs off up to 30 s).
 async fn status(app: &App, expected: &str) {
     let mut last = String::new();
     for _ in 0..200 {
-        // WebKitWebDriver reads the button's rendered text as empty (its label clips with an
-        // ellipsis), so read the words themselves.
-        last = app
-            .testid("sync-status")
-            .await
-            .prop("textContent")
-            .await
-            .ok()
-            .flatten()
-            .unwrap_or_default();
-        if last.trim() == expected {
+        last = status_words(app).await.unwrap_or_default();
+        if last == expected {
             return;
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
@@ -269,18 +272,7 @@ async fn a_workspace_shared_through_a_hub_by_two_admins_and_a_member() {
         if member.client.find(signed_out).await.is_ok() {
             break;
         }
-        let words = member
-            .client
-            .find(Locator::Css("[data-testid='sync-status']"))
-            .await;
-        if let Ok(words) = words
-            && words
-                .prop("textContent")
-                .await
-                .ok()
-                .flatten()
-                .is_some_and(|w| w.trim() == "Sign-in needed")
-        {
+        if status_words(&member).await.as_deref() == Some("Sign-in needed") {
             asked = true;
             break;
         }

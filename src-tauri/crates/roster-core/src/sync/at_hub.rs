@@ -88,10 +88,7 @@ impl Roster {
                 "This copy of the Workspace belongs to another user".into(),
             ));
         }
-        let token = self
-            .secrets
-            .get(&token_name(workspace_id))?
-            .ok_or(Error::Unauthenticated)?;
+        let token = self.kept_token(workspace_id)?;
         let new_password = input.new_password.clone();
         let changed = hub
             .change_own_password(&token, &input)
@@ -131,10 +128,7 @@ impl Roster {
                 .require(Permission::SettingsManage)?;
         }
         self.linked(&session.workspace_id, hub).await?;
-        let token = self
-            .secrets
-            .get(&token_name(&session.workspace_id))?
-            .ok_or(Error::Unauthenticated)?;
+        let token = self.kept_token(&session.workspace_id)?;
         let saved = hub
             .save_email_settings(&token, input)
             .await
@@ -157,10 +151,7 @@ impl Roster {
             .await?
             .require(Permission::SettingsManage)?;
         self.linked(&session.workspace_id, hub).await?;
-        let token = self
-            .secrets
-            .get(&token_name(&session.workspace_id))?
-            .ok_or(Error::Unauthenticated)?;
+        let token = self.kept_token(&session.workspace_id)?;
         hub.send_test_email(&token, to).await.map_err(online_only)
     }
 }

@@ -252,13 +252,10 @@ impl Roster {
         password: &Secret,
     ) -> Result<()> {
         let link = self.linked(workspace_id, hub).await?;
-        let email = {
-            let mut tx = self.read().await?;
-            tx.user(workspace_id, &link.user_id)
-                .await?
-                .ok_or(Error::NotFound("User"))?
-                .email
-        };
+        let email = self
+            .email_of(workspace_id, &link.user_id)
+            .await?
+            .ok_or(Error::NotFound("User"))?;
         let input = SignInInput {
             workspace_id: Some(workspace_id.to_owned()),
             email,
@@ -298,10 +295,7 @@ impl Roster {
     /// Errors: as [`Roster::pull_from_hub`].
     pub async fn push_to_hub(&self, workspace_id: &str, hub: &HubClient) -> Result<Pushed> {
         let link = self.linked(workspace_id, hub).await?;
-        let token = self
-            .secrets
-            .get(&token_name(workspace_id))?
-            .ok_or(Error::Unauthenticated)?;
+        let token = self.kept_token(workspace_id)?;
         let mut pushed = Pushed::default();
         loop {
             let ops = self.pending_ops(workspace_id, super::PUSH_BATCH).await?;
@@ -334,6 +328,14 @@ impl Roster {
         Ok((pushed, pulled))
     }
 
+    /// The hub session token kept for the replica `workspace_id`; [`Error::Unauthenticated`]
+    /// when none is (never signed in at the hub here, or the keychain lost it).
+    pub(super) fn kept_token(&self, workspace_id: &str) -> Result<Secret> {
+        self.secrets
+            .get(&token_name(workspace_id))?
+            .ok_or(Error::Unauthenticated)
+    }
+
     pub(super) async fn linked(&self, workspace_id: &str, hub: &HubClient) -> Result<HubLink> {
         let link = self
             .hub_link(workspace_id)
@@ -364,10 +366,7 @@ impl Roster {
         wait: Option<Duration>,
         progress: &(dyn Fn(CopyProgress) + Send + Sync),
     ) -> Result<Pulled> {
-        let token = self
-            .secrets
-            .get(&token_name(workspace_id))?
-            .ok_or(Error::Unauthenticated)?;
+        let token = self.kept_token(workspace_id)?;
         let mut pulled = Pulled::default();
         let mut wait = wait;
         loop {

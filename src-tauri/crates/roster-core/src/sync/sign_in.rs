@@ -35,12 +35,7 @@ impl Roster {
         let Some(link) = self.hub_link(&workspace_id).await? else {
             return here;
         };
-        let own_email = {
-            let mut tx = self.read().await?;
-            tx.user(&workspace_id, &link.user_id)
-                .await?
-                .map(|u| u.email)
-        };
+        let own_email = self.email_of(&workspace_id, &link.user_id).await?;
         // Only the replica's own user's hash ever comes down: nobody else can sign in here.
         if own_email.is_none_or(|email| email_key(&email) != email_key(&input.email)) {
             return here;
@@ -79,7 +74,10 @@ impl Roster {
         match self.session_info(session).await {
             Ok(_) => Ok(session.clone()),
             Err(Error::Unauthenticated) => {
-                let email = self.session_email(session).await?;
+                let email = self
+                    .email_of(&session.workspace_id, &session.user_id)
+                    .await?
+                    .ok_or(Error::Unauthenticated)?;
                 let (renewed, _) = self
                     .sign_in(SignInInput {
                         workspace_id: Some(session.workspace_id.clone()),
@@ -93,11 +91,13 @@ impl Roster {
         }
     }
 
-    async fn session_email(&self, session: &Session) -> Result<String> {
+    /// The email of `user_id` as this computer holds it, if it holds the user.
+    pub(super) async fn email_of(
+        &self,
+        workspace_id: &str,
+        user_id: &str,
+    ) -> Result<Option<String>> {
         let mut tx = self.read().await?;
-        tx.user(&session.workspace_id, &session.user_id)
-            .await?
-            .map(|u| u.email)
-            .ok_or(Error::Unauthenticated)
+        Ok(tx.user(workspace_id, user_id).await?.map(|u| u.email))
     }
 }
