@@ -2,6 +2,7 @@
 //! Every rule lives in `roster-core`; commands only adapt.
 
 mod commands;
+mod import;
 mod launch;
 mod links;
 mod mail;

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use roster_core::{AppError, Error, ErrorCode, Roster, Session, demo, secrets, store};
 use tokio::sync::Notify;
 
+use crate::import::Imports;
 use crate::sync::Sync;
 
 /// Managed Tauri state.
@@ -29,6 +30,8 @@ pub struct AppState {
     invitation_link: Mutex<Option<String>>,
     /// The sync loop's shared half (replicas of a hub Workspace).
     pub sync: Sync,
+    /// The file being imported, its preview and result.
+    pub import: Imports,
 }
 
 impl AppState {
@@ -52,6 +55,7 @@ impl AppState {
             mail: Arc::new(Notify::new()),
             invitation_link: Mutex::new(None),
             sync: Sync::new(data_dir),
+            import: Imports::default(),
         })
     }
 
@@ -104,6 +108,7 @@ impl AppState {
                 *last = None;
             }
         }
+        self.import.close();
         self.sync.wake();
     }
 

@@ -30,7 +30,7 @@ pub async fn users_export<R: Runtime>(
         .export_file_name(&session, format, today)
         .await
         .map_err(|e| state.fail(e))?;
-    let Some(path) = ask_where_to_save(&window, file_name, format).await else {
+    let Some(path) = ask_where_to_save(&window, "Download users", file_name, format).await else {
         return Ok(None);
     };
     state.export_cancel.store(false, Ordering::Relaxed);

@@ -4,6 +4,7 @@
 mod app;
 mod export;
 mod hub;
+mod import;
 mod invitations;
 mod profile;
 mod reports;
@@ -38,6 +39,13 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         export::users_export,
         export::users_export_cancel,
         export::export_reveal,
+        import::users_import_open,
+        import::users_import_preview,
+        import::users_import_rows,
+        import::users_import_apply,
+        import::users_import_cancel,
+        import::users_import_report,
+        import::users_import_close,
         roles::roles_list,
         roles::roles_create,
         roles::roles_update,

@@ -3,4 +3,4 @@
 /**
  * One entry of the fixed permission catalogue (DESIGN.md §1). A super-user holds every one.
  */
-export type Permission = "users.view" | "users.create" | "users.edit" | "users.remove" | "users.reset_password" | "users.export" | "users.invite" | "roles.manage" | "reports.view" | "settings.manage";
+export type Permission = "users.view" | "users.create" | "users.edit" | "users.remove" | "users.reset_password" | "users.export" | "users.invite" | "users.import" | "roles.manage" | "reports.view" | "settings.manage";

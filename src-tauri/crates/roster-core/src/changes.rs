@@ -5,7 +5,7 @@
 
 use crate::attempts::Check;
 use crate::error::Result;
-use crate::model::{ExportFormat, Status};
+use crate::model::{ExportFormat, ImportTotals, Status};
 use crate::store::{AuditRecord, Tx};
 
 /// How a user's status changed, each through `users::write::change_status`.
@@ -75,6 +75,12 @@ pub(crate) enum Change<'a> {
     EmailSettingsChanged { fields: &'a [&'static str] },
     /// The user list was downloaded.
     DownloadMade { format: ExportFormat, rows: u64 },
+    /// Users were imported from a file: how many rows did what (each user's change has its
+    /// own entry too).
+    ImportMade {
+        totals: ImportTotals,
+        cancelled: bool,
+    },
 }
 
 /// What a change was, as the audit log stores it: a stable code per kind.
@@ -98,6 +104,7 @@ pub(crate) enum Action {
     RoleDeleted,
     EmailSettingsChanged,
     DownloadMade,
+    ImportMade,
     SignedIn,
     SignInFailed,
     CurrentPasswordFailed,
@@ -105,7 +112,7 @@ pub(crate) enum Action {
 
 impl Action {
     /// Every action, for parsing.
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 22] = [
         Action::WorkspaceCreated,
         Action::WorkspacePublished,
         Action::UserCreated,
@@ -124,6 +131,7 @@ impl Action {
         Action::RoleDeleted,
         Action::EmailSettingsChanged,
         Action::DownloadMade,
+        Action::ImportMade,
         Action::SignedIn,
         Action::SignInFailed,
         Action::CurrentPasswordFailed,
@@ -150,6 +158,7 @@ impl Action {
             Action::RoleDeleted => "role.delete",
             Action::EmailSettingsChanged => "settings.email",
             Action::DownloadMade => "users.export",
+            Action::ImportMade => "users.import",
             Action::SignedIn => "session.sign_in",
             Action::SignInFailed => "session.sign_in_failed",
             Action::CurrentPasswordFailed => "session.current_password_failed",
@@ -174,7 +183,8 @@ impl Action {
             Action::WorkspaceCreated
             | Action::WorkspacePublished
             | Action::EmailSettingsChanged
-            | Action::DownloadMade => "workspace",
+            | Action::DownloadMade
+            | Action::ImportMade => "workspace",
             Action::RoleCreated | Action::RoleEdited | Action::RoleDeleted => "role",
             _ => "user",
         }
@@ -209,6 +219,7 @@ impl Change<'_> {
             Change::RoleDeleted { .. } => Action::RoleDeleted,
             Change::EmailSettingsChanged { .. } => Action::EmailSettingsChanged,
             Change::DownloadMade { .. } => Action::DownloadMade,
+            Change::ImportMade { .. } => Action::ImportMade,
         }
     }
 
@@ -218,7 +229,8 @@ impl Change<'_> {
             Change::WorkspaceCreated
             | Change::WorkspacePublished
             | Change::EmailSettingsChanged { .. }
-            | Change::DownloadMade { .. } => workspace_id,
+            | Change::DownloadMade { .. }
+            | Change::ImportMade { .. } => workspace_id,
             Change::UserAdded { user_id, .. }
             | Change::UserEdited { user_id, .. }
             | Change::StatusChanged { user_id, .. }
@@ -270,7 +282,8 @@ impl Change<'_> {
             | Change::InvitationSendFailed { .. }
             | Change::RoleDeleted { .. }
             | Change::WorkspacePublished
-            | Change::DownloadMade { .. } => &[],
+            | Change::DownloadMade { .. }
+            | Change::ImportMade { .. } => &[],
         }
     }
 
@@ -287,6 +300,14 @@ impl Change<'_> {
             Change::DownloadMade { format, rows } => {
                 serde_json::json!({ "format": format.extension(), "rows": rows })
             }
+            Change::ImportMade { totals, cancelled } => serde_json::json!({
+                "added": totals.add,
+                "updated": totals.update,
+                "restored": totals.restore,
+                "unchanged": totals.no_change,
+                "failed": totals.error,
+                "cancelled": cancelled,
+            }),
             _ => serde_json::json!({}),
         }
     }

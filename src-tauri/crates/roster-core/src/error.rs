@@ -203,6 +203,13 @@ pub enum Error {
         /// What went wrong, in words for the user.
         reason: String,
     },
+    /// A file chosen for Users → Import cannot be read as a whole (too big, not a table Roster
+    /// reads, a ZIP bomb); `reason` says which, in words for the user. Nothing was changed.
+    #[error("This file cannot be imported: {reason}")]
+    ImportFile {
+        /// What is wrong with the file.
+        reason: String,
+    },
     /// The hub refused a request: its own error, as it gave it.
     #[error("{}", .0.message)]
     Remote(AppError),
@@ -278,6 +285,7 @@ impl Error {
             Self::Keychain { .. } => ErrorCode::Keychain,
             Self::EnrolmentInvalid => ErrorCode::EnrolmentInvalid,
             Self::HubUnreachable { .. } => ErrorCode::HubUnreachable,
+            Self::ImportFile { .. } => ErrorCode::ImportFile,
             Self::Remote(remote) => remote.code,
             Self::Database(_)
             | Self::Migration(_)
@@ -362,6 +370,8 @@ pub enum ErrorCode {
     EnrolmentInvalid,
     /// The hub did not answer; changes wait in the outbox and Roster retries.
     HubUnreachable,
+    /// A file chosen for Import cannot be read as a whole; the message says why.
+    ImportFile,
     /// Anything else: logged, shown as a generic message.
     Internal,
 }

@@ -28,6 +28,11 @@ pub enum Permission {
     /// Invite users by email.
     #[serde(rename = "users.invite")]
     UsersInvite,
+    /// Add and update many users at once from a file (Users → Import). Each row also needs
+    /// the permission of what it does: `users.create` or `users.invite` to add,
+    /// `users.edit` to update, `users.remove` to restore.
+    #[serde(rename = "users.import")]
+    UsersImport,
     /// Create, edit and delete roles.
     #[serde(rename = "roles.manage")]
     RolesManage,
@@ -41,7 +46,7 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission, in catalogue order.
-    pub const ALL: [Permission; 10] = [
+    pub const ALL: [Permission; 11] = [
         Self::UsersView,
         Self::UsersCreate,
         Self::UsersEdit,
@@ -49,6 +54,7 @@ impl Permission {
         Self::UsersResetPassword,
         Self::UsersExport,
         Self::UsersInvite,
+        Self::UsersImport,
         Self::RolesManage,
         Self::ReportsView,
         Self::SettingsManage,
@@ -64,6 +70,7 @@ impl Permission {
             Self::UsersResetPassword => "users.reset_password",
             Self::UsersExport => "users.export",
             Self::UsersInvite => "users.invite",
+            Self::UsersImport => "users.import",
             Self::RolesManage => "roles.manage",
             Self::ReportsView => "reports.view",
             Self::SettingsManage => "settings.manage",

@@ -97,7 +97,7 @@ fn description(value: &str) -> Result<String> {
 /// (full-width and other compatibility forms become their plain letters), lower-case, the
 /// UTS #39 confusable skeleton (Cyrillic "е" reads as Latin "e"), and only letters and digits
 /// (so "Super user", " super-user " and "SUPER‐USER" are one name).
-fn name_key(name: &str) -> String {
+pub(crate) fn name_key(name: &str) -> String {
     let plain = name.nfkc().collect::<String>().to_lowercase();
     unicode_security::skeleton(&plain)
         .collect::<String>()

@@ -37,7 +37,7 @@ pub fn status(code: ErrorCode) -> StatusCode {
         | ErrorCode::InvitationReplaced
         | ErrorCode::InvitationRevoked => StatusCode::GONE,
         ErrorCode::LockedOut => StatusCode::TOO_MANY_REQUESTS,
-        ErrorCode::TooManyRows | ErrorCode::Cancelled | ErrorCode::Io => {
+        ErrorCode::TooManyRows | ErrorCode::Cancelled | ErrorCode::Io | ErrorCode::ImportFile => {
             StatusCode::UNPROCESSABLE_ENTITY
         }
         ErrorCode::EmailNotConfigured | ErrorCode::Mail | ErrorCode::Keychain => {

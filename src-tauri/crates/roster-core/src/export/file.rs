@@ -10,14 +10,14 @@ use tempfile::NamedTempFile;
 use crate::error::{Error, Result};
 
 /// A file being written. Dropping it without [`Target::commit`] deletes the temporary file.
-pub(super) struct Target {
+pub(crate) struct Target {
     path: PathBuf,
     temp: NamedTempFile,
 }
 
 impl Target {
     /// Creates `.<name>.<random>.part` next to `path`.
-    pub(super) fn create(path: &Path) -> Result<Self> {
+    pub(crate) fn create(path: &Path) -> Result<Self> {
         let folder = match path.parent() {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => Path::new("."),
@@ -43,7 +43,7 @@ impl Target {
 
     /// A buffered writer into the temporary file (a second handle on it, so the writer can
     /// own its output while the target keeps the right to rename).
-    pub(super) fn writer(&self) -> Result<BufWriter<File>> {
+    pub(crate) fn writer(&self) -> Result<BufWriter<File>> {
         let file = self
             .temp
             .as_file()
@@ -53,12 +53,12 @@ impl Target {
     }
 
     /// The target path.
-    pub(super) fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.path
     }
 
     /// Syncs the data to disk and renames the temporary file to the target (replacing it).
-    pub(super) fn commit(self) -> Result<PathBuf> {
+    pub(crate) fn commit(self) -> Result<PathBuf> {
         self.temp
             .as_file()
             .sync_all()
@@ -72,7 +72,7 @@ impl Target {
 }
 
 /// An IO error as the user should read it: the file, what happened, and a hint.
-pub(super) fn failure(path: &Path, error: &io::Error) -> Error {
+pub(crate) fn failure(path: &Path, error: &io::Error) -> Error {
     let hint = match error.kind() {
         io::ErrorKind::PermissionDenied => {
             " — you may not write there, or the file is open in another program (close it in Excel and try again)"

@@ -5,7 +5,7 @@
 //! to the target, then renames it: a failure or a cancel leaves nothing behind.
 
 mod csv;
-mod file;
+pub(crate) mod file;
 mod xlsx;
 
 use std::borrow::Cow;

@@ -7,11 +7,17 @@ use ts_rs::TS;
 use crate::passwords::Secret;
 use crate::permissions::Permission;
 
+mod import;
 mod invitations;
 mod reports;
 mod roles;
 mod settings;
 
+pub use import::{
+    ImportAction, ImportChange, ImportColumn, ImportFile, ImportFileColumn, ImportFormat,
+    ImportJoin, ImportOptions, ImportOutcome, ImportPreview, ImportProgress, ImportRow,
+    ImportRowError, ImportRowsPage, ImportSource, ImportTotals,
+};
 pub use invitations::{
     InvitationAcceptance, InvitationInfo, InvitationPreview, InvitationState, NewInvitation,
 };

@@ -40,7 +40,7 @@ pub(crate) use roles::{RolePatch, RoleRow, RoleStore};
 pub(crate) use settings::{SettingsRow, SettingsStore};
 pub use sqlite::DATABASE_FILE;
 pub(crate) use users::{
-    Credentials, HeldRole, Kept, Names, NewUserRow, UserPatch, UserRow, UserStore,
+    Credentials, HeldRole, Kept, KnownUser, Names, NewUserRow, UserPatch, UserRow, UserStore,
 };
 pub(crate) use workspaces::WorkspaceStore;
 

@@ -29,6 +29,22 @@ pub(crate) struct HeldRole {
     pub permissions: Vec<String>,
 }
 
+/// A user as Import compares a row of its file with them.
+#[derive(Debug, Clone)]
+pub(crate) struct KnownUser {
+    pub id: String,
+    pub email_key: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub phone: String,
+    pub status: Status,
+    pub is_super_user: bool,
+    /// Whether a password is stored (a Restore brings back an active user then).
+    pub has_password: bool,
+    /// The live roles held, in no particular order.
+    pub role_ids: Vec<String>,
+}
+
 /// What signing in and loading the actor need of a user.
 #[derive(Debug, Clone)]
 pub(crate) struct Credentials {
@@ -133,6 +149,14 @@ pub(crate) trait UserStore {
         workspace_id: &str,
         email_key: &str,
     ) -> Result<Option<(String, Status)>>;
+
+    /// The users of the Workspace whose email keys are among `email_keys` (each key is one
+    /// look-up in the Workspace's unique email index).
+    async fn users_by_email_keys(
+        &mut self,
+        workspace_id: &str,
+        email_keys: &[String],
+    ) -> Result<Vec<KnownUser>>;
 
     /// Active super-users of the Workspace other than `except`.
     async fn active_super_users(&mut self, workspace_id: &str, except: Option<&str>)

@@ -12,6 +12,7 @@ pub(crate) mod write;
 
 pub(crate) use create::{authorize_roles, check_invitation, ensure_email_free};
 pub(crate) use edit::access_of;
+pub(crate) use roles::{check_shape, ensure_may_assign};
 
 use std::collections::BTreeSet;
 

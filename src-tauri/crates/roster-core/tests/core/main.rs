@@ -12,6 +12,8 @@ mod catalogue;
 mod export;
 mod field_messages;
 mod fuzz;
+mod import;
+mod import_files;
 mod invitations;
 mod list;
 mod mailserver;

@@ -6,7 +6,20 @@ use uuid::Uuid;
 use super::{PgTx, at, id, stamp};
 use crate::error::{Error, Result};
 use crate::model::Status;
-use crate::store::{Credentials, HeldRole, NewUserRow, UserPatch, UserRow, UserStore};
+use crate::store::{Credentials, HeldRole, KnownUser, NewUserRow, UserPatch, UserRow, UserStore};
+
+/// A row of the users-by-email-keys query.
+type KnownRow = (
+    Uuid,
+    String,
+    String,
+    String,
+    String,
+    String,
+    bool,
+    bool,
+    Vec<Uuid>,
+);
 
 /// The names of a user's live roles by name (users aliased `u`).
 macro_rules! role_names {
@@ -144,6 +157,44 @@ impl UserStore for PgTx {
                 }
             },
         ))
+    }
+
+    async fn users_by_email_keys(
+        &mut self,
+        workspace_id: &str,
+        email_keys: &[String],
+    ) -> Result<Vec<KnownUser>> {
+        let rows: Vec<KnownRow> = sqlx::query_as(
+            "SELECT u.id, u.email_key, u.first_name, u.last_name, u.phone, u.status,
+                 u.is_super_user, u.password_hash IS NOT NULL,
+                 coalesce((SELECT array_agg(ur.role_id) FROM user_roles ur
+                           JOIN roles r ON r.id = ur.role_id AND r.deleted_at IS NULL
+                           WHERE ur.user_id = u.id), '{}')
+             FROM unnest($1::text[]) AS k(email_key)
+             JOIN users u ON u.workspace_id = $2 AND u.email_key = k.email_key",
+        )
+        .bind(email_keys)
+        .bind(id(workspace_id))
+        .fetch_all(self.conn())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(id, email_key, first_name, last_name, phone, status, su, has_password, roles)| {
+                    KnownUser {
+                        id: id.to_string(),
+                        email_key,
+                        first_name,
+                        last_name,
+                        phone,
+                        status: Status::parse(&status),
+                        is_super_user: su,
+                        has_password,
+                        role_ids: roles.iter().map(Uuid::to_string).collect(),
+                    }
+                },
+            )
+            .collect())
     }
 
     async fn email_owner(

@@ -3,7 +3,7 @@
 use super::SqliteTx;
 use crate::error::{Error, Result};
 use crate::model::Status;
-use crate::store::{Credentials, HeldRole, NewUserRow, UserPatch, UserRow, UserStore};
+use crate::store::{Credentials, HeldRole, KnownUser, NewUserRow, UserPatch, UserRow, UserStore};
 
 /// The names of a user's live roles by name (users aliased `u`), one correlated subquery; a
 /// macro so queries stay `&'static str`.
@@ -85,8 +85,61 @@ fn permissions(joined: Option<String>) -> Vec<String> {
 const EXISTING_USERS: &str = "SELECT u.id FROM json_each(?1) AS j CROSS JOIN users AS u
      ON u.id = j.value WHERE u.workspace_id = ?2";
 
+/// Users by email key: the keys drive the join, so each is one look-up in the unique
+/// `(workspace_id, email_key)` index.
+const BY_EMAIL_KEYS: &str = "SELECT u.id, u.email_key, u.first_name, u.last_name, u.phone,
+         u.status, u.is_super_user, u.password_hash IS NOT NULL,
+         (SELECT group_concat(ur.role_id) FROM user_roles ur
+          JOIN roles r ON r.id = ur.role_id AND r.deleted_at IS NULL WHERE ur.user_id = u.id)
+     FROM json_each(?1) AS j CROSS JOIN users AS u
+     ON u.workspace_id = ?2 AND u.email_key = j.value";
+
+/// A row of [`BY_EMAIL_KEYS`].
+type KnownRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    bool,
+    bool,
+    Option<String>,
+);
+
 #[async_trait::async_trait]
 impl UserStore for SqliteTx {
+    async fn users_by_email_keys(
+        &mut self,
+        workspace_id: &str,
+        email_keys: &[String],
+    ) -> Result<Vec<KnownUser>> {
+        let keys = serde_json::to_string(email_keys).unwrap_or_else(|_| "[]".to_owned());
+        let rows: Vec<KnownRow> = sqlx::query_as(BY_EMAIL_KEYS)
+            .bind(keys)
+            .bind(workspace_id)
+            .fetch_all(self.conn())
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(id, email_key, first_name, last_name, phone, status, su, has_password, roles)| {
+                    KnownUser {
+                        id,
+                        email_key,
+                        first_name,
+                        last_name,
+                        phone,
+                        status: Status::parse(&status),
+                        is_super_user: su,
+                        has_password,
+                        role_ids: permissions(roles),
+                    }
+                },
+            )
+            .collect())
+    }
+
     async fn user(&mut self, workspace_id: &str, user_id: &str) -> Result<Option<UserRow>> {
         let row: Option<Row> = sqlx::query_as(concat!(
             "SELECT ",
