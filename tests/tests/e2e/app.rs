@@ -397,18 +397,27 @@ impl Drop for App {
     }
 }
 
-/// Answers the native GTK save dialog titled "Download users" with xdotool, as a person at the
-/// keyboard would: `Some(path)` selects the suggested name, types the path and presses Return;
-/// `None` presses Escape.
+/// Answers the native GTK save dialog titled "Download users" (see [`answer_file_dialog`]).
 pub fn answer_save_dialog(path: Option<&Path>) {
+    answer_file_dialog("Download users", FileDialog::Save, path);
+}
+
+/// Which kind of file dialog is answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileDialog {
+    /// Open: the path goes into the location field (Ctrl+L).
+    Open,
+    /// Save as: the path replaces the suggested name.
+    Save,
+}
+
+/// Answers the native GTK file dialog titled `title` with xdotool, as a person at the
+/// keyboard would: `Some(path)` types the path — into the name field of a save dialog (all of
+/// it selected first), into the location field of an open dialog — and presses Return;
+/// `None` presses Escape.
+pub fn answer_file_dialog(title: &str, kind: FileDialog, path: Option<&Path>) {
     let found = Command::new("xdotool")
-        .args([
-            "search",
-            "--sync",
-            "--onlyvisible",
-            "--name",
-            "Download users",
-        ])
+        .args(["search", "--sync", "--onlyvisible", "--name", title])
         .output()
         .expect("xdotool (apt install xdotool)");
     let window = String::from_utf8_lossy(&found.stdout)
@@ -416,7 +425,7 @@ pub fn answer_save_dialog(path: Option<&Path>) {
         .last()
         .unwrap_or_default()
         .to_owned();
-    assert!(!window.is_empty(), "the save dialog did not open");
+    assert!(!window.is_empty(), "the dialog {title:?} did not open");
     std::thread::sleep(Duration::from_millis(700));
     let xdotool = |args: &[&str]| {
         let status = Command::new("xdotool")
@@ -429,9 +438,26 @@ pub fn answer_save_dialog(path: Option<&Path>) {
     xdotool(&["windowfocus", "--sync", &window]);
     match path {
         Some(path) => {
-            xdotool(&["key", "ctrl+a"]);
+            let select = match kind {
+                FileDialog::Open => "ctrl+l",
+                FileDialog::Save => "ctrl+a",
+            };
+            xdotool(&["key", select]);
             xdotool(&["type", "--delay", "20", &path.display().to_string()]);
-            xdotool(&["key", "Return"]);
+            // The location field of an open dialog may take the first Return for its
+            // completion; press it again while the dialog stays.
+            for _ in 0..3 {
+                std::thread::sleep(Duration::from_millis(400));
+                xdotool(&["key", "Return"]);
+                std::thread::sleep(Duration::from_millis(600));
+                let open = Command::new("xdotool")
+                    .args(["search", "--onlyvisible", "--name", title])
+                    .output()
+                    .expect("xdotool");
+                if String::from_utf8_lossy(&open.stdout).trim().is_empty() {
+                    break;
+                }
+            }
         }
         None => xdotool(&["key", "Escape"]),
     }

@@ -7,6 +7,7 @@ mod demo;
 mod download;
 mod hub;
 mod hub_server;
+mod import;
 mod invitations;
 mod roles;
 mod sessions;

@@ -24,6 +24,11 @@ export const PERMISSION_GROUPS: { title: string; permissions: PermissionInfo[] }
         explanation: "Set a new password for another user.",
       },
       { permission: "users.export", label: "Download the user list", explanation: "Save the list as Excel or CSV." },
+      {
+        permission: "users.import",
+        label: "Import users",
+        explanation: "Add and update many users at once from a CSV or Excel file.",
+      },
     ],
   },
   {

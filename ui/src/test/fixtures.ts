@@ -1,4 +1,8 @@
 import type { EmailSettings } from "../bindings/EmailSettings";
+import type { ImportFile } from "../bindings/ImportFile";
+import type { ImportOutcome } from "../bindings/ImportOutcome";
+import type { ImportPreview } from "../bindings/ImportPreview";
+import type { ImportRow } from "../bindings/ImportRow";
 import type { InvitationInfo } from "../bindings/InvitationInfo";
 import type { InvitationPreview } from "../bindings/InvitationPreview";
 import type { RoleSummary } from "../bindings/RoleSummary";
@@ -148,4 +152,58 @@ export function roles(): RoleSummary[] {
     }),
     role(),
   ];
+}
+
+/** A Google Workspace CSV as Import reads it: five columns, one of them ignored. */
+export function importFile(overrides: Partial<ImportFile> = {}): ImportFile {
+  return {
+    fileName: "staff.csv",
+    format: "csv",
+    encoding: "UTF-16 LE",
+    delimiter: ";",
+    source: "googleWorkspace",
+    rows: 5000,
+    columns: [
+      { header: "First Name [Required]", samples: ["Ana", "Bo"], guess: "firstName" },
+      { header: "Last Name [Required]", samples: ["Silva", "Li"], guess: "lastName" },
+      { header: "Email Address [Required]", samples: ["ana@acme.example", "bo@acme.example"], guess: "email" },
+      { header: "Mobile", samples: ["0700 000 001"], guess: null },
+      { header: "Org Unit Path [Required]", samples: ["/", "/Sales"], guess: null },
+    ],
+    ...overrides,
+  };
+}
+
+export function importPreview(overrides: Partial<ImportPreview> = {}): ImportPreview {
+  return {
+    totals: { add: 4990, update: 4, restore: 1, noChange: 3, error: 2 },
+    seats: 37,
+    ignored: ["Mobile", "Org Unit Path [Required]"],
+    blocker: null,
+    ...overrides,
+  };
+}
+
+export function importRow(row: number, overrides: Partial<ImportRow> = {}): ImportRow {
+  return {
+    row,
+    email: `user${row}@acme.example`,
+    name: `User ${row}`,
+    action: "add",
+    status: "active",
+    changes: [],
+    error: null,
+    ...overrides,
+  };
+}
+
+export function importOutcome(overrides: Partial<ImportOutcome> = {}): ImportOutcome {
+  return {
+    totals: { add: 37, update: 4, restore: 1, noChange: 3, error: 2 },
+    notReached: 0,
+    cancelled: false,
+    stoppedBy: null,
+    passwordsFile: null,
+    ...overrides,
+  };
 }

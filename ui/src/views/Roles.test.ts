@@ -129,7 +129,7 @@ describe("Roles", () => {
 
     const users = within(dialog).getByRole("group", { name: "Users" });
     const workspace = within(dialog).getByRole("group", { name: "Workspace" });
-    expect(within(users).getAllByRole("checkbox")).toHaveLength(7);
+    expect(within(users).getAllByRole("checkbox")).toHaveLength(8);
     expect(within(workspace).getAllByRole("checkbox")).toHaveLength(3);
     expect(within(dialog).getByRole("checkbox", { name: "View users" })).toBeEnabled();
     expect(within(dialog).getByRole("checkbox", { name: "Manage roles" })).toBeEnabled();

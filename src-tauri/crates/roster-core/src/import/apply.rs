@@ -226,10 +226,7 @@ impl Roster {
             }
             let secrets = self.batch_secrets(plan, batch)?;
             let hashes = self.hash_all(&secrets).await?;
-            match self
-                .apply_batch(session, plan, batch, &secrets, hashes)
-                .await
-            {
+            match self.apply_batch(session, plan, batch, &hashes).await {
                 Ok(Batch::Done { failed, scrub }) => {
                     for (i, why) in failed {
                         rows[i] = refused(&rows[i], format!("Not applied: {why}"));
@@ -337,39 +334,65 @@ impl Roster {
         Ok(out)
     }
 
-    /// Applies one batch in one transaction, each row inside a savepoint.
+    /// Applies one batch in one transaction: first without savepoints (the common case,
+    /// every row applies); when the Workspace refuses a row, the batch is rolled back and
+    /// applied again with a savepoint around each row, so the refused one leaves nothing
+    /// behind (as a hub applies a pushed batch).
     async fn apply_batch(
         &self,
         session: &Session,
         plan: &Plan,
         batch: &[usize],
-        secrets: &[Option<(usize, Secret)>],
-        hashes: Vec<Option<String>>,
+        hashes: &[Option<String>],
     ) -> Result<Batch> {
+        match self.batch_pass(session, plan, batch, hashes, false).await? {
+            Some(done) => Ok(done),
+            None => Ok(self
+                .batch_pass(session, plan, batch, hashes, true)
+                .await?
+                .unwrap_or(Batch::Done {
+                    failed: Vec::new(),
+                    scrub: false,
+                })),
+        }
+    }
+
+    /// One pass over a batch; `None` when the pass without savepoints met a refusal.
+    async fn batch_pass(
+        &self,
+        session: &Session,
+        plan: &Plan,
+        batch: &[usize],
+        hashes: &[Option<String>],
+        careful: bool,
+    ) -> Result<Option<Batch>> {
         let mut tx = self.write().await?;
         let actor = match actor::load_ready(&mut *tx, session).await {
             Ok(actor) => actor,
-            Err(why) => return Ok(Batch::Stopped { why }),
+            Err(why) => return Ok(Some(Batch::Stopped { why })),
         };
         let now = self.now();
         let mut failed = Vec::new();
         let mut scrub = false;
-        for ((i, _), hash) in batch.iter().zip(secrets).zip(hashes) {
+        for (i, hash) in batch.iter().zip(hashes) {
             let Some(work) = &plan.rows[*i].work else {
                 continue;
             };
-            tx.savepoint().await?;
-            match self
-                .apply_row(&mut *tx, &actor, &ops(plan, work, hash), &now)
-                .await
-            {
+            if careful {
+                tx.savepoint().await?;
+            }
+            let ops = ops(plan, work, hash.clone());
+            match self.apply_row(&mut *tx, &actor, &ops, &now).await {
                 Ok(scrubs) => {
-                    tx.release_savepoint().await?;
+                    if careful {
+                        tx.release_savepoint().await?;
+                    }
                     scrub |= scrubs;
                 }
                 Err(why) if why.code() == ErrorCode::Internal => {
-                    return Ok(Batch::Stopped { why });
+                    return Ok(Some(Batch::Stopped { why }));
                 }
+                Err(_) if !careful => return Ok(None),
                 Err(why) => {
                     tx.rollback_to_savepoint().await?;
                     failed.push((*i, why));
@@ -377,9 +400,9 @@ impl Roster {
             }
         }
         if let Err(why) = tx.commit().await {
-            return Ok(Batch::Stopped { why });
+            return Ok(Some(Batch::Stopped { why }));
         }
-        Ok(Batch::Done { failed, scrub })
+        Ok(Some(Batch::Done { failed, scrub }))
     }
 
     /// Applies one row's operations; returns whether erased bytes need a scrub.

@@ -87,15 +87,22 @@ async fn validity(tx: &mut dyn Tx, workspace_id: &str) -> Result<Duration> {
         .ok_or(Error::EmailNotConfigured)
 }
 
-/// Creates a pending invitation for `user` with a new code and queues its email, inside the
-/// caller's transaction; returns the invitation id.
+/// Who an invitation is for.
+struct Invitee<'a> {
+    user_id: &'a str,
+    first_name: &'a str,
+    email: &'a str,
+}
+
+/// Creates a pending invitation for `user`, valid for `valid_for`, with a new code and queues
+/// its email, inside the caller's transaction; returns the invitation id.
 async fn issue(
     roster: &Roster,
     tx: &mut dyn Tx,
     actor: &Actor,
-    user: &UserDetails,
+    user: &Invitee<'_>,
+    valid_for: Duration,
 ) -> Result<String> {
-    let valid_for = validity(tx, &actor.workspace_id).await?;
     let now = roster.clock.now();
     let at = crate::clock::timestamp(now);
     let expires = now + valid_for;
@@ -104,7 +111,7 @@ async fn issue(
     tx.insert_invitation(&InvitationRow {
         id: &invitation_id,
         workspace_id: &actor.workspace_id,
-        user_id: &user.id,
+        user_id: user.user_id,
         token_hash: &hash,
         invited_by: &actor.user_id,
         expires_at: &crate::clock::timestamp(expires),
@@ -112,13 +119,16 @@ async fn issue(
     })
     .await?;
     let workspace = tx.workspace_name(&actor.workspace_id).await?;
-    let inviter = users::fetch(tx, &actor.workspace_id, &actor.user_id).await?;
+    let inviter = tx
+        .user(&actor.workspace_id, &actor.user_id)
+        .await?
+        .ok_or(Error::NotFound("User"))?;
     let (first, last) = (inviter.first_name, inviter.last_name);
     let expires_text = expires.format("%Y-%m-%d %H:%M UTC").to_string();
     let mail = message::compose(&message::Invitation {
         workspace: &workspace,
         inviter: &display_name(&first, &last),
-        first_name: &user.first_name,
+        first_name: user.first_name,
         token: &token,
         expires: &expires_text,
         hub: roster.public_address.as_deref(),
@@ -128,7 +138,7 @@ async fn issue(
         &Queued {
             workspace_id: &actor.workspace_id,
             invitation_id: &invitation_id,
-            to: &user.email,
+            to: user.email,
             subject: &mail.subject,
             text: &mail.text,
             html: &mail.html,
@@ -206,7 +216,7 @@ pub(crate) async fn apply_invite(
     actor.require(Permission::UsersInvite)?;
     let role_ids =
         users::authorize_roles(tx, actor, access.is_super_user, &access.role_ids).await?;
-    validity(tx, &actor.workspace_id).await?;
+    let valid_for = validity(tx, &actor.workspace_id).await?;
     if tx.user(&actor.workspace_id, user_id).await?.is_some() {
         return Err(Error::Conflict);
     }
@@ -228,8 +238,12 @@ pub(crate) async fn apply_invite(
     };
     users::write::insert(tx, &row).await?;
     if sends_mail(tx, &actor.workspace_id).await? {
-        let user = users::fetch(tx, &actor.workspace_id, user_id).await?;
-        issue(roster, tx, actor, &user).await?;
+        let invitee = Invitee {
+            user_id,
+            first_name: &valid.first_name,
+            email: &valid.email,
+        };
+        issue(roster, tx, actor, &invitee, valid_for).await?;
     }
     let by = By {
         workspace_id: &actor.workspace_id,
@@ -263,7 +277,13 @@ pub(crate) async fn apply_resend_or_revoke(
             let target = invited_target(tx, actor, user_id).await?;
             end_pending(tx, user_id, "replaced", now).await?;
             if sends_mail(tx, &actor.workspace_id).await? {
-                issue(roster, tx, actor, &target).await?;
+                let valid_for = validity(tx, &actor.workspace_id).await?;
+                let invitee = Invitee {
+                    user_id,
+                    first_name: &target.first_name,
+                    email: &target.email,
+                };
+                issue(roster, tx, actor, &invitee, valid_for).await?;
             }
             changes::record(tx, by, Change::InvitationResent { user_id }).await
         }

@@ -36,6 +36,9 @@ pub enum Op {
     SettingsEmailGet,
     SettingsEmailSave,
     SettingsEmailTest,
+    UsersImportOpen,
+    UsersImportPreview,
+    UsersImportApply,
 }
 
 /// What an operation needs, straight from the catalogue.
@@ -47,6 +50,8 @@ pub enum Rule {
     Holds(Permission),
     /// One of these permissions.
     HoldsAny(&'static [Permission]),
+    /// Every one of these permissions.
+    HoldsAll(&'static [Permission]),
     /// Another user of the Workspace: NOT_FOUND without `users.view`.
     Sees,
     /// The permission, on another user: FORBIDDEN without it, NOT_FOUND without `users.view`.
@@ -54,7 +59,7 @@ pub enum Rule {
 }
 
 impl Op {
-    pub const ALL: [Op; 26] = [
+    pub const ALL: [Op; 29] = [
         Op::UsersList,
         Op::UsersCount,
         Op::UsersGet,
@@ -81,6 +86,9 @@ impl Op {
         Op::SettingsEmailGet,
         Op::SettingsEmailSave,
         Op::SettingsEmailTest,
+        Op::UsersImportOpen,
+        Op::UsersImportPreview,
+        Op::UsersImportApply,
     ];
 
     pub fn rule(self) -> Rule {
@@ -104,6 +112,11 @@ impl Op {
             Op::InvitationsResend | Op::InvitationsRevoke => Rule::HoldsAndSees(UsersInvite),
             Op::SettingsEmailGet | Op::SettingsEmailSave | Op::SettingsEmailTest => {
                 Rule::Holds(SettingsManage)
+            }
+            // The preview shows users' current values, so importing needs users.view too;
+            // each row's own permission is the preview's to check (tests/core/import.rs).
+            Op::UsersImportOpen | Op::UsersImportPreview | Op::UsersImportApply => {
+                Rule::HoldsAll(&[UsersImport, UsersView])
             }
         }
     }
@@ -142,6 +155,7 @@ pub fn actors() -> Vec<Who> {
         Permission::UsersEdit,
         Permission::UsersRemove,
         Permission::UsersResetPassword,
+        Permission::UsersImport,
     ] {
         all.push(Who::Holding(vec![Permission::UsersView, p]));
     }
@@ -164,6 +178,9 @@ pub fn expected(op: Op, who: &Who) -> Option<ErrorCode> {
         Rule::Holds(p) => (!held.contains(&p)).then_some(ErrorCode::Forbidden),
         Rule::HoldsAny(any) => {
             (!any.iter().any(|p| held.contains(p))).then_some(ErrorCode::Forbidden)
+        }
+        Rule::HoldsAll(all) => {
+            (!all.iter().all(|p| held.contains(p))).then_some(ErrorCode::Forbidden)
         }
         Rule::Sees => (!sees).then_some(ErrorCode::NotFound),
         Rule::HoldsAndSees(p) if !held.contains(&p) => Some(ErrorCode::Forbidden),

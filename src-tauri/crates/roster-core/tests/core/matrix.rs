@@ -10,17 +10,19 @@
 use std::collections::BTreeSet;
 use std::sync::atomic::AtomicBool;
 
+use roster_core::import;
 use roster_core::model::{
     EmailSettingsInput, ExportFormat, NewInvitation, NewUserStep, OwnPasswordChange, PasswordReset,
     ProfileUpdate, RoleDeletion, RoleInput, SmtpSecurity, UserDetails, UserQuery, UserUpdate,
 };
+use roster_core::model::{ImportAction, ImportColumn, ImportJoin, ImportOptions};
 use roster_core::{ErrorCode, Permission, Secret, Session};
 
 use crate::catalogue::{Op, Who, actors, expected};
 use crate::support::*;
 
 /// Commands that reach no rule of the matrix, and why.
-const EXEMPT: [(&str, &str); 18] = [
+const EXEMPT: [(&str, &str); 22] = [
     (
         "app_launch_state",
         "before sign-in: lists Workspace names only",
@@ -65,6 +67,16 @@ const EXEMPT: [(&str, &str); 18] = [
         "the hub checks the password of this copy's user (roster-hub tests/hub/sessions.rs)",
     ),
     ("sync_status", "this copy's own standing with its hub"),
+    (
+        "users_import_rows",
+        "reads the preview this session made (src-tauri import.rs keeps one per session)",
+    ),
+    ("users_import_cancel", "sets the shell's cancel flag"),
+    (
+        "users_import_report",
+        "writes the result of this session's own Apply (tests/core/import.rs)",
+    ),
+    ("users_import_close", "forgets the shell's own import"),
     ("sync_now", "wakes the shell's sync loop"),
     (
         "sync_changes_not_applied",
@@ -118,6 +130,9 @@ impl Op {
             Op::SettingsEmailGet => "settings_email_get",
             Op::SettingsEmailSave => "settings_email_save",
             Op::SettingsEmailTest => "settings_email_test",
+            Op::UsersImportOpen => "users_import_open",
+            Op::UsersImportPreview => "users_import_preview",
+            Op::UsersImportApply => "users_import_apply",
         }
     }
 }
@@ -435,6 +450,39 @@ async fn run(c: &Cell, who: &Who, op: Op, n: usize) -> roster_core::Result<()> {
             Err(roster_core::Error::Mail { .. }) => Ok(()),
             other => other,
         },
+        Op::UsersImportOpen => w.roster.check_import(s).await,
+        Op::UsersImportPreview | Op::UsersImportApply => {
+            let csv = format!(
+                "Email,First name\nimp{n}@example.com,Ida\n{},Tess\n",
+                target.email
+            );
+            let sheet = import::read_bytes(csv.as_bytes(), "csv").expect("read");
+            let options = ImportOptions {
+                mapping: vec![Some(ImportColumn::Email), Some(ImportColumn::FirstName)],
+                join: ImportJoin::Invitation,
+                is_super_user: false,
+                role_ids: vec![c.own_member_role.clone()],
+                update_existing: true,
+                must_change_password: true,
+            };
+            let plan = w.roster.import_preview(s, &sheet, &options).await?;
+            let about_target = plan.rows(None, 1, 1).rows[0].action;
+            let seen = if in_a {
+                ImportAction::NoChange
+            } else {
+                ImportAction::Add
+            };
+            assert_eq!(
+                about_target, seen,
+                "{who:?} compares with their own Workspace only"
+            );
+            if op == Op::UsersImportApply {
+                w.roster
+                    .import_apply(s, &plan, None, &mut |_| {}, &AtomicBool::new(false))
+                    .await?;
+            }
+            Ok(())
+        }
     }
 }
 
