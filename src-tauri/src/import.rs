@@ -2,7 +2,7 @@
 //! held between the dialog's commands for the session that opened the file, and forgotten
 //! when the dialog closes or the session changes.
 
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use roster_core::import::{ImportResult, Plan, Sheet};
@@ -13,6 +13,9 @@ use roster_core::{Error, Session};
 pub struct Stage {
     /// Whose file it is: another session finds nothing.
     pub session: Session,
+    /// Which opening of a file this is, so a slow preview of a file closed meanwhile never
+    /// lands on the next one.
+    opened: u64,
     /// The file as read.
     pub sheet: Arc<Sheet>,
     /// The latest preview.
@@ -25,6 +28,8 @@ pub struct Stage {
 #[derive(Default)]
 pub struct Imports {
     stage: Mutex<Option<Stage>>,
+    /// Files opened so far.
+    opened: AtomicU64,
     /// Set by Cancel while Apply runs.
     pub cancel: AtomicBool,
 }
@@ -34,6 +39,7 @@ impl Imports {
     pub fn open(&self, session: Session, sheet: Sheet) {
         self.set(Some(Stage {
             session,
+            opened: self.opened.fetch_add(1, Ordering::Relaxed) + 1,
             sheet: Arc::new(sheet),
             plan: None,
             result: None,
@@ -51,11 +57,13 @@ impl Imports {
             .ok_or(Error::NotFound("Import"))
     }
 
-    /// Replaces the state of `session`'s import with `stage`, unless it was closed
-    /// meanwhile.
+    /// Replaces the state of the import `stage` was read from, unless that import was
+    /// closed (or another file opened) meanwhile.
     pub fn update(&self, stage: Stage) {
         if let Ok(mut slot) = self.stage.lock()
-            && slot.as_ref().is_some_and(|s| s.session == stage.session)
+            && slot
+                .as_ref()
+                .is_some_and(|s| s.session == stage.session && s.opened == stage.opened)
         {
             *slot = Some(stage);
         }

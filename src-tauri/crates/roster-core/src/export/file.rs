@@ -57,6 +57,14 @@ impl Target {
         &self.path
     }
 
+    /// Syncs what was written so far to disk (the file is still the temporary one).
+    pub(crate) fn sync(&self) -> Result<()> {
+        self.temp
+            .as_file()
+            .sync_data()
+            .map_err(|e| failure(&self.path, &e))
+    }
+
     /// Syncs the data to disk and renames the temporary file to the target (replacing it).
     pub(crate) fn commit(self) -> Result<PathBuf> {
         self.temp

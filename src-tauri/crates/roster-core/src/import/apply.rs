@@ -70,8 +70,9 @@ fn generated_password() -> Result<Secret> {
     }
 }
 
-/// The operations one row's work is made of, in order.
-fn ops(plan: &Plan, work: &Work, hash: Option<String>) -> Vec<Op> {
+/// The operations one row's work is made of, in order. Errors: [`Error::Hashing`] for a new
+/// user with a password whose hash is missing (a bug: never an invitation instead).
+fn ops(plan: &Plan, work: &Work, hash: Option<String>) -> Result<Vec<Op>> {
     match work {
         Work::Add {
             email,
@@ -84,7 +85,7 @@ fn ops(plan: &Plan, work: &Work, hash: Option<String>) -> Vec<Op> {
         } => {
             let user_id = new_id();
             let add = match (entry, hash) {
-                (Entry::Invitation, _) | (_, None) => Op::InviteUser {
+                (Entry::Invitation, _) => Op::InviteUser {
                     user_id: user_id.clone(),
                     email: email.clone(),
                     first_name: first_name.clone(),
@@ -92,7 +93,7 @@ fn ops(plan: &Plan, work: &Work, hash: Option<String>) -> Vec<Op> {
                     phone: phone.clone(),
                     access: access.clone(),
                 },
-                (_, Some(password_hash)) => Op::CreateUser {
+                (Entry::Password(_) | Entry::Generated, Some(password_hash)) => Op::CreateUser {
                     user_id: user_id.clone(),
                     email: email.clone(),
                     first_name: first_name.clone(),
@@ -102,12 +103,17 @@ fn ops(plan: &Plan, work: &Work, hash: Option<String>) -> Vec<Op> {
                     password_hash,
                     must_change_password: plan.options.must_change_password,
                 },
+                (Entry::Password(_) | Entry::Generated, None) => {
+                    return Err(Error::Hashing(
+                        "a new user's password was not hashed".into(),
+                    ));
+                }
             };
             let mut ops = vec![add];
             if *removed {
                 ops.push(Op::RemoveUser { user_id });
             }
-            ops
+            Ok(ops)
         }
         Work::Change {
             user_id,
@@ -134,7 +140,7 @@ fn ops(plan: &Plan, work: &Work, hash: Option<String>) -> Vec<Op> {
                     user_id: user_id.clone(),
                 });
             }
-            ops
+            Ok(ops)
         }
     }
 }
@@ -155,10 +161,11 @@ impl Roster {
     /// progress after each and stopping between batches when `cancel` is set (or when a
     /// batch fails as a whole, e.g. the session ended): batches applied stay, and the result
     /// says how many rows were not reached. Generated passwords of the users made are written
-    /// to `passwords_file` (temporary file, then rename) at the end, also after a cancel.
-    /// Records one `users.import` audit entry with the counts. Errors, before anything is
-    /// written: [`Error::Forbidden`] when the preview has a blocker, was made by another
-    /// session, or needs a passwords file that is not given.
+    /// to `passwords_file` as each batch is committed; the file appears when Apply ends, also
+    /// after a cancel or a stop. Records one `users.import` audit entry with the counts.
+    /// Errors, before anything is written: [`Error::Forbidden`] when the preview has a
+    /// blocker, was made by another session, or needs a passwords file that is not given;
+    /// [`Error::FileWrite`] when the passwords file cannot be started.
     pub async fn import_apply(
         &self,
         session: &Session,
@@ -194,6 +201,10 @@ impl Roster {
             let actor = actor::load_ready(&mut *tx, session).await?;
             super::NEEDED.iter().try_for_each(|p| actor.require(*p))?;
         }
+        let mut passwords = match passwords_file.filter(|_| generates) {
+            Some(path) => Some(super::PasswordsFile::create(path)?),
+            None => None,
+        };
 
         let started = Instant::now();
         let mut rows: Vec<ImportRow> = plan.rows.iter().map(|r| r.shown.clone()).collect();
@@ -207,7 +218,6 @@ impl Roster {
         }
         let total = work.len() as u64;
         let mut done = 0_u64;
-        let mut generated = Vec::new();
         let mut cancelled = false;
         let mut stopped_by = None;
         let report = |done: u64, progress: &mut (dyn FnMut(ImportProgress) + Send)| {
@@ -225,43 +235,40 @@ impl Roster {
                 break;
             }
             let secrets = self.batch_secrets(plan, batch)?;
-            let hashes = self.hash_all(&secrets).await?;
-            match self.apply_batch(session, plan, batch, &hashes).await {
-                Ok(Batch::Done { failed, scrub }) => {
-                    for (i, why) in failed {
-                        rows[i] = refused(&rows[i], format!("Not applied: {why}"));
-                    }
-                    for i in batch {
-                        count(&mut totals, rows[*i].action);
-                    }
-                    for (i, secret) in secrets.into_iter().flatten() {
-                        if rows[i].action == ImportAction::Add
-                            && let Some(Work::Add {
-                                email,
-                                first_name,
-                                last_name,
-                                ..
-                            }) = &plan.rows[i].work
-                        {
-                            generated.push(Generated {
-                                email: email.clone(),
-                                first_name: first_name.clone(),
-                                last_name: last_name.clone(),
-                                password: secret,
-                            });
-                        }
-                    }
-                    if scrub {
-                        self.db.scrub().await?;
-                    }
-                }
+            let applied = match self.hash_all(&secrets).await {
+                Ok(hashes) => self.apply_batch(session, plan, batch, &hashes).await,
+                Err(why) => Err(why),
+            };
+            let (failed, scrub) = match applied {
+                Ok(Batch::Done { failed, scrub }) => (failed, scrub),
                 Ok(Batch::Stopped { why }) | Err(why) => {
                     stopped_by = Some(crate::AppError::from(why).message);
                     break;
                 }
+            };
+            for (i, why) in failed {
+                rows[i] = refused(&rows[i], format!("Not applied: {why}"));
+            }
+            for i in batch {
+                count(&mut totals, rows[*i].action);
             }
             reached += batch.len();
             done += batch.len() as u64;
+            if scrub && let Err(why) = self.db.scrub().await {
+                tracing::warn!(%why, "erased invitation bytes wait for the next scrub");
+            }
+            let made = generated(plan, &rows, secrets);
+            if let Some(file) = passwords.as_mut()
+                && let Err(why) = file.append(&made)
+            {
+                stopped_by = Some(format!(
+                    "{why}. The users added before this point have passwords no one has seen: \
+                     set new ones with Change password"
+                ));
+                passwords = None;
+                report(done, progress);
+                break;
+            }
             report(done, progress);
         }
         let why = if cancelled {
@@ -274,8 +281,15 @@ impl Roster {
         }
         let not_reached = (work.len() - reached) as u64;
         self.record_import(session, totals, cancelled).await?;
-        let passwords_file = match passwords_file.filter(|_| !generated.is_empty()) {
-            Some(path) => Some(super::write_passwords(&generated, path)?),
+        let passwords_file = match passwords.map(super::PasswordsFile::finish) {
+            Some(Ok(saved)) => saved,
+            Some(Err(why)) => {
+                stopped_by.get_or_insert(format!(
+                    "{why}. The users added have passwords no one has seen: set new ones with \
+                     Change password"
+                ));
+                None
+            }
             None => None,
         };
         Ok(ImportResult {
@@ -381,7 +395,7 @@ impl Roster {
             if careful {
                 tx.savepoint().await?;
             }
-            let ops = ops(plan, work, hash.clone());
+            let ops = ops(plan, work, hash.clone())?;
             match self.apply_row(&mut *tx, &actor, &ops, &now).await {
                 Ok(scrubs) => {
                     if careful {
@@ -437,6 +451,33 @@ impl Roster {
         changes::record(&mut *tx, by, Change::ImportMade { totals, cancelled }).await?;
         tx.commit().await
     }
+}
+
+/// The users of a committed batch that got a generated password, with it.
+fn generated(
+    plan: &Plan,
+    rows: &[ImportRow],
+    secrets: Vec<Option<(usize, Secret)>>,
+) -> Vec<Generated> {
+    secrets
+        .into_iter()
+        .flatten()
+        .filter_map(|(i, password)| match &plan.rows[i].work {
+            Some(Work::Add {
+                email,
+                first_name,
+                last_name,
+                entry: Entry::Generated,
+                ..
+            }) if rows[i].action == ImportAction::Add => Some(Generated {
+                email: email.clone(),
+                first_name: first_name.clone(),
+                last_name: last_name.clone(),
+                password,
+            }),
+            _ => None,
+        })
+        .collect()
 }
 
 /// `row` refused at Apply (or not reached), with why; nothing of it was written.

@@ -21,7 +21,7 @@ pub use plan::Plan;
 pub use read::{
     MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROWS, MAX_UNPACKED_BYTES, Sheet, read_bytes, read_file,
 };
-pub(crate) use report::write_passwords;
+pub(crate) use report::PasswordsFile;
 pub use report::{PASSWORD_COLUMNS, REPORT_COLUMNS, write_report};
 
 use crate::actor;

@@ -30,14 +30,11 @@ fn write_csv<'a>(
     let mut csv = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(out);
-    let csv_error = |e: csv::Error| match e.into_kind() {
-        csv::ErrorKind::Io(e) => failure(target.path(), &e),
-        other => Error::Stored(format!("{other:?}")),
-    };
-    csv.write_record(header).map_err(csv_error)?;
+    csv.write_record(header)
+        .map_err(|e| csv_failure(target.path(), e))?;
     for row in rows {
         csv.write_record(row.iter().map(|c| c.as_ref()))
-            .map_err(csv_error)?;
+            .map_err(|e| csv_failure(target.path(), e))?;
     }
     csv.flush().map_err(in_file)?;
     drop(csv);
@@ -93,19 +90,74 @@ pub fn write_report(result: &ImportResult, path: &Path) -> Result<PathBuf> {
     )
 }
 
-/// Writes the generated passwords to `path`. A generated password never begins with a
-/// formula character (see `apply`), so it is written exactly as it is.
-pub(crate) fn write_passwords(generated: &[Generated], path: &Path) -> Result<PathBuf> {
-    write_csv(
-        path,
-        &PASSWORD_COLUMNS,
-        generated.iter().map(|g| {
-            vec![
-                guard_formula(&g.email, false).into_owned().into(),
-                guard_formula(&g.first_name, false).into_owned().into(),
-                guard_formula(&g.last_name, false).into_owned().into(),
-                g.password.expose().to_owned().into(),
-            ]
-        }),
-    )
+/// The generated passwords file while Apply runs: each batch's new users are written as
+/// soon as their batch is committed, and the file appears (renamed from its temporary name)
+/// when Apply ends — also after a cancel or a stop, with the users applied until then.
+pub(crate) struct PasswordsFile {
+    target: Target,
+    csv: csv::Writer<std::io::BufWriter<std::fs::File>>,
+    rows: u64,
+}
+
+impl PasswordsFile {
+    /// Starts the file at `path` (BOM and header), before anything is applied, so a folder
+    /// that cannot be written stops the import before it begins. Errors: [`Error::FileWrite`].
+    pub(crate) fn create(path: &Path) -> Result<Self> {
+        let target = Target::create(path)?;
+        let mut out = target.writer()?;
+        out.write_all(b"\xEF\xBB\xBF")
+            .map_err(|e| failure(target.path(), &e))?;
+        let mut csv = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(out);
+        csv.write_record(PASSWORD_COLUMNS)
+            .map_err(|e| csv_failure(target.path(), e))?;
+        Ok(Self {
+            target,
+            csv,
+            rows: 0,
+        })
+    }
+
+    /// Writes the users of a committed batch and syncs them to disk. A generated password
+    /// never begins with a formula character (see `apply`), so it is written exactly as it
+    /// is. Errors: [`Error::FileWrite`].
+    pub(crate) fn append(&mut self, generated: &[Generated]) -> Result<()> {
+        for g in generated {
+            let record = [
+                guard_formula(&g.email, false),
+                guard_formula(&g.first_name, false),
+                guard_formula(&g.last_name, false),
+                g.password.expose().into(),
+            ];
+            self.csv
+                .write_record(record.iter().map(|c| c.as_ref()))
+                .map_err(|e| csv_failure(self.target.path(), e))?;
+            self.rows += 1;
+        }
+        self.csv
+            .flush()
+            .map_err(|e| failure(self.target.path(), &e))?;
+        self.target.sync()
+    }
+
+    /// Puts the file in place; `None` (and no file) when no user got a password.
+    /// Errors: [`Error::FileWrite`].
+    pub(crate) fn finish(mut self) -> Result<Option<PathBuf>> {
+        if self.rows == 0 {
+            return Ok(None);
+        }
+        self.csv
+            .flush()
+            .map_err(|e| failure(self.target.path(), &e))?;
+        drop(self.csv);
+        self.target.commit().map(Some)
+    }
+}
+
+fn csv_failure(path: &Path, error: csv::Error) -> Error {
+    match error.into_kind() {
+        csv::ErrorKind::Io(e) => failure(path, &e),
+        other => Error::Stored(format!("{other:?}")),
+    }
 }

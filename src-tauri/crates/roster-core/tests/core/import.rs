@@ -702,3 +702,65 @@ async fn a_row_the_workspace_refuses_at_apply_is_reported_and_the_batch_goes_on(
     assert_eq!(refused[0].email, "late@acme.example");
     assert_eq!(crate::export::csv_records(&passwords).len(), 1 + 2);
 }
+
+#[tokio::test]
+async fn a_passwords_file_that_cannot_be_written_stops_the_import_before_anything_changes() {
+    let w = world().await;
+    let sheet = import::read_bytes(many(3).as_bytes(), "csv").expect("read");
+    let file = import::describe(&sheet, "three.csv");
+    let plan = preview(
+        &w,
+        &sheet,
+        &options(&w, &file, ImportJoin::GeneratedPassword),
+    )
+    .await;
+    let nowhere = w.db.dir.path().join("no-such-folder").join("passwords.csv");
+    let applied = w
+        .roster
+        .import_apply(
+            &w.admin,
+            &plan,
+            Some(&nowhere),
+            &mut |_| {},
+            &AtomicBool::new(false),
+        )
+        .await;
+    assert_eq!(code(applied), ErrorCode::Io);
+    assert_eq!(users(&w).await.len(), 1, "nobody was added");
+}
+
+#[tokio::test]
+async fn a_cancelled_import_still_saves_the_passwords_of_the_users_it_added() {
+    let w = world().await;
+    let sheet = import::read_bytes(many(import::BATCH_ROWS + 1).as_bytes(), "csv").expect("read");
+    let file = import::describe(&sheet, "many.csv");
+    let plan = preview(
+        &w,
+        &sheet,
+        &options(&w, &file, ImportJoin::GeneratedPassword),
+    )
+    .await;
+    let passwords = w.db.dir.path().join("passwords.csv");
+    let cancel = AtomicBool::new(false);
+    let result = w
+        .roster
+        .import_apply(
+            &w.admin,
+            &plan,
+            Some(&passwords),
+            &mut |p| cancel.store(p.done > 0, Ordering::Relaxed),
+            &cancel,
+        )
+        .await
+        .expect("apply");
+    assert!(result.outcome().cancelled);
+    assert_eq!(result.outcome().totals.add, import::BATCH_ROWS as u64);
+    let records = crate::export::csv_records(&passwords);
+    assert_eq!(
+        records.len(),
+        1 + import::BATCH_ROWS,
+        "every user added, no other"
+    );
+    let last = &records[import::BATCH_ROWS];
+    w.sign_in_with(&last[0], &last[3]).await;
+}
