@@ -179,6 +179,17 @@ describe("Import", () => {
     await waitFor(() => expect(lastOptions(ipc).mapping).toEqual(["firstName", "lastName", "email", "phone", "email"]));
   });
 
+  it("hides the values of a column chosen as Password", async () => {
+    mockCommands(handlers());
+    const dialog = await openDialog();
+    expect(within(dialog).getByText("0700 000 001")).toBeInTheDocument();
+
+    await userEvent.selectOptions(within(dialog).getByRole("combobox", { name: "Mobile fills in" }), "Password");
+
+    expect(within(dialog).queryByText("0700 000 001")).not.toBeInTheDocument();
+    expect(within(dialog).getByText("••••••••")).toBeInTheDocument();
+  });
+
   it("shows the totals and the seats, and filters the rows by kind", async () => {
     const ipc = mockCommands(handlers({ users_import_rows: rowsHandler({ all: 5000, error: 2 }) }));
     const dialog = await openDialog();

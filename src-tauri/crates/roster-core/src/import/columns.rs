@@ -135,7 +135,11 @@ pub(crate) fn describe(sheet: &Sheet, file_name: &str) -> ImportFile {
                 .filter_map(|row| row.cells.get(i))
                 .filter(|cell| !cell.is_empty())
                 .take(3)
-                .map(|cell| cell.shown().chars().take(80).collect())
+                .map(|cell| match guesses[i] {
+                    // The screen may be seen by others: passwords show as dots, as typed ones do.
+                    Some(ImportColumn::Password) => "••••••••".to_owned(),
+                    _ => cell.shown().chars().take(80).collect(),
+                })
                 .collect(),
             guess: guesses[i],
         })
@@ -188,6 +192,18 @@ mod tests {
                 None
             ]
         );
+    }
+
+    #[test]
+    fn the_samples_of_a_password_column_are_not_shown() {
+        let sheet = crate::import::read_bytes(
+            b"Email,Password\nana@acme.example,Lantern-Orchid-Fjord-77\n",
+            "csv",
+        )
+        .expect("read");
+        let file = describe(&sheet, "users.csv");
+        assert_eq!(file.columns[0].samples, vec!["ana@acme.example"]);
+        assert_eq!(file.columns[1].samples, vec!["••••••••"]);
     }
 
     #[test]
