@@ -397,6 +397,17 @@ impl Drop for App {
     }
 }
 
+/// Waits up to 10 s for the file a dialog was answered with to be written.
+pub async fn wait_for_file(path: &Path) {
+    for _ in 0..100 {
+        if path.exists() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{} was not written", path.display());
+}
+
 /// Answers the native GTK save dialog titled "Download users" (see [`answer_file_dialog`]).
 pub fn answer_save_dialog(path: Option<&Path>) {
     answer_file_dialog("Download users", FileDialog::Save, path);

@@ -6,7 +6,7 @@ use std::time::Duration;
 use calamine::{Reader, Xlsx, open_workbook};
 use fantoccini::Locator;
 
-use crate::app::{App, answer_save_dialog};
+use crate::app::{App, answer_save_dialog, wait_for_file};
 
 async fn sign_in_demo(app: &App) {
     app.fill("Email", "admin@demo.example").await;
@@ -23,16 +23,6 @@ async fn choose_download(app: &App, item: &str) {
         .await
         .expect("open Download");
     app.click(item).await;
-}
-
-async fn wait_for_file(path: &std::path::Path) {
-    for _ in 0..100 {
-        if path.exists() {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{} was not written", path.display());
 }
 
 #[tokio::test]

@@ -3,9 +3,7 @@
 //! will do (with the bad rows and why), Apply adds the users, the report is saved through
 //! the save dialog, and the list shows the new users.
 
-use std::time::Duration;
-
-use crate::app::{App, FileDialog, answer_file_dialog};
+use crate::app::{App, FileDialog, answer_file_dialog, wait_for_file};
 
 const ADMIN_EMAIL: &str = "ana.silva@example.com";
 const ADMIN_PASSWORD: &str = "Lantern-Orchid-Fjord-77";
@@ -19,16 +17,6 @@ Zoë,Ødegård,zoe.odegard@acme.example,Harbour-Lilac-Quartz-58,/,+47 22 33 44 5
 Алексей,Смирнов,a.smirnov@acme.example,Tundra-Velvet-Oracle-27,/,,\r\n\
 Tom,Typo,tom(at)acme.example,Glacier-Pumpkin-Sonar-19,/,,\r\n\
 Zoe,Again,ZOE.ODEGARD@ACME.EXAMPLE,Marble-Kettle-Zephyr-35,/,,\r\n";
-
-async fn wait_for_file(path: &std::path::Path) {
-    for _ in 0..100 {
-        if path.exists() {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{} was not written", path.display());
-}
 
 #[tokio::test]
 #[ignore = "end-to-end: needs Xvfb, xdotool, tauri-driver and the built app; run by scripts/test"]
