@@ -236,7 +236,7 @@ fn describe_wait(seconds: i64) -> String {
 }
 
 /// `1048575` as `1,048,575`.
-fn thousands(n: u64) -> String {
+pub(crate) fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, d) in digits.chars().enumerate() {

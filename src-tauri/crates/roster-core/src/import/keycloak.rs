@@ -48,9 +48,9 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Sheet> {
             Some(Value::Array(users)) => users,
             _ => {
                 return Err(refuse(
-                    "it is JSON without a \"users\" list. Export the realm with its users \
-                     (Keycloak: Realm settings → Action → Partial export, or kc.sh export \
-                     --users realm_file)",
+                    "it is JSON without a \"users\" list. Export the realm with its users: \
+                     the admin console's partial export leaves them out, so run \
+                     kc.sh export --realm <name> --users realm_file --file <file>.json",
                 ));
             }
         },
@@ -59,8 +59,8 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Sheet> {
     if users.len() > super::read::MAX_ROWS {
         return Err(refuse(format!(
             "it has {} users, and Import takes up to {} at a time",
-            users.len(),
-            super::read::MAX_ROWS
+            crate::error::thousands(users.len() as u64),
+            crate::error::thousands(super::read::MAX_ROWS as u64)
         )));
     }
     let rows = users

@@ -234,7 +234,17 @@ fn text_of(cell: &Cell, column: ImportColumn, header: &str) -> Result<String, Im
                  0 or +. Format the column as Text and type the phone numbers again"
             ),
         )),
-        Cell::Number(shown) => Ok(shown.to_string()),
+        Cell::Number(shown) if column == ImportColumn::Password => Ok(shown.to_string()),
+        // A number where a name, email, role or status belongs is most often a date Excel
+        // stored as its serial number (46027 is 2026-01-05).
+        Cell::Number(shown) => Err(fault(
+            Some(header),
+            format!(
+                "The cell is a number ({shown}), not {}; a date may have been stored as one. \
+                 Format the column as Text and type the values again",
+                column_label(column).to_lowercase()
+            ),
+        )),
         Cell::Date(shown) => Err(fault(
             Some(header),
             format!(
@@ -323,22 +333,34 @@ impl Context<'_> {
             }
             return Ok(Access::new(true, &[]));
         }
+        // A role's own name may hold a comma ("Sales, EMEA", which the download writes as is
+        // between ", "): from each part, the longest run of parts that names a role wins.
+        let keys: Vec<(String, &str)> = self
+            .roles
+            .iter()
+            .map(|r| (name_key(&r.name), r.id.as_str()))
+            .collect();
         let mut ids = Vec::with_capacity(names.len());
-        for name in names {
-            let key = name_key(name);
-            let role = self.roles.iter().find(|r| name_key(&r.name) == key);
-            match role {
-                Some(role) => ids.push(role.id.clone()),
-                None => {
-                    return Err(fault(
-                        Some(header),
-                        format!(
-                            "No role is named \u{201c}{name}\u{201d} in this Workspace. Add the \
-                             role in Roles first, or change the cell"
-                        ),
-                    ));
-                }
-            }
+        let mut start = 0;
+        while start < names.len() {
+            let found = (start..names.len()).rev().find_map(|end| {
+                let key = name_key(&names[start..=end].join(","));
+                keys.iter()
+                    .find(|(k, _)| *k == key)
+                    .map(|(_, id)| (end, (*id).to_owned()))
+            });
+            let Some((end, id)) = found else {
+                return Err(fault(
+                    Some(header),
+                    format!(
+                        "No role is named \u{201c}{}\u{201d} in this Workspace. Add the role in \
+                         Roles first, or change the cell",
+                        names[start]
+                    ),
+                ));
+            };
+            ids.push(id);
+            start = end + 1;
         }
         Ok(Access::new(false, &ids))
     }

@@ -9,7 +9,7 @@ use std::io::Cursor;
 
 use calamine::{DataRef, Reader, Xlsx};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, thousands};
 use crate::model::ImportFormat;
 
 /// Largest file Import reads, in bytes: Google Workspace Admin's 35 MB limit for its user
@@ -135,7 +135,7 @@ fn check_size(size: u64) -> Result<()> {
         return Err(refuse(format!(
             "it is {} MB, and Import reads files of up to {} MB. Split it into smaller files, \
              each with the header row",
-            size.div_ceil(1024 * 1024),
+            size / (1024 * 1024),
             MAX_FILE_BYTES / (1024 * 1024)
         )));
     }
@@ -165,10 +165,9 @@ pub fn read_bytes(bytes: &[u8], extension: &str) -> Result<Sheet> {
     };
     if sheet.rows.len() > MAX_ROWS {
         return Err(refuse(format!(
-            "it has {} rows of users, and Import takes up to {} at a time. Split it into \
-             smaller files, each with the header row",
-            sheet.rows.len(),
-            MAX_ROWS
+            "it has more than {} rows of users, and Import takes up to that many at a time. \
+             Split it into smaller files, each with the header row",
+            thousands(MAX_ROWS as u64)
         )));
     }
     Ok(sheet)
@@ -333,8 +332,9 @@ fn read_csv(bytes: &[u8]) -> Result<Sheet> {
 
 fn too_many_columns(n: usize) -> Error {
     refuse(format!(
-        "its header row has {n} columns, and a list of users has at most {MAX_COLUMNS}. \
-         Check that this is the right file"
+        "its header row has {} columns, and a list of users has at most {MAX_COLUMNS}. \
+         Check that this is the right file",
+        thousands(n as u64)
     ))
 }
 

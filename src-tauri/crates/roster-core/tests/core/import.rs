@@ -124,11 +124,13 @@ async fn varied_workspace() -> World {
     let w = world().await;
     email_set_up(&w).await;
     let sales = w.role("Sales", &[Permission::UsersView]).await;
+    let emea = w.role("Sales, EMEA", &[Permission::UsersView]).await;
     let mut zoe = w.new_user("zoe@acme.example", "Zoë", "Ødegård");
     zoe.phone = "+47 22 33 44 55".into();
     w.roster.create_user(&w.admin, zoe).await.expect("zoe");
     let mut chen = w.new_user("chen@acme.example", "陈", "静");
     chen.role_ids.push(sales.clone());
+    chen.role_ids.push(emea);
     chen.phone = "07700900123".into();
     w.roster.create_user(&w.admin, chen).await.expect("chen");
     let formula = w.new_user("lu@acme.example", "Ana-Lu", "@SUM(1,1)");
@@ -179,6 +181,7 @@ async fn a_download_imported_into_an_empty_workspace_gives_the_same_users() {
         let target = world().await;
         email_set_up(&target).await;
         target.role("Sales", &[Permission::UsersView]).await;
+        target.role("Sales, EMEA", &[Permission::UsersView]).await;
 
         let sheet = import::read_file(&file).expect("read");
         let described = import::describe(&sheet, "acme-users");
@@ -233,9 +236,13 @@ async fn a_google_workspace_user_file_is_previewed_row_by_row_and_applied() {
     assert_eq!(file.source, ImportSource::GoogleWorkspace);
     assert_eq!(file.encoding.as_deref(), Some("UTF-8 with BOM"));
     let opts = options(&w, &file, ImportJoin::FilePassword);
-    let before = users(&w).await;
+    let before = (users(&w).await, w.audit().await.len());
     let plan = preview(&w, &sheet, &opts).await;
-    assert_eq!(users(&w).await, before, "the preview writes nothing");
+    let after = (users(&w).await, w.audit().await.len());
+    assert_eq!(
+        after, before,
+        "the preview writes nothing, not even an audit entry"
+    );
     let all = rows(&plan);
     assert!(
         plan.preview()

@@ -116,7 +116,8 @@ async fn a_quoted_line_break_keeps_its_row_and_is_refused_in_a_name() {
     let w = world().await;
     let csv = "Email,First name,Last name\n\
                ana@acme.example,\"Ana\nMaria\",Silva\n\
-               bo@acme.example,Bo,\"Reyes, Jr.\"\n";
+               bo@acme.example,Bo,\"Reyes, Jr.\"\n\
+               cy@acme.example,Cy,Reyes, Jr.\n";
     let sheet = import::read_bytes(csv.as_bytes(), "csv").expect("read");
     let all = rows(&plan(&w, &sheet).await);
     assert_eq!(all[0].action, ImportAction::Error);
@@ -125,6 +126,12 @@ async fn a_quoted_line_break_keeps_its_row_and_is_refused_in_a_name() {
     assert!(error.message.contains("single line"), "{}", error.message);
     assert_eq!((all[1].row, all[1].action), (3, ImportAction::Add));
     assert_eq!(all[1].name, "Bo Reyes, Jr.");
+    let unquoted = all[2].error.clone().expect("a comma outside quotes");
+    assert!(
+        unquoted.message.contains("more cells"),
+        "{}",
+        unquoted.message
+    );
 }
 
 #[test]
@@ -132,7 +139,7 @@ fn a_file_too_wide_too_big_or_of_another_kind_is_refused_as_a_whole() {
     let header: Vec<String> = (0..10_000).map(|i| format!("Column {i}")).collect();
     let wide = format!("{}\n", header.join(","));
     let reason = refused(import::read_bytes(wide.as_bytes(), "csv"));
-    assert!(reason.contains("10000 columns"), "{reason}");
+    assert!(reason.contains("10,000 columns"), "{reason}");
 
     let dir = tempfile::tempdir().expect("dir");
     let big = dir.path().join("big.csv");
@@ -145,7 +152,7 @@ fn a_file_too_wide_too_big_or_of_another_kind_is_refused_as_a_whole() {
     drop(file);
     let reason = refused(import::read_file(&big));
     assert!(
-        reason.contains("51 MB") && reason.contains("40 MB"),
+        reason.contains("is 50 MB") && reason.contains("40 MB"),
         "{reason}"
     );
 
@@ -163,7 +170,7 @@ fn a_file_too_wide_too_big_or_of_another_kind_is_refused_as_a_whole() {
         many.push_str(&format!("u{i}@acme.example\n"));
     }
     let reason = refused(import::read_bytes(many.as_bytes(), "csv"));
-    assert!(reason.contains("150000"), "{reason}");
+    assert!(reason.contains("more than 150,000 rows"), "{reason}");
 }
 
 #[test]
@@ -216,6 +223,10 @@ async fn formula_date_number_and_error_cells_of_a_workbook_are_row_errors() {
     sheet.write_string(4, 0, "num@acme.example").expect("cell");
     sheet.write_string(4, 1, "Nils").expect("cell");
     sheet.write_number(4, 2, 7_700_900_123.0).expect("cell");
+    sheet
+        .write_string(5, 0, "serial@acme.example")
+        .expect("cell");
+    sheet.write_number(5, 1, 46_027.0).expect("cell");
     book.save(&path).expect("save");
 
     let sheet = import::read_file(&path).expect("read");
@@ -228,6 +239,17 @@ async fn formula_date_number_and_error_cells_of_a_workbook_are_row_errors() {
     assert!(why(2).message.contains("date"), "{:?}", why(2));
     assert_eq!(why(3).column.as_deref(), Some("Phone"));
     assert!(why(3).message.contains("leading 0"), "{:?}", why(3));
+    assert_eq!(why(4).column.as_deref(), Some("First name"));
+    assert!(why(4).message.contains("number (46027)"), "{:?}", why(4));
+
+    let wide = dir.path().join("wide.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "Email").expect("cell");
+    sheet.write_string(0, 600, "Far away").expect("cell");
+    book.save(&wide).expect("save");
+    let reason = refused(import::read_file(&wide));
+    assert!(reason.contains("601 columns"), "{reason}");
     let before = w
         .roster
         .list_users(&w.admin, &list_query())
