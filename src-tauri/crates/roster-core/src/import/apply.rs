@@ -217,7 +217,6 @@ impl Roster {
             count(&mut totals, planned.shown.action);
         }
         let total = work.len() as u64;
-        let mut done = 0_u64;
         let mut cancelled = false;
         let mut stopped_by = None;
         let report = |done: u64, progress: &mut (dyn FnMut(ImportProgress) + Send)| {
@@ -234,7 +233,13 @@ impl Roster {
                 cancelled = true;
                 break;
             }
-            let secrets = self.batch_secrets(plan, batch)?;
+            let secrets = match self.batch_secrets(plan, batch) {
+                Ok(secrets) => secrets,
+                Err(why) => {
+                    stopped_by = Some(crate::AppError::from(why).message);
+                    break;
+                }
+            };
             let applied = match self.hash_all(&secrets).await {
                 Ok(hashes) => self.apply_batch(session, plan, batch, &hashes).await,
                 Err(why) => Err(why),
@@ -253,23 +258,22 @@ impl Roster {
                 count(&mut totals, rows[*i].action);
             }
             reached += batch.len();
-            done += batch.len() as u64;
             if scrub && let Err(why) = self.db.scrub().await {
                 tracing::warn!(%why, "erased invitation bytes wait for the next scrub");
             }
-            let made = generated(plan, &rows, secrets);
-            if let Some(file) = passwords.as_mut()
-                && let Err(why) = file.append(&made)
-            {
+            let saved = match passwords.as_mut() {
+                Some(file) => file.append(&generated(plan, &rows, secrets)),
+                None => Ok(()),
+            };
+            report(reached as u64, progress);
+            if let Err(why) = saved {
                 stopped_by = Some(format!(
                     "{why}. The users added before this point have passwords no one has seen: \
                      set new ones with Change password"
                 ));
                 passwords = None;
-                report(done, progress);
                 break;
             }
-            report(done, progress);
         }
         let why = if cancelled {
             "Not applied: Import was cancelled before this row"

@@ -14,7 +14,7 @@ mod plan;
 mod read;
 mod report;
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 
 pub use apply::{BATCH_ROWS, ImportResult};
 pub use plan::Plan;
@@ -97,13 +97,13 @@ fn email_keys(sheet: &Sheet, options: &ImportOptions) -> Vec<String> {
     else {
         return Vec::new();
     };
-    let mut keys: HashMap<String, ()> = HashMap::with_capacity(sheet.rows.len());
+    let mut keys: HashSet<String> = HashSet::with_capacity(sheet.rows.len());
     for row in &sheet.rows {
         if let Some(cell) = row.cells.get(column)
             && let Ok(email) = validation::email(&cell.shown())
         {
-            keys.insert(email_key(&email), ());
+            keys.insert(email_key(&email));
         }
     }
-    keys.into_keys().collect()
+    keys.into_iter().collect()
 }

@@ -410,8 +410,7 @@ async fn a_keycloak_realm_export_brings_its_users_with_roles_phones_and_disabled
 #[tokio::test]
 async fn existing_users_are_updated_with_old_and_new_values_restored_or_left_alone() {
     let w = world().await;
-    let sales = w.role("Sales", &[Permission::UsersView]).await;
-    let _ = sales;
+    w.role("Sales", &[Permission::UsersView]).await;
     let mut bo = w.new_user("bo@acme.example", "Bo", "Silva");
     bo.phone = "0700 111 222".into();
     w.roster.create_user(&w.admin, bo).await.expect("bo");
@@ -492,13 +491,11 @@ async fn nobody_imports_more_than_they_may_do_or_give() {
             ],
         )
         .await;
-    let powerful = w
-        .role(
-            "Managers",
-            &[Permission::UsersView, Permission::SettingsManage],
-        )
-        .await;
-    let _ = powerful;
+    w.role(
+        "Managers",
+        &[Permission::UsersView, Permission::SettingsManage],
+    )
+    .await;
     let mut input = w.new_user("imp@acme.example", "Ida", "Importer");
     input.role_ids = vec![importer_role.clone()];
     w.roster
