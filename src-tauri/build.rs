@@ -54,6 +54,8 @@ const COMMANDS: &[&str] = &[
     "sync_changes_not_applied",
     "sync_change_retry",
     "sync_change_discard",
+    "update_check",
+    "update_install",
 ];
 
 fn main() {

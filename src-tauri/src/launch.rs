@@ -64,6 +64,14 @@ impl Options {
         let base = self.data_dir.clone().unwrap_or(os_default);
         if self.demo { base.join("demo") } else { base }
     }
+
+    /// Where the window's size and place are kept when the data folder was chosen
+    /// (`<data dir>/window-state.json`, the demo's in its `demo/` folder); `None` means the
+    /// plugin's default in the OS config folder.
+    pub fn window_state_file(&self) -> Option<PathBuf> {
+        let base = self.data_dir.clone()?;
+        Some(self.data_dir(base).join("window-state.json"))
+    }
 }
 
 /// Whether `arg` is a link of Roster's URL scheme (schemes are case-insensitive, RFC 3986
@@ -104,6 +112,19 @@ mod tests {
             parse(&[]).data_dir(PathBuf::from("/os")),
             PathBuf::from("/os")
         );
+    }
+
+    #[test]
+    fn the_window_state_stays_with_a_chosen_data_dir() {
+        assert_eq!(
+            parse(&["--data-dir", "/tmp/r"]).window_state_file(),
+            Some(PathBuf::from("/tmp/r/window-state.json"))
+        );
+        assert_eq!(
+            parse(&["--data-dir", "/tmp/r", "--demo"]).window_state_file(),
+            Some(PathBuf::from("/tmp/r/demo/window-state.json"))
+        );
+        assert_eq!(parse(&["--demo"]).window_state_file(), None);
     }
 
     #[test]

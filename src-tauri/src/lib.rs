@@ -9,8 +9,10 @@ mod mail;
 mod save_dialog;
 mod state;
 mod sync;
+mod updates;
 
 use tauri::Manager;
+use tauri_plugin_window_state::StateFlags;
 
 pub use commands::LaunchState;
 
@@ -43,6 +45,9 @@ pub fn run() {
             links::focus(app);
         }))
         .plugin(tauri_plugin_deep_link::init())
+        .plugin(window_state(&options))
+        .plugin(tauri_plugin_updater::Builder::new().build())
+        .manage(updates::Pending::default())
         .setup(move |app| {
             let data_dir = options.data_dir(app.path().app_data_dir()?);
             let state =
@@ -64,4 +69,18 @@ pub fn run() {
     if let Err(error) = result {
         panic!("Roster could not start: {error}");
     }
+}
+
+/// Remembers the window's size, place and maximised state between runs (not whether it was
+/// hidden: Roster always opens visible). With `--data-dir` the state is kept in that folder
+/// (portable installs, tests); otherwise in the OS config folder, as the plugin does.
+fn window_state(options: &launch::Options) -> tauri::plugin::TauriPlugin<tauri::Wry> {
+    let builder = tauri_plugin_window_state::Builder::new()
+        .with_state_flags(StateFlags::SIZE | StateFlags::POSITION | StateFlags::MAXIMIZED);
+    match options.window_state_file() {
+        // The plugin joins its file name to the config folder; an absolute path replaces it.
+        Some(path) => builder.with_filename(path.to_string_lossy()),
+        None => builder,
+    }
+    .build()
 }

@@ -33,11 +33,16 @@ fn arrived(app: &AppHandle, urls: impl IntoIterator<Item = String>) {
     }
 }
 
-/// Registers the scheme (Linux and Windows register at run time; macOS from the bundle) and
-/// listens for links, including the one Roster was started with.
+/// Registers the scheme and listens for links, including the one Roster was started with.
+/// macOS registers from the bundle's Info.plist, a `.deb` or `.rpm` from its launcher entry
+/// (`MimeType=x-scheme-handler/roster`) and the Windows installers in the registry; a copy that
+/// was not installed from a package (built from source, an AppImage, a portable copy) registers
+/// itself for the signed-in user at run time.
 pub fn listen(app: &AppHandle) {
     #[cfg(any(target_os = "linux", windows))]
-    if let Err(error) = app.deep_link().register_all() {
+    if !installed_by_a_package_that_registers_links()
+        && let Err(error) = app.deep_link().register_all()
+    {
         tracing::warn!(%error, "could not register roster:// links");
     }
     let handle = app.clone();
@@ -49,6 +54,17 @@ pub fn listen(app: &AppHandle) {
         Ok(None) => {}
         Err(error) => tracing::warn!(%error, "could not read the link Roster was opened with"),
     }
+}
+
+/// Whether a package manager or installer put Roster here and registered its scheme
+/// (`tauri build` writes the bundle type into the binary it packs).
+#[cfg(any(target_os = "linux", windows))]
+fn installed_by_a_package_that_registers_links() -> bool {
+    use tauri::utils::{config::BundleType, platform::bundle_type};
+    matches!(
+        bundle_type(),
+        Some(BundleType::Deb | BundleType::Rpm | BundleType::Msi | BundleType::Nsis)
+    )
 }
 
 /// A second start (e.g. a link clicked while Roster runs) brings the window forward; the

@@ -11,7 +11,7 @@ const oneWorkspace = [{ id: "w-1", name: "Acme Office" }];
 const CODE = "q4V7bX2mN9rT1kL8pZ3wY6sD0fH5jC2aE7uI4oR9tGx";
 
 function launch(overrides: Partial<LaunchState> = {}): Handler {
-  return () => ({ workspaces: oneWorkspace, session: null, demo: false, ...overrides });
+  return () => ({ workspaces: oneWorkspace, session: null, demo: false, updates: false, ...overrides });
 }
 
 /**
@@ -135,7 +135,7 @@ describe("App", () => {
   it("returns to Sign in when a command says the session is gone", async () => {
     let signedIn = true;
     mockApp({
-      app_launch_state: () => ({ workspaces: oneWorkspace, session: signedIn ? session() : null, demo: false }),
+      app_launch_state: () => ({ workspaces: oneWorkspace, session: signedIn ? session() : null, demo: false, updates: false }),
       users_list: () => {
         signedIn = false;
         return Promise.reject(appError("UNAUTHENTICATED", "Please sign in again."));
@@ -151,7 +151,7 @@ describe("App", () => {
     const me = details({ id: "u-admin", displayName: "Ada Admin", email: "admin@acme.example" });
     let signedIn = true;
     const ipc = mockApp({
-      app_launch_state: () => ({ workspaces: oneWorkspace, session: signedIn ? session() : null, demo: false }),
+      app_launch_state: () => ({ workspaces: oneWorkspace, session: signedIn ? session() : null, demo: false, updates: false }),
       users_list: () => page(summaries(0, 3)),
       users_get: () => me,
       session_sign_out: () => {

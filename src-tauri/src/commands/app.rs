@@ -3,10 +3,11 @@
 use roster_core::AppError;
 use roster_core::model::{CreateWorkspaceInput, SessionInfo, WorkspaceSummary};
 use serde::Serialize;
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
 use ts_rs::TS;
 
 use crate::state::AppState;
+use crate::updates;
 
 /// What the UI needs to pick its first screen: no Workspace → first run; no session → sign in.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -19,11 +20,17 @@ pub struct LaunchState {
     pub session: Option<SessionInfo>,
     /// Running on the demo Workspace (`--demo`).
     pub demo: bool,
+    /// This copy knows an update server (a released build): the UI checks at start and offers
+    /// "Check for updates". Builds from source have none.
+    pub updates: bool,
 }
 
 /// The launch state; a session whose user was removed meanwhile is dropped.
 #[tauri::command]
-pub async fn app_launch_state(state: State<'_, AppState>) -> Result<LaunchState, AppError> {
+pub async fn app_launch_state<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<LaunchState, AppError> {
     let workspaces = state.roster.workspaces().await.map_err(|e| state.fail(e))?;
     let session = match state.current() {
         Some(session) => state.roster.session_info(&session).await.ok(),
@@ -36,6 +43,7 @@ pub async fn app_launch_state(state: State<'_, AppState>) -> Result<LaunchState,
         workspaces,
         session,
         demo: state.demo,
+        updates: matches!(updates::updater(&app), Ok(Some(_))),
     })
 }
 

@@ -12,6 +12,7 @@ mod roles;
 mod session;
 mod settings;
 mod sync;
+mod updates;
 mod users;
 
 pub use app::LaunchState;
@@ -71,5 +72,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         sync::sync_changes_not_applied,
         sync::sync_change_retry,
         sync::sync_change_discard,
+        updates::update_check,
+        updates::update_install,
     ]
 }

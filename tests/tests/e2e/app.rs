@@ -1,5 +1,6 @@
 //! Starting the app under tauri-driver, finding controls by the words users see, screenshots.
 
+use std::ffi::OsStr;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -36,6 +37,15 @@ fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
+/// The app the test suite built: `target/debug/roster`, or `ROSTER_APP`.
+pub fn built_app() -> PathBuf {
+    std::env::var_os("ROSTER_APP")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target/debug/roster"))
+        .canonicalize()
+        .expect("build the app first: cargo build -p roster-app")
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -49,23 +59,32 @@ impl App {
     /// `target/e2e-screenshots/<light|dark>/<test>/` (dark when `GTK_THEME` ends in `:dark`).
     pub async fn launch(test: &str, args: &[&str]) -> App {
         let display = std::env::var("DISPLAY").expect("run under Xvfb (xvfb-run -a)");
-        Self::launch_on(test, args, display, None).await
+        Self::launch_on(test, args, display, None, &built_app(), &[]).await
+    }
+
+    /// Starts `binary` (an installed Roster, or a copy of the built one) on a new empty data
+    /// directory, with `env` added for the app and what it starts (a fresh `HOME`, an update
+    /// server).
+    pub async fn launch_binary(test: &str, binary: &Path, env: &[(&str, &OsStr)]) -> App {
+        let display = std::env::var("DISPLAY").expect("run under Xvfb (xvfb-run -a)");
+        Self::launch_on(test, &[], display, None, binary, env).await
     }
 
     /// Like [`App::launch`], on an Xvfb screen of its own: one of several machines in a test,
     /// whose screenshots show only its window (Xvfb has no window manager to raise one).
     pub async fn launch_apart(test: &str, args: &[&str]) -> App {
         let (display, screen) = own_screen();
-        Self::launch_on(test, args, display, Some(screen)).await
+        Self::launch_on(test, args, display, Some(screen), &built_app(), &[]).await
     }
 
-    async fn launch_on(test: &str, args: &[&str], display: String, screen: Option<Child>) -> App {
-        let binary = std::env::var_os("ROSTER_APP")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| workspace_root().join("target/debug/roster"));
-        let binary = binary
-            .canonicalize()
-            .expect("build the app first: cargo build -p roster-app");
+    async fn launch_on(
+        test: &str,
+        args: &[&str],
+        display: String,
+        screen: Option<Child>,
+        binary: &Path,
+        env: &[(&str, &OsStr)],
+    ) -> App {
         let data_dir = tempfile::tempdir().expect("data dir");
         let port = free_port();
         let native_port = free_port();
@@ -79,6 +98,7 @@ impl App {
             .env("ROSTER_DATA_DIR", data_dir.path())
             .env("DISPLAY", &display)
             .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(data_dir.path().join(LOG_FILE)).expect("log file"))
             .process_group(0)
@@ -307,6 +327,18 @@ impl App {
     pub async fn sign_out(&self, display_name: &str) {
         self.click(display_name).await;
         self.click("Sign out").await;
+    }
+
+    /// Waits until the app's log holds `text` (something it did out of sight, e.g. a check).
+    pub async fn log_says(&self, text: &str) {
+        let path = self._data_dir.path().join(LOG_FILE);
+        for _ in 0..100 {
+            if std::fs::read_to_string(&path).is_ok_and(|log| log.contains(text)) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        panic!("the app's log never said {text:?}");
     }
 
     /// The text of the open user panel.

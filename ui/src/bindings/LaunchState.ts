@@ -17,4 +17,9 @@ session: SessionInfo | null,
 /**
  * Running on the demo Workspace (`--demo`).
  */
-demo: boolean, };
+demo: boolean, 
+/**
+ * This copy knows an update server (a released build): the UI checks at start and offers
+ * "Check for updates". Builds from source have none.
+ */
+updates: boolean, };

@@ -67,3 +67,15 @@ export function statusLabel(status: Status): string {
 export function permissionsLabel(count: number): string {
   return plural(count, "permission", "permissions");
 }
+
+const megabytes = new Intl.NumberFormat(undefined, {
+  style: "unit",
+  unit: "megabyte",
+  maximumFractionDigits: 1,
+  minimumFractionDigits: 1,
+});
+
+/** A size in bytes as decimal megabytes (10⁶ bytes, as download sizes are given): "12.4 MB". */
+export function formatMegabytes(bytes: number): string {
+  return megabytes.format(bytes / 1_000_000);
+}

@@ -73,4 +73,35 @@ describe("Users", () => {
     await userEvent.click(screen.getByRole("button", { name: "Cancel" }));
     expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
   });
+
+  it("focuses search with Ctrl+F and opens Add user with Ctrl+N, and Esc closes it again", async () => {
+    mockCommands({
+      users_list: () => page(summaries(0, 1)),
+      roles_list: () => roles(),
+      invitations_ready: () => false,
+    });
+    renderUsers();
+    const [row] = await screen.findAllByTestId("user-row");
+    row!.focus();
+
+    await userEvent.keyboard("{Control>}f{/Control}");
+    expect(screen.getByLabelText("Search users")).toHaveFocus();
+    await userEvent.keyboard("{Control>}n{/Control}");
+    expect(screen.getByRole("dialog", { name: "Add user" })).toBeInTheDocument();
+    // While the stepper is open, the page's shortcuts leave the keyboard to it.
+    await userEvent.keyboard("{Control>}f{/Control}");
+    expect(screen.getByLabelText("Search users")).not.toHaveFocus();
+    await userEvent.keyboard("{Escape}");
+    expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
+    expect(screen.getByLabelText("Search users")).toHaveFocus();
+  });
+
+  it("ignores Ctrl+N for someone who may not add users", async () => {
+    mockCommands({ users_list: () => page(summaries(0, 1)) });
+    renderUsers(session({ isSuperUser: false, permissions: ["users.view"] }));
+    await screen.findAllByTestId("user-row");
+
+    await userEvent.keyboard("{Control>}n{/Control}");
+    expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
+  });
 });

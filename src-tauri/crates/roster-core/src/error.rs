@@ -372,6 +372,14 @@ pub enum ErrorCode {
     HubUnreachable,
     /// A file chosen for Import cannot be read as a whole; the message says why.
     ImportFile,
+    /// The update server did not answer, or answered with no release Roster can read (the
+    /// desktop shell's check for updates; the check at start shows nothing for it).
+    UpdateUnreachable,
+    /// A downloaded update is not signed with Roster's update key, or not for the version it
+    /// was announced as: nothing was installed.
+    UpdateUnverified,
+    /// Downloading or installing an update failed otherwise; the message says what.
+    UpdateFailed,
     /// Anything else: logged, shown as a generic message.
     Internal,
 }

@@ -40,9 +40,13 @@ pub fn status(code: ErrorCode) -> StatusCode {
         ErrorCode::TooManyRows | ErrorCode::Cancelled | ErrorCode::Io | ErrorCode::ImportFile => {
             StatusCode::UNPROCESSABLE_ENTITY
         }
-        ErrorCode::EmailNotConfigured | ErrorCode::Mail | ErrorCode::Keychain => {
-            StatusCode::UNPROCESSABLE_ENTITY
-        }
+        // The desktop shell's own codes; a hub never answers with them.
+        ErrorCode::EmailNotConfigured
+        | ErrorCode::Mail
+        | ErrorCode::Keychain
+        | ErrorCode::UpdateUnreachable
+        | ErrorCode::UpdateUnverified
+        | ErrorCode::UpdateFailed => StatusCode::UNPROCESSABLE_ENTITY,
         ErrorCode::HubUnreachable | ErrorCode::Internal => StatusCode::SERVICE_UNAVAILABLE,
     }
 }
