@@ -30,6 +30,14 @@ pub struct App {
     screen: Option<Child>,
 }
 
+/// axe-core's run over the whole document, answering each violation as its rule, impact, help
+/// text and the selectors of the elements that break it.
+const AXE_RUN: &str = "const done = arguments[arguments.length - 1];
+axe.run(document, { resultTypes: ['violations'] })
+  .then((r) => done(r.violations.map((v) => ({ rule: v.id, impact: v.impact, help: v.help,
+    elements: v.nodes.map((n) => n.target.join(' ') + ' ' + n.failureSummary.replace(/\\s+/g, ' ')) }))))
+  .catch((e) => done([{ rule: 'axe-core failed', help: String(e) }]));";
+
 /// The app's standard error (its log), kept in the data directory so the scan reads it.
 const LOG_FILE: &str = "app.log";
 
@@ -350,14 +358,64 @@ impl App {
             .expect("panel text")
     }
 
-    /// Saves the Xvfb screen as `target/e2e-screenshots/NN-name.png` for people to look at.
+    /// Saves the Xvfb screen as `target/e2e-screenshots/NN-name.png` for people to look at, and
+    /// checks what it shows with axe-core: every screen and dialog a test photographs must pass
+    /// (issue 13).
     pub async fn screenshot(&mut self, name: &str) {
+        self.save_screen(name).await;
+        self.assert_accessible(name).await;
+    }
+
+    /// A screenshot while a native dialog (GTK's file chooser) is open: the window behind it
+    /// cannot run scripts until the dialog answers, and axe-core cannot read GTK anyway.
+    pub async fn screenshot_native_dialog(&mut self, name: &str) {
+        self.save_screen(name).await;
+    }
+
+    async fn save_screen(&mut self, name: &str) {
         tokio::time::sleep(Duration::from_millis(400)).await;
         self.shot_count += 1;
         let path = self
             .shots
             .join(format!("{:02}-{name}.png", self.shot_count));
         assert!(capture(&self.display, &path), "screenshot {name}");
+    }
+
+    /// Runs axe-core (from `ui/node_modules`) on the window's document with its default rules —
+    /// WCAG 2.2 A and AA, and axe's best practices — and fails with each violation and the
+    /// elements it found, if there is any.
+    pub async fn assert_accessible(&self, screen: &str) {
+        let loaded = self
+            .client
+            .execute("return typeof window.axe === 'object';", vec![])
+            .await
+            .expect("ask for axe");
+        if loaded != serde_json::Value::Bool(true) {
+            let path = workspace_root().join("ui/node_modules/axe-core/axe.min.js");
+            let source = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("{}: {e} (npm ci in ui/)", path.display()));
+            self.client
+                .execute(&format!("{source}\nreturn true;"), vec![])
+                .await
+                .expect("load axe-core");
+        }
+        let found = self
+            .client
+            .execute_async(AXE_RUN, vec![])
+            .await
+            .expect("run axe-core");
+        let violations = found
+            .as_array()
+            .unwrap_or_else(|| panic!("axe-core did not answer with its violations: {found}"));
+        assert!(
+            violations.is_empty(),
+            "axe-core on {screen}:\n{}",
+            violations
+                .iter()
+                .map(|v| format!("- {v}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
     }
 
     /// Closes the app, then reads every file it wrote — the database with its `-wal` and

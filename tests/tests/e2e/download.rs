@@ -41,7 +41,7 @@ async fn downloads_both_formats_through_the_save_dialog_and_cancel_writes_nothin
     app.see("CSV — All users, including removed").await;
     app.screenshot("menu").await;
     app.click("CSV — All users, including removed").await;
-    app.screenshot("save-dialog").await;
+    app.screenshot_native_dialog("save-dialog").await;
     let csv_path = folder.path().join("everyone.csv");
     answer_save_dialog(Some(&csv_path));
     let done = app.testid("export-done").await;

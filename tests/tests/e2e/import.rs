@@ -35,7 +35,7 @@ async fn imports_a_google_workspace_file_through_the_open_dialog_with_a_preview(
         .click()
         .await
         .expect("Import");
-    app.screenshot("import-open-dialog").await;
+    app.screenshot_native_dialog("import-open-dialog").await;
     answer_file_dialog("Import users", FileDialog::Open, Some(&file));
 
     // Columns: the layout is recognised and every column has its guess.

@@ -10,6 +10,7 @@ mod hub_server;
 mod import;
 mod installed;
 mod invitations;
+mod keyboard;
 mod roles;
 mod sessions;
 mod updates;
