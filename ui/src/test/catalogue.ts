@@ -152,7 +152,8 @@ export function untranslated(path: string): string[] {
           report(value, text);
         }
       }
-      walk(values.filter((value) => value.type !== "Text"), n);
+      // `title={…}`, `onclick={() => …}`: the expression's strings are read like any code's.
+      walk(Array.isArray(n.value) ? values.filter((value) => value.type !== "Text") : n.value, n);
       return;
     }
     if (n.type === "BinaryExpression" && ["===", "!==", "==", "!="].includes(n.operator as string)) return;
