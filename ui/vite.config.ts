@@ -1,3 +1,4 @@
+import { paraglideVitePlugin } from "@inlang/paraglide-js";
 import { svelte } from "@sveltejs/vite-plugin-svelte";
 import { svelteTesting } from "@testing-library/svelte/vite";
 import { defineConfig } from "vitest/config";
@@ -6,7 +7,18 @@ import { defineConfig } from "vitest/config";
 const host = process.env.TAURI_DEV_HOST;
 
 export default defineConfig({
-  plugins: [svelte(), svelteTesting()],
+  // Paraglide compiles the message catalogue (project.inlang, messages/) into src/paraglide; the
+  // language is Roster's own choice (lib/i18n.svelte.ts), so no URL, cookie or storage strategy.
+  plugins: [
+    paraglideVitePlugin({
+      project: "./project.inlang",
+      outdir: "./src/paraglide",
+      emitTsDeclarations: true,
+      strategy: ["baseLocale"],
+    }),
+    svelte(),
+    svelteTesting(),
+  ],
   // Keep Rust compiler output visible when `tauri dev` runs Vite in the same terminal.
   clearScreen: false,
   server: {

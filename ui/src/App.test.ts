@@ -4,7 +4,8 @@ import { beforeEach, describe, expect, it } from "vitest";
 import App from "./App.svelte";
 import type { LaunchState } from "./bindings/LaunchState";
 import { details, emailSettings, page, preview, session, summaries } from "./test/fixtures";
-import { appError, mockCommands, rejectWith, shellEmits, type Handler } from "./test/ipc";
+import { setLanguage } from "./lib/i18n.svelte";
+import { appError, channelOf, deferred, mockCommands, rejectWith, shellEmits, type Handler } from "./test/ipc";
 
 const oneWorkspace = [{ id: "w-1", name: "Acme Office" }];
 
@@ -289,5 +290,48 @@ describe("App", () => {
     expect(screen.queryByRole("button", { name: "Ada Admin" })).not.toBeInTheDocument();
     expect(ipc.argsOf("invitations_preview")).toEqual([{ token: CODE }, { token: "second-code" }]);
     expect(ipc.argsOf("invitations_accept")[0]).toMatchObject({ input: { token: "second-code" } });
+  });
+
+  it("speaks Spanish: the sign-in screen with the demo hint, and an update with its date and download in Spanish figures", async () => {
+    setLanguage("es");
+    const install = deferred<null>();
+    const ipc = mockApp({
+      app_launch_state: launch({ demo: true, updates: true }),
+      update_check: () => ({
+        kind: "available",
+        version: "9.9.9",
+        currentVersion: "0.1.0",
+        notes: null,
+        date: "2026-12-01T09:00:00Z",
+      }),
+      update_install: () => install.promise,
+    });
+    render(App);
+
+    await screen.findByRole("heading", { name: "Iniciar sesión" });
+    expect(screen.getByText("Espacio de trabajo de demostración")).toBeInTheDocument();
+    const hint = "Inicia sesión como admin@demo.example con la contraseña Demo-Roster-2031!";
+    const shown = screen.getByText((_, element) => element?.tagName === "P" && element.textContent === hint);
+    expect([...shown.querySelectorAll("code")].map((code) => code.textContent)).toEqual([
+      "admin@demo.example",
+      "Demo-Roster-2031!",
+    ]);
+    expect(screen.getByLabelText("Correo electrónico")).toBeInTheDocument();
+    expect(screen.getByLabelText("Contraseña")).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Tengo un código de invitación" })).toBeInTheDocument();
+
+    const notice = await screen.findByRole("region", { name: "Actualización disponible" });
+    expect(within(notice).getByRole("status")).toHaveTextContent("Roster 9.9.9 está disponible.");
+    await userEvent.click(within(notice).getByRole("button", { name: "Ver novedades" }));
+    const dialog = screen.getByRole("dialog", { name: "Actualizar Roster" });
+    expect(dialog).toHaveTextContent("Roster 9.9.9 está disponible. Tienes la versión 0.1.0. Publicada el 1 dic 2026.");
+    expect(dialog).toHaveTextContent("Esta versión no dice qué ha cambiado.");
+
+    await userEvent.click(within(dialog).getByRole("button", { name: "Instalar y reiniciar" }));
+    const channel = channelOf(ipc.argsOf("update_install")[0]?.onProgress);
+    channel.send({ phase: "downloading", received: 1_500_000, total: 6_000_000 });
+    expect(await within(dialog).findByText("1,5 MB de 6,0 MB")).toBeInTheDocument();
+    expect(within(dialog).getByRole("progressbar")).toHaveAttribute("aria-valuetext", "1,5 MB de 6,0 MB");
+    expect(dialog).toHaveTextContent("Descargando Roster 9.9.9…");
   });
 });

@@ -1,6 +1,7 @@
 import type { AppError } from "../bindings/AppError";
 import type { ErrorCode } from "../bindings/ErrorCode";
 import type { Field } from "../bindings/Field";
+import { m } from "../paraglide/messages.js";
 
 function stringOrNull(value: unknown): string | null {
   return typeof value === "string" ? value : null;
@@ -9,7 +10,7 @@ function stringOrNull(value: unknown): string | null {
 function describe(raw: unknown): string {
   if (typeof raw === "string" && raw.length > 0) return raw;
   if (raw instanceof Error && raw.message.length > 0) return raw.message;
-  return "Something went wrong.";
+  return m.shell_error_unknown();
 }
 
 /**

@@ -3,6 +3,7 @@ import userEvent, { type UserEvent } from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { NewUserStep } from "../bindings/NewUserStep";
 import type { SessionInfo } from "../bindings/SessionInfo";
+import { setLanguage } from "../lib/i18n.svelte";
 import { details, emailSettings, invitation, roles, session } from "../test/fixtures";
 import { appError, mockCommands, rejectWith, type Handler } from "../test/ipc";
 import AddUserStepper from "./AddUserStepper.svelte";
@@ -503,5 +504,40 @@ describe("AddUserStepper", () => {
     }
     await user.tab({ shift: true });
     expect(dialog).toContainElement(document.activeElement as HTMLElement);
+  });
+
+  it("speaks Spanish: the steps, the method and the invitation's validity, plural", async () => {
+    setLanguage("es");
+    const { dialog } = renderStepper({
+      invitations_ready: () => true,
+      settings_email_get: () => emailSettings({ invitationDays: 14 }),
+    });
+    const go = async (): Promise<void> => {
+      const before = currentStep(dialog);
+      await user.click(within(dialog).getByRole("button", { name: "Siguiente" }));
+      await waitFor(() => expect(currentStep(dialog)).not.toBe(before));
+    };
+    expect(screen.getByRole("dialog", { name: "Añadir usuario" })).toBe(dialog);
+    await user.type(within(dialog).getByLabelText("Correo electrónico"), "grace@acme.example");
+    await go();
+    await user.type(within(dialog).getByLabelText("Nombre"), "Grace");
+    await user.type(within(dialog).getByLabelText("Apellidos"), "Hopper");
+    await go();
+    expect(stepTitles(dialog)).toEqual(["Correo", "Nombre", "Método", "Contraseña", "Rol", "Confirmar"]);
+
+    const radio = within(dialog).getByRole("radio", { name: "Enviar invitación" });
+    expect(radio).toHaveAccessibleDescription("Recibirá un correo con un código y elegirá su propia contraseña.");
+    await user.click(radio);
+    await go();
+    expect(within(dialog).getByRole("radio", { name: "Roles elegidos" })).toBeChecked();
+    await go();
+    expect(currentStep(dialog)).toBe("Confirmar");
+    expect(dialog).toHaveTextContent("Se enviará una invitación por correo a grace@acme.example. Es válida durante 14 días.");
+    expect(within(dialog).getByRole("button", { name: "Enviar invitación" })).toBeEnabled();
+
+    // A change of language reaches what is on screen at once, keeping what was typed.
+    setLanguage("en");
+    await waitFor(() => expect(dialog).toHaveTextContent("It is valid for 14 days."));
+    expect(stepTitles(dialog)).toEqual(["Email", "Name", "Method", "Role", "Confirm"]);
   });
 });

@@ -2,6 +2,7 @@ import { toAppError } from "../api/errors";
 import { invitationsReady } from "../api/invitations";
 import type { AppError } from "../bindings/AppError";
 import type { InvitationInfo } from "../bindings/InvitationInfo";
+import { m } from "../paraglide/messages.js";
 import { formatDate, formatDateTime } from "./format";
 
 /** Whether "Send invitation" can be offered (email is set up), with its error and a retry. */
@@ -27,23 +28,38 @@ function reason(text: string): string {
 
 /** Where an invitation stands, as the user panel says it: a line and an optional second one. */
 export function invitationLines(info: InvitationInfo): { text: string; detail: string | null } {
-  const validUntil = `Valid until ${formatDateTime(info.expiresAt)}`;
+  const validUntil = m.users_invitation_valid_until({ date: formatDateTime(info.expiresAt) });
   switch (info.state) {
     case "queued": {
-      if (info.lastError === null) return { text: "Waiting to be sent", detail: validUntil };
-      const next = info.nextAttemptAt === null ? "" : ` Next try ${formatDateTime(info.nextAttemptAt)}`;
+      if (info.lastError === null) return { text: m.users_invitation_waiting(), detail: validUntil };
       // Case I3: a failed attempt reads as "not sent" with its reason, and says it is retried.
-      return { text: `Not sent yet: ${reason(info.lastError)}`, detail: `Roster tries again.${next}` };
+      return {
+        text: m.users_invitation_not_sent_yet({ reason: reason(info.lastError) }),
+        detail:
+          info.nextAttemptAt === null
+            ? m.users_invitation_retrying()
+            : m.users_invitation_retrying_at({ date: formatDateTime(info.nextAttemptAt) }),
+      };
     }
     case "sent":
-      return { text: info.sentAt === null ? "Sent" : `Sent ${formatDateTime(info.sentAt)}`, detail: validUntil };
+      return {
+        text:
+          info.sentAt === null ? m.users_invitation_sent() : m.users_invitation_sent_at({ date: formatDateTime(info.sentAt) }),
+        detail: validUntil,
+      };
     case "notSent":
-      return { text: info.lastError === null ? "Not sent" : `Not sent: ${reason(info.lastError)}`, detail: null };
+      return {
+        text:
+          info.lastError === null
+            ? m.users_invitation_not_sent()
+            : m.users_invitation_not_sent_reason({ reason: reason(info.lastError) }),
+        detail: null,
+      };
     case "expired":
-      return { text: `Expired ${formatDate(info.expiresAt)}`, detail: null };
+      return { text: m.users_invitation_expired({ date: formatDate(info.expiresAt) }), detail: null };
     case "accepted":
-      return { text: "Accepted", detail: null };
+      return { text: m.users_invitation_accepted(), detail: null };
     case "revoked":
-      return { text: "Revoked", detail: null };
+      return { text: m.users_invitation_revoked(), detail: null };
   }
 }

@@ -1,5 +1,6 @@
 import type { Permission } from "../bindings/Permission";
 import type { SessionInfo } from "../bindings/SessionInfo";
+import { m } from "../paraglide/messages.js";
 import { can } from "./permissions";
 
 export type Page = "users" | "roles" | "reports" | "settings";
@@ -7,17 +8,30 @@ export type Page = "users" | "roles" | "reports" | "settings";
 export interface PageInfo {
   key: Page;
   href: `#${Page}`;
-  label: string;
   /** Needed to see the page; null: everyone signed in sees it. */
   permission: Permission | null;
 }
 
 export const PAGES: readonly PageInfo[] = [
-  { key: "users", href: "#users", label: "Users", permission: null },
-  { key: "roles", href: "#roles", label: "Roles", permission: "roles.manage" },
-  { key: "reports", href: "#reports", label: "Reports", permission: "reports.view" },
-  { key: "settings", href: "#settings", label: "Settings", permission: "settings.manage" },
+  { key: "users", href: "#users", permission: null },
+  { key: "roles", href: "#roles", permission: "roles.manage" },
+  { key: "reports", href: "#reports", permission: "reports.view" },
+  { key: "settings", href: "#settings", permission: "settings.manage" },
 ];
+
+/** The page's name in the side navigation, in the UI's language. */
+export function pageLabel(page: Page): string {
+  switch (page) {
+    case "users":
+      return m.shell_page_users();
+    case "roles":
+      return m.shell_page_roles();
+    case "reports":
+      return m.shell_page_reports();
+    case "settings":
+      return m.shell_page_settings();
+  }
+}
 
 export function visiblePages(session: SessionInfo): PageInfo[] {
   return PAGES.filter((page) => page.permission === null || can(session, page.permission));

@@ -1,45 +1,125 @@
 import type { Permission } from "../bindings/Permission";
 import type { SessionInfo } from "../bindings/SessionInfo";
+import { m } from "../paraglide/messages.js";
+
+/** A group of the Roles form. */
+export type PermissionGroup = "users" | "workspace";
 
 /** One permission as the Roles form explains it. */
 export interface PermissionInfo {
-  permission: Permission;
-  label: string;
-  explanation: string;
+  readonly permission: Permission;
+  readonly label: string;
+  readonly explanation: string;
+}
+
+function info(permission: Permission): PermissionInfo {
+  return {
+    permission,
+    get label() {
+      return permissionLabel(permission);
+    },
+    get explanation() {
+      return permissionExplanation(permission);
+    },
+  };
 }
 
 /** The catalogue (DESIGN.md §1) grouped as the Roles form shows it, in catalogue order. */
-export const PERMISSION_GROUPS: { title: string; permissions: PermissionInfo[] }[] = [
+const GROUPS: { id: PermissionGroup; permissions: Permission[] }[] = [
   {
-    title: "Users",
+    id: "users",
     permissions: [
-      { permission: "users.view", label: "View users", explanation: "See every user of the Workspace, not only themselves." },
-      { permission: "users.create", label: "Add users", explanation: "Add users with a password." },
-      { permission: "users.invite", label: "Invite users", explanation: "Add users by sending an email invitation." },
-      { permission: "users.edit", label: "Edit users", explanation: "Change other users' names, phone and roles." },
-      { permission: "users.remove", label: "Remove users", explanation: "Remove users from the Workspace and restore them." },
-      {
-        permission: "users.reset_password",
-        label: "Change passwords",
-        explanation: "Set a new password for another user.",
-      },
-      { permission: "users.export", label: "Download the user list", explanation: "Save the list as Excel or CSV." },
-      {
-        permission: "users.import",
-        label: "Import users",
-        explanation: "Add and update many users at once from a CSV or Excel file.",
-      },
+      "users.view",
+      "users.create",
+      "users.invite",
+      "users.edit",
+      "users.remove",
+      "users.reset_password",
+      "users.export",
+      "users.import",
     ],
   },
-  {
-    title: "Workspace",
-    permissions: [
-      { permission: "roles.manage", label: "Manage roles", explanation: "Add, edit and delete roles." },
-      { permission: "reports.view", label: "View reports", explanation: "See seats, invitations and users per role." },
-      { permission: "settings.manage", label: "Manage settings", explanation: "Change Workspace settings such as email." },
-    ],
-  },
+  { id: "workspace", permissions: ["roles.manage", "reports.view", "settings.manage"] },
 ];
+
+/**
+ * The catalogue's groups with their words: `title`, `label` and `explanation` are read in the UI's
+ * language each time (`permissionGroupTitle`, `permissionLabel`, `permissionExplanation`).
+ */
+export const PERMISSION_GROUPS: { readonly id: PermissionGroup; readonly title: string; permissions: PermissionInfo[] }[] =
+  GROUPS.map((group) => ({
+    id: group.id,
+    get title() {
+      return permissionGroupTitle(group.id);
+    },
+    permissions: group.permissions.map(info),
+  }));
+
+/** A group's heading in the Roles form: "Users", "Workspace". */
+export function permissionGroupTitle(group: PermissionGroup): string {
+  switch (group) {
+    case "users":
+      return m.roles_permission_group_users();
+    case "workspace":
+      return m.roles_permission_group_workspace();
+  }
+}
+
+/** A permission's name, as the Roles form lists it: "View users". */
+export function permissionLabel(permission: Permission): string {
+  switch (permission) {
+    case "users.view":
+      return m.roles_permission_users_view();
+    case "users.create":
+      return m.roles_permission_users_create();
+    case "users.invite":
+      return m.roles_permission_users_invite();
+    case "users.edit":
+      return m.roles_permission_users_edit();
+    case "users.remove":
+      return m.roles_permission_users_remove();
+    case "users.reset_password":
+      return m.roles_permission_users_reset_password();
+    case "users.export":
+      return m.roles_permission_users_export();
+    case "users.import":
+      return m.roles_permission_users_import();
+    case "roles.manage":
+      return m.roles_permission_roles_manage();
+    case "reports.view":
+      return m.roles_permission_reports_view();
+    case "settings.manage":
+      return m.roles_permission_settings_manage();
+  }
+}
+
+/** What a permission lets its holder do, under its name in the Roles form. */
+export function permissionExplanation(permission: Permission): string {
+  switch (permission) {
+    case "users.view":
+      return m.roles_permission_users_view_explanation();
+    case "users.create":
+      return m.roles_permission_users_create_explanation();
+    case "users.invite":
+      return m.roles_permission_users_invite_explanation();
+    case "users.edit":
+      return m.roles_permission_users_edit_explanation();
+    case "users.remove":
+      return m.roles_permission_users_remove_explanation();
+    case "users.reset_password":
+      return m.roles_permission_users_reset_password_explanation();
+    case "users.export":
+      return m.roles_permission_users_export_explanation();
+    case "users.import":
+      return m.roles_permission_users_import_explanation();
+    case "roles.manage":
+      return m.roles_permission_roles_manage_explanation();
+    case "reports.view":
+      return m.roles_permission_reports_view_explanation();
+    case "settings.manage":
+      return m.roles_permission_settings_manage_explanation();
+  }
+}
 
 /** Whether the signed-in user holds `permission` (a super-user holds all). */
 export function can(session: SessionInfo, permission: Permission): boolean {

@@ -2,6 +2,7 @@ import { toAppError } from "../api/errors";
 import { rolesList } from "../api/roles";
 import type { AppError } from "../bindings/AppError";
 import type { RoleSummary } from "../bindings/RoleSummary";
+import { m } from "../paraglide/messages.js";
 
 /** The Workspace's roles for a form that assigns them: loaded once, with its error and a retry. */
 export class RoleOptions {
@@ -29,7 +30,7 @@ export class RoleOptions {
 
 /** What a user's role reads as: "Super-user", or the names of their roles in list order. */
 export function roleLabel(isSuperUser: boolean, roleIds: readonly string[], roles: readonly RoleSummary[]): string {
-  if (isSuperUser) return "Super-user";
+  if (isSuperUser) return m.roles_super_user();
   return roles
     .filter((role) => roleIds.includes(role.id))
     .map((role) => role.name)

@@ -1,4 +1,5 @@
 import { anyDialogOpen } from "../components/Dialog.svelte";
+import { m } from "../paraglide/messages.js";
 
 /** macOS uses ⌘ for application shortcuts, Windows and Linux Ctrl (Apple HIG, "Keyboard shortcuts"). */
 const mac = /Mac|iPhone|iPad/.test(navigator.userAgent);
@@ -10,7 +11,7 @@ export function keyshortcut(key: string): string {
 
 /** The shortcut as the platform writes it in a tooltip: "Ctrl+N" or "⌘N". */
 export function shortcutLabel(key: string): string {
-  return mac ? `⌘${key.toUpperCase()}` : `Ctrl+${key.toUpperCase()}`;
+  return mac ? `⌘${key.toUpperCase()}` : m.shell_shortcut_ctrl({ key: key.toUpperCase() });
 }
 
 /**

@@ -1,7 +1,8 @@
 import "@testing-library/jest-dom/vitest";
 import { cleanup } from "@testing-library/svelte";
 import { clearMocks } from "@tauri-apps/api/mocks";
-import { afterEach, vi } from "vitest";
+import { afterEach, beforeEach, vi } from "vitest";
+import { setLanguage } from "../lib/i18n.svelte";
 
 // jsdom does no layout. Every element reports a fixed viewport-sized box so the virtualised list
 // has a window to fill; rows are laid out by the list itself, so this is all it reads.
@@ -36,6 +37,11 @@ Element.prototype.scrollTo = function scrollTo(this: Element, options?: ScrollTo
   this.scrollTop = top;
   this.dispatchEvent(new Event("scroll"));
 } as Element["scrollTo"];
+
+// The component tests read English words; the Spanish ones choose Spanish themselves.
+beforeEach(() => {
+  setLanguage("en");
+});
 
 afterEach(async () => {
   // Unmount first and let event listeners stop: `listen` resolves before its listener can be

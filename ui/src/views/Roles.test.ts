@@ -3,6 +3,7 @@ import userEvent, { type UserEvent } from "@testing-library/user-event";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { RoleSummary } from "../bindings/RoleSummary";
 import type { SessionInfo } from "../bindings/SessionInfo";
+import { setLanguage } from "../lib/i18n.svelte";
 import { role, roles, session } from "../test/fixtures";
 import { appError, mockCommands, rejectWith, type Handler } from "../test/ipc";
 import Roles from "./Roles.svelte";
@@ -335,5 +336,44 @@ describe("Roles", () => {
     expect(screen.getByRole("dialog", { name: "Delete the role “Sales”?" })).toHaveAccessibleDescription(
       "1 user holds this role. Choose the role they move to.",
     );
+  });
+
+  it("speaks Spanish: the list, the permission names and the holders of a role to delete", async () => {
+    setLanguage("es");
+    const holders: Record<string, number> = { "r-member": 12345, "r-helpdesk": 1 };
+    const list = roles().map((candidate) => ({ ...candidate, users: holders[candidate.id] ?? candidate.users }));
+    renderRoles({ roles_list: () => list });
+
+    expect(screen.getByRole("heading", { level: 1, name: "Roles" })).toBeInTheDocument();
+    expect(cells(await rowOf("Member"))).toEqual([
+      "Member Predefinido",
+      "Sees and edits only their own profile.",
+      "Solo su perfil",
+      "12.345",
+      "Editar",
+    ]);
+    expect(cells(await rowOf("Helpdesk"))).toEqual([
+      "Helpdesk",
+      "Resets passwords.",
+      "2 permisos",
+      "1",
+      "Editar Eliminar",
+    ]);
+
+    await user.click(screen.getByRole("button", { name: "Añadir rol" }));
+    const form = screen.getByRole("dialog", { name: "Añadir rol" });
+    const users = within(form).getByRole("group", { name: "Usuarios" });
+    expect(within(users).getByRole("checkbox", { name: "Ver usuarios" })).toHaveAccessibleDescription(
+      "Ver a todos los usuarios del espacio de trabajo, no solo el propio perfil.",
+    );
+    expect(within(form).getByRole("group", { name: "Espacio de trabajo" })).toBeInTheDocument();
+    await user.keyboard("{Escape}");
+    await waitFor(() => expect(screen.queryByRole("dialog")).not.toBeInTheDocument());
+
+    await user.click(within(await rowOf("Helpdesk")).getByRole("button", { name: "Eliminar" }));
+    const dialog = screen.getByRole("dialog", { name: "¿Eliminar el rol «Helpdesk»?" });
+    expect(dialog).toHaveAccessibleDescription("1 usuario tiene este rol. Elige el rol al que pasa.");
+    expect(within(dialog).getByLabelText("Pasar los usuarios a")).toBeInTheDocument();
+    expect(within(dialog).getByRole("button", { name: "Eliminar rol" })).toBeDisabled();
   });
 });

@@ -3,6 +3,8 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import type { EmailSettings } from "../bindings/EmailSettings";
 import type { EmailSettingsInput } from "../bindings/EmailSettingsInput";
+import { setLanguage } from "../lib/i18n.svelte";
+import { live } from "../lib/live.svelte";
 import { emailSettings, session } from "../test/fixtures";
 import { appError, deferred, mockCommands, rejectWith, type Handler } from "../test/ipc";
 import Settings from "./Settings.svelte";
@@ -365,5 +367,48 @@ describe("Settings → Email", () => {
 
     expect(await screen.findByText("Settings need the “Manage settings” permission.")).toBeInTheDocument();
     expect(ipc.calls).toEqual([]);
+  });
+});
+
+describe("Settings in Spanish", () => {
+  it("names the fields, the sharing card's last sync and the changes to discard in Spanish", async () => {
+    setLanguage("es");
+    mockCommands({
+      settings_email_get: () => emailSettings(),
+      sync_status: () => ({
+        state: "synced",
+        problem: null,
+        summary: {
+          hubAddress: "https://hub.example.org",
+          lastSyncedAt: "2026-12-02T08:00:00Z",
+          waiting: 3,
+          notApplied: 0,
+          tokenStorage: "keychain",
+        },
+      }),
+    });
+    const stopLive = live.start();
+    try {
+      render(Settings, { session: session() });
+      const email = await screen.findByRole("region", { name: "Correo electrónico" });
+
+      expect(screen.getByRole("heading", { level: 1, name: "Configuración" })).toBeInTheDocument();
+      expect(within(email).getByLabelText("Servidor SMTP")).toHaveValue("smtp.acme.example");
+      expect(within(email).getByRole("combobox", { name: "Seguridad" })).toHaveDisplayValue("STARTTLS (puerto 587)");
+      expect(within(email).getByLabelText("Contraseña")).toHaveAccessibleDescription(
+        "Guardada en el llavero del sistema. Deja esto en blanco para conservarla.",
+      );
+      const sharing = await screen.findByTestId("workspace-sharing");
+      await waitFor(() =>
+        expect(sharing).toHaveTextContent("Compartido a través del hub de Roster en https://hub.example.org."),
+      );
+      expect(sharing).toHaveTextContent(/Última sincronización: 2 dic 2026/);
+
+      await userEvent.click(within(sharing).getByRole("button", { name: "Salir del hub" }));
+      const question = screen.getByRole("alertdialog", { name: "¿Salir del hub y descartar 3 cambios?" });
+      expect(question).toHaveTextContent("3 cambios hechos aquí no han llegado al hub y se perderán.");
+    } finally {
+      stopLive();
+    }
   });
 });

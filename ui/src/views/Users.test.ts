@@ -1,8 +1,9 @@
-import { render, screen, waitFor } from "@testing-library/svelte";
+import { render, screen, waitFor, within } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import type { UserQuery } from "../bindings/UserQuery";
-import { page, roles, session, summaries } from "../test/fixtures";
+import { setLanguage } from "../lib/i18n.svelte";
+import { details, page, roles, session, summaries, summary } from "../test/fixtures";
 import { mockCommands } from "../test/ipc";
 import Users from "./Users.svelte";
 
@@ -103,5 +104,38 @@ describe("Users", () => {
 
     await userEvent.keyboard("{Control>}n{/Control}");
     expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
+  });
+
+  it("speaks Spanish: the heading, counts with their plural and grouping, the list, the panel", async () => {
+    setLanguage("es");
+    mockCommands({
+      users_list: (args) =>
+        (args.query as UserQuery).search === "zzz"
+          ? page([])
+          : {
+              ...page([summary(0, { role: "Super-user", isSuperUser: true }), summary(1)]),
+              counts: { users: 12345, seats: 1, removed: 0 },
+            },
+      users_get: () => details({ phone: "" }),
+    });
+    renderUsers();
+
+    expect(screen.getByRole("heading", { name: "Usuarios" })).toBeInTheDocument();
+    expect(await screen.findByTestId("user-counts")).toHaveTextContent("12.345 usuarios · 1 licencia");
+    expect(screen.getByRole("columnheader", { name: "Fecha de alta" })).toBeInTheDocument();
+    expect(screen.getByRole("radio", { name: "De baja" })).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Añadir usuario" })).toBeInTheDocument();
+    const [first, second] = screen.getAllByTestId("user-row");
+    expect(first).toHaveTextContent("Superusuario");
+    expect(second).toHaveTextContent("Activo");
+
+    await userEvent.click(second!);
+    const panel = await screen.findByTestId("user-panel");
+    expect(await within(panel).findByRole("tab", { name: "Detalles" })).toBeInTheDocument();
+    expect(within(panel).getByText("Sin indicar")).toBeInTheDocument();
+    expect(within(panel).getByRole("button", { name: "Dar de baja" })).toBeInTheDocument();
+
+    await userEvent.type(screen.getByLabelText("Buscar usuarios"), "zzz");
+    expect(await screen.findByText("Ningún usuario coincide con «zzz».")).toBeInTheDocument();
   });
 });

@@ -16,6 +16,7 @@ import {
   summaries,
 } from "../test/fixtures";
 import { appError, channelOf, deferred, mockCommands, rejectWith, type Handler } from "../test/ipc";
+import { setLanguage } from "../lib/i18n.svelte";
 import Users from "./Users.svelte";
 
 const importer = session({
@@ -475,5 +476,51 @@ describe("Import", () => {
     expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
     await waitFor(() => expect(ipc.argsOf("users_import_close")).toEqual([{}]));
     expect(ipc.argsOf("users_import_apply")).toEqual([]);
+  });
+
+  it("speaks Spanish: the file, the columns, the chips with their counts, the rows and Apply", async () => {
+    setLanguage("es");
+    mockCommands(handlers({ users_import_rows: rowsHandler({ all: 150_000 }) }));
+    renderUsers();
+    await screen.findAllByTestId("user-row");
+    await userEvent.click(screen.getByTestId("import-button"));
+    const dialog = await screen.findByRole("dialog", { name: "Importar usuarios de staff.csv" });
+
+    const file = within(dialog).getByTestId("import-file");
+    expect(file).toHaveTextContent("Leído como CSV · UTF-16 LE · punto y coma");
+    expect(file).toHaveTextContent("Reconocido como Archivo de usuarios de Google Workspace");
+    expect(file).toHaveTextContent("Usuarios en el archivo 5000 filas");
+    const mobile = within(dialog).getByRole("combobox", { name: "Qué rellena Mobile" });
+    expect(within(mobile).getAllByRole("option").map((option) => option.textContent)).toEqual([
+      "Ignorar",
+      "Nombre",
+      "Apellidos",
+      "Nombre completo",
+      "Correo electrónico",
+      "Teléfono",
+      "Rol",
+      "Estado",
+      "Contraseña",
+    ]);
+    expect(within(dialog).getByTestId("import-ignored")).toHaveTextContent("Ignoradas: Mobile, Org Unit Path [Required].");
+
+    await userEvent.click(within(dialog).getByRole("button", { name: "Siguiente" }));
+    await within(dialog).findByRole("radio", { name: "Todas 5000" });
+    const chips = within(within(dialog).getByRole("radiogroup", { name: "Mostrar filas" })).getAllByRole<HTMLInputElement>("radio");
+    expect(chips.map((chip) => chip.labels?.[0]?.textContent?.replace(/\s+/g, " ").trim())).toEqual([
+      "Todas 5000",
+      "Añadir 4990",
+      "Actualizar 4",
+      "Restaurar 1",
+      "Sin cambios 3",
+      "Errores 2",
+    ]);
+    expect(within(dialog).getByTestId("import-seats")).toHaveTextContent("Licencias: +37 licencias");
+    expect(within(dialog).getByRole("group", { name: "Cómo se unen los usuarios nuevos" })).toBeInTheDocument();
+    const table = await within(dialog).findByRole("table", { name: "Qué hará cada fila" });
+    await waitFor(() => expect(within(table).getAllByTestId("import-row")).toHaveLength(100));
+    expect(within(table).getAllByTestId("import-row")[0]?.lastElementChild).toHaveTextContent("Añadir (activo)");
+    expect(within(dialog).getByText("Filas 1–100 de 150.000")).toBeInTheDocument();
+    expect(within(dialog).getByRole("button", { name: "Aplicar 4995 cambios" })).toBeEnabled();
   });
 });
