@@ -97,6 +97,23 @@ describe("Users", () => {
     expect(screen.getByLabelText("Search users")).toHaveFocus();
   });
 
+  it("puts focus on Add user when a stepper opened by Ctrl+N from nowhere closes", async () => {
+    mockCommands({
+      users_list: () => page(summaries(0, 1)),
+      roles_list: () => roles(),
+      invitations_ready: () => false,
+    });
+    renderUsers();
+    await screen.findAllByTestId("user-row");
+    (document.activeElement as HTMLElement | null)?.blur();
+
+    await userEvent.keyboard("{Control>}n{/Control}");
+    expect(screen.getByRole("dialog", { name: "Add user" })).toBeInTheDocument();
+    await userEvent.keyboard("{Escape}");
+    expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
+    await waitFor(() => expect(screen.getByRole("button", { name: "Add user" })).toHaveFocus());
+  });
+
   it("ignores Ctrl+N for someone who may not add users", async () => {
     mockCommands({ users_list: () => page(summaries(0, 1)) });
     renderUsers(session({ isSuperUser: false, permissions: ["users.view"] }));
