@@ -4,7 +4,6 @@ import { beforeEach, describe, expect, it } from "vitest";
 import App from "./App.svelte";
 import type { LaunchState } from "./bindings/LaunchState";
 import { details, emailSettings, page, preview, session, summaries } from "./test/fixtures";
-import { setLanguage } from "./lib/i18n.svelte";
 import { appError, channelOf, deferred, mockCommands, rejectWith, shellEmits, type Handler } from "./test/ipc";
 
 const oneWorkspace = [{ id: "w-1", name: "Acme Office" }];
@@ -12,7 +11,7 @@ const oneWorkspace = [{ id: "w-1", name: "Acme Office" }];
 const CODE = "q4V7bX2mN9rT1kL8pZ3wY6sD0fH5jC2aE7uI4oR9tGx";
 
 function launch(overrides: Partial<LaunchState> = {}): Handler {
-  return () => ({ workspaces: oneWorkspace, session: null, demo: false, updates: false, ...overrides });
+  return () => ({ workspaces: oneWorkspace, session: null, demo: false, updates: false, systemLanguages: ["en-US"], ...overrides });
 }
 
 /**
@@ -136,7 +135,7 @@ describe("App", () => {
   it("returns to Sign in when a command says the session is gone", async () => {
     let signedIn = true;
     mockApp({
-      app_launch_state: () => ({ workspaces: oneWorkspace, session: signedIn ? session() : null, demo: false, updates: false }),
+      app_launch_state: () => ({ workspaces: oneWorkspace, session: signedIn ? session() : null, demo: false, updates: false, systemLanguages: ["en-US"] }),
       users_list: () => {
         signedIn = false;
         return Promise.reject(appError("UNAUTHENTICATED", "Please sign in again."));
@@ -152,7 +151,7 @@ describe("App", () => {
     const me = details({ id: "u-admin", displayName: "Ada Admin", email: "admin@acme.example" });
     let signedIn = true;
     const ipc = mockApp({
-      app_launch_state: () => ({ workspaces: oneWorkspace, session: signedIn ? session() : null, demo: false, updates: false }),
+      app_launch_state: () => ({ workspaces: oneWorkspace, session: signedIn ? session() : null, demo: false, updates: false, systemLanguages: ["en-US"] }),
       users_list: () => page(summaries(0, 3)),
       users_get: () => me,
       session_sign_out: () => {
@@ -292,11 +291,11 @@ describe("App", () => {
     expect(ipc.argsOf("invitations_accept")[0]).toMatchObject({ input: { token: "second-code" } });
   });
 
-  it("speaks Spanish: the sign-in screen with the demo hint, and an update with its date and download in Spanish figures", async () => {
-    setLanguage("es");
+  it("speaks the system's Spanish: the sign-in screen with the demo hint, and an update with its date and download in Spanish figures", async () => {
     const install = deferred<null>();
     const ipc = mockApp({
-      app_launch_state: launch({ demo: true, updates: true }),
+      // The shell reports the OS's languages: the first Roster speaks wins.
+      app_launch_state: launch({ demo: true, updates: true, systemLanguages: ["fr-FR", "es-MX", "en-US"] }),
       update_check: () => ({
         kind: "available",
         version: "9.9.9",

@@ -23,6 +23,11 @@ pub struct LaunchState {
     /// This copy knows an update server (a released build): the UI checks at start and offers
     /// "Check for updates". Builds from source have none.
     pub updates: bool,
+    /// The OS's preferred languages, most preferred first, as BCP 47 tags (`es-MX`; from
+    /// `LANGUAGE`, `LC_ALL`, `LC_MESSAGES` and `LANG` on Linux, the system settings on macOS
+    /// and Windows): the UI speaks the first it has. WebKitGTK's `navigator.languages` ignores
+    /// the OS, so the shell asks.
+    pub system_languages: Vec<String>,
 }
 
 /// The launch state; a session whose user was removed meanwhile is dropped.
@@ -44,6 +49,7 @@ pub async fn app_launch_state<R: Runtime>(
         session,
         demo: state.demo,
         updates: matches!(updates::updater(&app), Ok(Some(_))),
+        system_languages: sys_locale::get_locales().collect(),
     })
 }
 

@@ -156,7 +156,8 @@ async fn the_main_job_by_keyboard_alone() {
     app.move_to(&key(Key::Down), "Change password").await;
     app.press(&key(Key::Enter)).await;
     app.see("The password will not be shown again.").await;
-    app.type_into("New password", "Walnut-Ember-Sonnet-27").await;
+    app.type_into("New password", "Walnut-Ember-Sonnet-27")
+        .await;
     app.type_into("Confirm password", "Walnut-Ember-Sonnet-27")
         .await;
     app.screenshot("change-password").await;

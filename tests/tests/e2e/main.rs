@@ -13,5 +13,6 @@ mod invitations;
 mod keyboard;
 mod roles;
 mod sessions;
+mod spanish;
 mod updates;
 mod users_flow;

@@ -22,4 +22,11 @@ demo: boolean,
  * This copy knows an update server (a released build): the UI checks at start and offers
  * "Check for updates". Builds from source have none.
  */
-updates: boolean, };
+updates: boolean, 
+/**
+ * The OS's preferred languages, most preferred first, as BCP 47 tags (`es-MX`; from
+ * `LANGUAGE`, `LC_ALL`, `LC_MESSAGES` and `LANG` on Linux, the system settings on macOS
+ * and Windows): the UI speaks the first it has. WebKitGTK's `navigator.languages` ignores
+ * the OS, so the shell asks.
+ */
+systemLanguages: Array<string>, };

@@ -22,7 +22,7 @@ const UNREACHABLE = appError(
 /** Roster signed in on Users, on a copy that knows an update server unless `updates` is false. */
 function mockSignedIn(handlers: Record<string, Handler>, updates = true) {
   return mockCommands({
-    app_launch_state: () => ({ workspaces: [{ id: "w-1", name: "Acme Office" }], session: session(), demo: false, updates }),
+    app_launch_state: () => ({ workspaces: [{ id: "w-1", name: "Acme Office" }], session: session(), demo: false, updates, systemLanguages: ["en-US"] }),
     invitations_take_link: () => null,
     settings_email_get: () => emailSettings(),
     users_list: () => page(summaries(0, 3)),
