@@ -19,6 +19,8 @@ const COMMANDS: &[&str] = &[
     "password_generate",
     "profile_update",
     "profile_change_password",
+    "preferences_language_get",
+    "preferences_language_set",
     "users_export",
     "users_export_cancel",
     "export_reveal",

@@ -6,6 +6,7 @@ mod import;
 mod launch;
 mod links;
 mod mail;
+mod preferences;
 mod save_dialog;
 mod state;
 mod sync;

@@ -8,6 +8,7 @@ use roster_core::{AppError, Error, ErrorCode, Roster, Session, demo, secrets, st
 use tokio::sync::Notify;
 
 use crate::import::Imports;
+use crate::preferences::Preferences;
 use crate::sync::Sync;
 
 /// Managed Tauri state.
@@ -32,6 +33,8 @@ pub struct AppState {
     pub sync: Sync,
     /// The file being imported, its preview and result.
     pub import: Imports,
+    /// What each user chose on this computer (the UI's language).
+    pub preferences: Preferences,
 }
 
 impl AppState {
@@ -56,6 +59,7 @@ impl AppState {
             invitation_link: Mutex::new(None),
             sync: Sync::new(data_dir),
             import: Imports::default(),
+            preferences: Preferences::new(data_dir),
         })
     }
 

@@ -6,6 +6,7 @@ mod export;
 mod hub;
 mod import;
 mod invitations;
+mod preferences;
 mod profile;
 mod reports;
 mod roles;
@@ -37,6 +38,8 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         users::password_generate,
         profile::profile_update,
         profile::profile_change_password,
+        preferences::preferences_language_get,
+        preferences::preferences_language_set,
         export::users_export,
         export::users_export_cancel,
         export::export_reveal,

@@ -7,6 +7,7 @@ import type { SyncStatus } from "../bindings/SyncStatus";
 import type { UserDetails } from "../bindings/UserDetails";
 import { formatDate, formatDateTime, formatTimestamp } from "../lib/format";
 import { details as baseDetails, invitation, session } from "../test/fixtures";
+import { applyChoice } from "../lib/i18n.svelte";
 import { live } from "../lib/live.svelte";
 import { appError, deferred, mockCommands, rejectWith, shellEmits } from "../test/ipc";
 import UserPanel from "./UserPanel.svelte";
@@ -691,5 +692,51 @@ describe("UserPanel invitation", () => {
     await waitFor(() => expect(onChanged).toHaveBeenCalledWith(joined));
     expect(within(element).queryByTestId("invitation-state")).not.toBeInTheDocument();
     expect(within(element).getByText("Active")).toBeInTheDocument();
+  });
+});
+
+describe("My profile → Language", () => {
+  afterEach(() => applyChoice(null));
+
+  it("speaks the language chosen at once, keeps it for this user on this computer, and can follow the system again", async () => {
+    const me = session();
+    const ipc = mockCommands({
+      users_get: () => details({ id: me.userId, displayName: me.displayName }),
+      preferences_language_set: () => null,
+    });
+    renderPanel(details({ id: me.userId }), me);
+    const element = await panel();
+    const choice = within(element).getByLabelText("Language");
+    expect(choice).toHaveDisplayValue("Same as the system (English)");
+
+    await userEvent.selectOptions(choice, "es");
+    expect(await within(element).findByLabelText("Idioma")).toHaveDisplayValue("Español");
+    expect(within(element).getByText("Correo electrónico")).toBeInTheDocument();
+    expect(document.documentElement.lang).toBe("es");
+
+    await userEvent.selectOptions(within(element).getByLabelText("Idioma"), "");
+    expect(await within(element).findByLabelText("Language")).toHaveDisplayValue("Same as the system (English)");
+    expect(ipc.argsOf("preferences_language_set")).toEqual([{ language: "es" }, { language: null }]);
+  });
+
+  it("stays as it was and says why when the choice cannot be saved", async () => {
+    const me = session();
+    mockCommands({
+      users_get: () => details({ id: me.userId }),
+      preferences_language_set: rejectWith(appError("IO", "The language could not be saved: disk full")),
+    });
+    renderPanel(details({ id: me.userId }), me);
+    const element = await panel();
+    await userEvent.selectOptions(within(element).getByLabelText("Language"), "es");
+
+    expect(await within(element).findByRole("alert")).toHaveTextContent("The language could not be saved: disk full");
+    expect(within(element).getByLabelText("Language")).toHaveDisplayValue("Same as the system (English)");
+  });
+
+  it("is not offered on someone else's panel", async () => {
+    mockCommands({ users_get: () => details({ id: "u-other" }) });
+    renderPanel(details({ id: "u-other" }));
+    const element = await panel();
+    expect(within(element).queryByLabelText("Language")).not.toBeInTheDocument();
   });
 });

@@ -22,7 +22,7 @@ use crate::catalogue::{Op, Who, actors, expected};
 use crate::support::*;
 
 /// Commands that reach no rule of the matrix, and why.
-const EXEMPT: [(&str, &str); 24] = [
+const EXEMPT: [(&str, &str); 26] = [
     (
         "app_launch_state",
         "before sign-in: lists Workspace names only",
@@ -89,6 +89,14 @@ const EXEMPT: [(&str, &str); 24] = [
     (
         "sync_change_discard",
         "the user's own refused change leaves the list (roster-hub tests/hub/push.rs)",
+    ),
+    (
+        "preferences_language_get",
+        "the signed-in user's own choice on this computer, not a Workspace rule (src-tauri preferences.rs)",
+    ),
+    (
+        "preferences_language_set",
+        "the signed-in user's own choice on this computer, not a Workspace rule (src-tauri preferences.rs)",
     ),
     (
         "update_check",
