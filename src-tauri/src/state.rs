@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
+use roster_core::model::SessionInfo;
 use roster_core::{AppError, Error, ErrorCode, Roster, Session, demo, secrets, store};
 use tokio::sync::Notify;
 
@@ -96,6 +97,16 @@ impl AppState {
     /// The current session, or `UNAUTHENTICATED`.
     pub fn session(&self) -> Result<Session, AppError> {
         self.current().ok_or_else(|| Error::Unauthenticated.into())
+    }
+
+    /// The user of the session, once the core has confirmed it (`UNAUTHENTICATED`, and signed
+    /// out here, when it ended or the user was removed).
+    pub async fn signed_in(&self) -> Result<SessionInfo, AppError> {
+        let session = self.session()?;
+        self.roster
+            .session_info(&session)
+            .await
+            .map_err(|e| self.fail(e))
     }
 
     /// The current session, if any.

@@ -72,12 +72,7 @@ pub async fn export_reveal(state: State<'_, AppState>) -> Result<(), AppError> {
 /// The file "Show in folder" may reveal: the current session's last download, once the core
 /// has confirmed the session (a removed user or an ended session is signed out here).
 async fn revealable(state: &AppState) -> Result<PathBuf, AppError> {
-    let session = state.session()?;
-    let info = state
-        .roster
-        .session_info(&session)
-        .await
-        .map_err(|e| state.fail(e))?;
+    let info = state.signed_in().await?;
     if info.must_change_password {
         return Err(Error::PasswordChangeRequired.into());
     }

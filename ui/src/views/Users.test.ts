@@ -11,6 +11,17 @@ function renderUsers(who = session()) {
   render(Users, { session: who, onSelfChanged: vi.fn(), onSessionChanged: vi.fn() });
 }
 
+/** The Users screen with one user and what Add user's stepper asks for when it opens. */
+async function renderWithStepper(): Promise<HTMLElement[]> {
+  mockCommands({
+    users_list: () => page(summaries(0, 1)),
+    roles_list: () => roles(),
+    invitations_ready: () => false,
+  });
+  renderUsers();
+  return screen.findAllByTestId("user-row");
+}
+
 describe("Users", () => {
   it("shows the counts and searches as you type, once typing pauses", async () => {
     const ipc = mockCommands({
@@ -61,13 +72,7 @@ describe("Users", () => {
   });
 
   it("opens the stepper from Add user and closes it with Cancel", async () => {
-    mockCommands({
-      users_list: () => page(summaries(0, 1)),
-      roles_list: () => roles(),
-      invitations_ready: () => false,
-    });
-    renderUsers();
-    await screen.findAllByTestId("user-row");
+    await renderWithStepper();
 
     await userEvent.click(screen.getByRole("button", { name: "Add user" }));
     expect(screen.getByRole("dialog", { name: "Add user" })).toBeInTheDocument();
@@ -76,13 +81,7 @@ describe("Users", () => {
   });
 
   it("focuses search with Ctrl+F and opens Add user with Ctrl+N, and Esc closes it again", async () => {
-    mockCommands({
-      users_list: () => page(summaries(0, 1)),
-      roles_list: () => roles(),
-      invitations_ready: () => false,
-    });
-    renderUsers();
-    const [row] = await screen.findAllByTestId("user-row");
+    const [row] = await renderWithStepper();
     row!.focus();
 
     await userEvent.keyboard("{Control>}f{/Control}");
@@ -98,13 +97,7 @@ describe("Users", () => {
   });
 
   it("puts focus on Add user when a stepper opened by Ctrl+N from nowhere closes", async () => {
-    mockCommands({
-      users_list: () => page(summaries(0, 1)),
-      roles_list: () => roles(),
-      invitations_ready: () => false,
-    });
-    renderUsers();
-    await screen.findAllByTestId("user-row");
+    await renderWithStepper();
     (document.activeElement as HTMLElement | null)?.blur();
 
     await userEvent.keyboard("{Control>}n{/Control}");
