@@ -123,9 +123,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("dir");
         let preferences = Preferences::new(dir.path());
         preferences.set_language("u-1", Some("es")).expect("es");
-        let error = preferences
-            .set_language("u-1", Some("fr"))
-            .expect_err("fr");
+        let error = preferences.set_language("u-1", Some("fr")).expect_err("fr");
         assert_eq!(error.code, ErrorCode::Validation);
         assert!(error.message.contains("\"fr\""), "{}", error.message);
         assert_eq!(preferences.language("u-1").as_deref(), Some("es"));
@@ -137,7 +135,9 @@ mod tests {
         std::fs::write(dir.path().join("preferences.json"), b"{ not json").expect("write");
         let preferences = Preferences::new(dir.path());
         assert_eq!(preferences.language("u-1"), None);
-        preferences.set_language("u-1", Some("es")).expect("rewrites it");
+        preferences
+            .set_language("u-1", Some("es"))
+            .expect("rewrites it");
         assert_eq!(preferences.language("u-1").as_deref(), Some("es"));
     }
 }

@@ -1,8 +1,11 @@
-//! Roster on a Spanish system (issue 13): the shell reads the OS's languages (`LANGUAGE`,
-//! `LANG` here), and from the first screen on every word is Spanish, counts and plurals too;
-//! axe-core checks each screen in Spanish as the other tests do in English.
+//! Roster in Spanish (issue 13). On a Spanish system the shell reads the OS's languages
+//! (`LANGUAGE`, `LANG` here) and from the first screen on every word is Spanish, counts and
+//! plurals too; on an English one, My profile → Language switches it, kept for that user on this
+//! computer. axe-core checks each screen in Spanish as the other tests do in English.
 
 use std::ffi::OsStr;
+
+use fantoccini::Locator;
 
 use crate::app::{App, built_app};
 
@@ -48,5 +51,28 @@ async fn roster_speaks_spanish_on_a_spanish_system() {
         app.heading(heading).await;
         app.screenshot(&page.to_lowercase()).await;
     }
+    app.quit().await;
+}
+
+#[tokio::test]
+#[ignore = "end-to-end: needs Xvfb, tauri-driver and the built app; run by scripts/test"]
+async fn my_profile_chooses_spanish_on_an_english_system() {
+    let mut app = App::launch("spanish-chosen", &[]).await;
+    app.fill_first_run("ana@acme.example", PASSWORD).await;
+    app.click("Create Workspace").await;
+    app.heading("Users").await;
+    app.click("Ana Silva").await;
+    app.click("My profile").await;
+    app.find(Locator::Css("option[value='es']"))
+        .await
+        .click()
+        .await
+        .expect("choose Español");
+    app.heading("Usuarios").await;
+    app.see("Igual que el sistema (English)").await;
+    app.screenshot("mi-perfil").await;
+    let saved = std::fs::read_to_string(app._data_dir.path().join("preferences.json"))
+        .expect("preferences.json");
+    assert!(saved.contains("\"es\""), "{saved}");
     app.quit().await;
 }
