@@ -5,27 +5,10 @@ import { m } from "../paraglide/messages.js";
 /** A group of the Roles form. */
 export type PermissionGroup = "users" | "workspace";
 
-/** One permission as the Roles form explains it. */
-export interface PermissionInfo {
-  readonly permission: Permission;
-  readonly label: string;
-  readonly explanation: string;
-}
-
-function info(permission: Permission): PermissionInfo {
-  return {
-    permission,
-    get label() {
-      return permissionLabel(permission);
-    },
-    get explanation() {
-      return permissionExplanation(permission);
-    },
-  };
-}
-
-/** The catalogue (DESIGN.md §1) grouped as the Roles form shows it, in catalogue order. */
-const GROUPS: { id: PermissionGroup; permissions: Permission[] }[] = [
+/** The catalogue (DESIGN.md §1) grouped as the Roles form shows it, in catalogue order; the words
+ * come from `permissionGroupTitle`, `permissionLabel` and `permissionExplanation`, in the UI's
+ * language each time they are asked. */
+export const PERMISSION_GROUPS: readonly { readonly id: PermissionGroup; readonly permissions: readonly Permission[] }[] = [
   {
     id: "users",
     permissions: [
@@ -42,18 +25,13 @@ const GROUPS: { id: PermissionGroup; permissions: Permission[] }[] = [
   { id: "workspace", permissions: ["roles.manage", "reports.view", "settings.manage"] },
 ];
 
-/**
- * The catalogue's groups with their words: `title`, `label` and `explanation` are read in the UI's
- * language each time (`permissionGroupTitle`, `permissionLabel`, `permissionExplanation`).
- */
-export const PERMISSION_GROUPS: { readonly id: PermissionGroup; readonly title: string; permissions: PermissionInfo[] }[] =
-  GROUPS.map((group) => ({
-    id: group.id,
-    get title() {
-      return permissionGroupTitle(group.id);
-    },
-    permissions: group.permissions.map(info),
-  }));
+/** Every permission, in catalogue order. */
+export const PERMISSIONS: readonly Permission[] = PERMISSION_GROUPS.flatMap((group) => group.permissions);
+
+/** Whether `value` (a string from elsewhere, e.g. a change the hub refused) names a permission. */
+export function isPermission(value: string): value is Permission {
+  return (PERMISSIONS as readonly string[]).includes(value);
+}
 
 /** A group's heading in the Roles form: "Users", "Workspace". */
 export function permissionGroupTitle(group: PermissionGroup): string {

@@ -1,10 +1,9 @@
 import type { AppError } from "../../bindings/AppError";
 import type { ChangeAction } from "../../bindings/ChangeAction";
 import type { ChangeValue } from "../../bindings/ChangeValue";
-import type { Permission } from "../../bindings/Permission";
 import type { Status } from "../../bindings/Status";
 import { statusLabel } from "../../lib/format";
-import { PERMISSION_GROUPS } from "../../lib/permissions";
+import { isPermission, permissionLabel } from "../../lib/permissions";
 import { m } from "../../paraglide/messages.js";
 
 /** The action as its button or menu item reads. */
@@ -67,18 +66,6 @@ export function fieldLabel(value: ChangeValue): string {
   }
 }
 
-/**
- * A permission by the name the Roles form gives it (looked up when asked, so it follows the
- * language); its code if the catalogue lacks it.
- */
-export function permissionName(permission: Permission): string {
-  for (const group of PERMISSION_GROUPS) {
-    const found = group.permissions.find((p) => p.permission === permission);
-    if (found) return found.label;
-  }
-  return permission;
-}
-
 /** The field's value in words. */
 export function fieldValue(value: ChangeValue): string {
   switch (value.field) {
@@ -91,7 +78,7 @@ export function fieldValue(value: ChangeValue): string {
     case "permissions":
       return value.values.length === 0
         ? m.sync_value_none()
-        : value.values.map((v) => permissionName(v as Permission)).join(", ");
+        : value.values.map((v) => (isPermission(v) ? permissionLabel(v) : v)).join(", ");
     case "roles":
       return value.values.length === 0 ? m.sync_value_none() : value.values.join(", ");
     default:
